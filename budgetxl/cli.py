@@ -1,0 +1,135 @@
+"""Command-line interface. A thin layer over the Python API; messages are Chinese.
+
+Exit codes: 0 done (no errors), 1 findings that fail, 2 bad input or usage, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BudgetxlError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _guard(fn):
+    """Turn every failure into a Chinese message and an exit code; never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except BudgetxlError as e:
+            click.echo(f"错误：{e}", err=True)
+            sys.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("已中断，未写出不完整的结果。", err=True)
+            sys.exit(130)
+        except MemoryError:
+            click.echo("错误：内存不足，输入文件可能过大或已损坏。", err=True)
+            sys.exit(EXIT_INPUT)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except Exception as e:  # a bug: say so briefly, without a traceback
+            click.echo(f"budgetxl 内部错误（{type(e).__name__}: {e}）。请将命令和输入文件反馈给开发者。", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+profile_option = click.option("--profile", default="hebei-2024", show_default=True, help="表样定义（省份与年版）。")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="budgetxl")
+def main():
+    """budgetxl：部门预算公开表的模板、读取、审核、排版与汇总工具。"""
+
+
+@main.command()
+@click.argument("input_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的公开表 .xlsx。")
+@click.option("--unit", help="文件含多个单位时，指定单位编码。")
+@profile_option
+@_guard
+def render(input_file: Path, output: Path, unit: str | None, profile: str):
+    """把数据（facts CSV 或公开文本）排成官方格式的公开表 xlsx。"""
+    from .inputs import load_budgets, select_unit
+    from .render.official import render_official
+
+    budget = select_unit(load_budgets(input_file, profile), unit, str(input_file))
+    render_official(budget, output, inputs=(input_file,))
+    click.echo(f"已写出公开表：{output}（{budget.label}，{budget.year}年，{len(budget.profile.tables)}张表）")
+
+
+@main.command(name="import-text")
+@click.argument("text_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。")
+@click.option("--derived/--inputs-only", default=False, help="同时写出派生数（合计、小计等）。")
+@profile_option
+@_guard
+def import_text(text_file: Path, output: Path, derived: bool, profile: str):
+    """从已公开的预算文本（每格一行、制表符缩进）中读出九张表，写成 facts CSV。"""
+    from .facts import write_facts
+    from .textimport import read_disclosure_text
+
+    budget, printed = read_disclosure_text(text_file, profile)
+    n = write_facts([budget], output, derived=derived, inputs=(text_file,))
+    click.echo(f"已从 {text_file} 读出 {len(printed)} 张表，写出 {n} 条数据：{output}")
+    for key, given, computed in budget.mismatches():
+        from .facts import describe_cell
+
+        click.echo(f"注意：{describe_cell(budget.profile, key)} 公开数 {given} 与按明细计算的 {computed} 不符", err=True)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--kind", type=click.Choice(["function", "economic", "all"]), default="all", show_default=True,
+              help="function=支出功能分类，economic=部门预算支出经济分类。")
+@click.option("--codes", "codes_file", type=click.Path(dir_okay=False, path_type=Path), help="使用财政局提供的科目代码表（csv/xlsx）。")
+@click.option("--limit", default=50, show_default=True, help="最多显示条数（0 为不限）。")
+@profile_option
+@_guard
+def codes(query: str, kind: str, codes_file: Path | None, limit: int, profile: str):
+    """按编码前缀或名称查询科目代码，例如：budgetxl codes 2080505，budgetxl codes 公用经费。"""
+    from .codes import CLASSIFICATION_NAMES, code_list, load_code_list
+    from .spec import load_profile
+
+    prof = load_profile(profile)
+    kinds = ["function", "economic"] if kind == "all" else [kind]
+    total = 0
+    for k in kinds:
+        cl = load_code_list(codes_file, k) if codes_file else code_list(prof, k)
+        hits = cl.search(query)
+        if not hits:
+            continue
+        click.echo(f"{CLASSIFICATION_NAMES[k]}（{cl.edition or cl.path}）：")
+        shown = hits[:limit] if limit else hits
+        for code, name in shown:
+            click.echo(f"  {code:<8} {'  ' * (len(code) // 2 - 1)}{name}")
+        if len(hits) > len(shown):
+            click.echo(f"  …… 共 {len(hits)} 条，用 --limit 0 显示全部")
+        total += len(hits)
+    if not total:
+        click.echo(f"没有找到与“{query}”匹配的科目。", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@_guard
+def demo(directory: Path | None):
+    """用自带的示例单位（451 曲阳县公安局交通管理大队 2024）演示完整流程。"""
+    from .demo import run_demo
+
+    for line in run_demo(directory or Path("budgetxl-demo")):
+        click.echo(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

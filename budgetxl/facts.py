@@ -1,0 +1,258 @@
+"""The facts CSV: the interchange format of budgetxl.
+
+One line per cell::
+
+    单位编码,单位名称,年度,表,科目编码,科目名称,栏目,金额
+    451,曲阳县公安局交通管理大队,2024,支出总表,2040250,事业运行,基本支出,735.75
+
+- 表: a table name of the profile (收支总表 … 三公经费支出表).
+- 科目编码: the function code (tables 2, 3, 5, 7, 8) or economic code (table 6); empty for the
+  合计 row and for tables 1, 4 and 9, where 科目名称 is the printed row label.
+- 栏目: the printed column header. Labels and headers match ignoring white space and an ordinal
+  prefix; a label printed twice in one table takes the form ``限定词/标签``.
+- 金额: 万元, non-negative, at most two decimals.
+
+Only input cells are required; a derived cell that is present is compared with the value
+computed from the inputs. Every problem is reported with its line number, all at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import BudgetxlError, ProblemList
+from .fileio import atomic_path
+from .money import AmountError, fmt, parse_amount
+from .model import UnitBudget
+from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, LEVEL_NAMES, TOTAL, Profile, load_profile
+
+FACT_COLUMNS = ["单位编码", "单位名称", "年度", "表", "科目编码", "科目名称", "栏目", "金额"]
+MAX_FACTS_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def describe_cell(profile: Profile, key, budget: UnitBudget | None = None) -> str:
+    """Chinese description of a cell: 表名·行·栏目."""
+    t = profile.tables[key[0]]
+    if t.coded:
+        row = "合计" if key[1] == TOTAL else key[1]
+        return f"{t.name}·{row}·{t.column(key[2]).header}"
+    item = t.items[key[1]]
+    return f"{t.name}·{t.fact_label(item)}·{t.column(key[2], item.side).header}"
+
+
+def describe_formula(profile: Profile, node) -> str:
+    """A derived cell's formula in Chinese, e.g. ``支出总表·204(类)·合计之和``."""
+    from . import expr
+
+    if isinstance(node, expr.Const):
+        return str(node.value)
+    if isinstance(node, expr.Ref):
+        return describe_cell(profile, (node.table, node.row, node.col))
+    if isinstance(node, expr.Leaves):
+        t = profile.tables[node.table]
+        what = f"科目{node.prefix}下" if node.prefix else "全部"
+        return f"{t.name}{what}末级科目的“{t.column(node.col).header}”之和"
+    if isinstance(node, expr.SideSum):
+        t = profile.tables[node.table]
+        return f"{t.name}各支出功能分类科目（类）的“{t.column(node.col, node.side).header}”之和"
+    parts = []
+    for i, (sign, n) in enumerate(node.terms):
+        s = describe_formula(profile, n)
+        parts.append(("" if i == 0 else " + ") + s if sign > 0 else " − " + s)
+    return "".join(parts)
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise BudgetxlError(f"{name}：第{line}行不是 UTF-8 编码。请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”") from None
+
+
+def read_facts(path: str | Path, profile: Profile | str = DEFAULT_PROFILE) -> list[UnitBudget]:
+    """Read a facts CSV into one :class:`UnitBudget` per (单位编码, 年度).
+
+    Raises :class:`BudgetxlError` listing every bad line (unknown table or column, bad amount,
+    duplicate fact, derived value that disagrees with the inputs …).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise BudgetxlError(f"找不到文件：{p}")
+    if p.stat().st_size > MAX_FACTS_BYTES:
+        raise BudgetxlError(f"{p}：文件过大")
+    text = _decode(p.read_bytes(), str(p))
+    return parse_facts(text, str(p), profile)
+
+
+def parse_facts(text: str, name: str = "<facts>", profile: Profile | str = DEFAULT_PROFILE) -> list[UnitBudget]:
+    prof = load_profile(profile) if isinstance(profile, str) else profile
+    problems = ProblemList()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise BudgetxlError(f"{name}：文件为空，缺少表头 {','.join(FACT_COLUMNS)}") from None
+    except csv.Error as e:
+        raise BudgetxlError(f"{name}：CSV 格式错误（{e}）") from None
+    if [h.strip() for h in header] != FACT_COLUMNS:
+        raise BudgetxlError(f"{name}：第1行表头应为“{','.join(FACT_COLUMNS)}”，实为“{','.join(header)}”")
+
+    budgets: dict[tuple[str, int], UnitBudget] = {}
+    seen: dict[tuple, int] = {}
+    code_names: dict[tuple, tuple[str, int]] = {}
+    given_lines: dict[tuple, int] = {}
+    try:
+        for fields in reader:
+            line = reader.line_num
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != len(FACT_COLUMNS):
+                problems.add(f"应有{len(FACT_COLUMNS)}列，实有{len(fields)}列", file=name, line=line)
+                continue
+            unit_code, unit_name, year_s, table_s, code, label, header, amount_s = (f.strip() for f in fields)
+            where = {"file": name, "line": line}
+            if not unit_code:
+                problems.add("单位编码为空", **where)
+                continue
+            if not (year_s.isdigit() and len(year_s) == 4):
+                problems.add(f"年度“{year_s}”应为四位数字年份", **where)
+                continue
+            year = int(year_s)
+            table = prof.find_table(table_s)
+            if table is None:
+                names = "、".join(t.name for t in prof.ordered)
+                problems.add(f"未知的表“{table_s}”（应为：{names}）", **where)
+                continue
+            try:
+                amount = parse_amount(amount_s)
+            except AmountError as e:
+                problems.add(str(e), **where)
+                continue
+            # row
+            if table.coded:
+                if not code:
+                    if label.strip() != "合计":
+                        problems.add(f"{table.name}的科目编码为空（只有“合计”行可以不填编码）", **where)
+                        continue
+                    row = TOTAL
+                elif not code.isdigit() or len(code) not in LEVEL_LENGTHS[table.classification]:
+                    lengths = "/".join(str(n) for n in LEVEL_LENGTHS[table.classification])
+                    problems.add(f"科目编码“{code}”应为 {lengths} 位数字", **where)
+                    continue
+                else:
+                    row = code
+                column = table.find_column(header)
+                side = None
+            else:
+                if code:
+                    problems.add(f"{table.name}按行标签填写，科目编码应为空（实为“{code}”）", **where)
+                    continue
+                item, err = table.find_item(label)
+                if item is None:
+                    problems.add(err or f"未知的行“{label}”", **where)
+                    continue
+                row, side = item.key, item.side
+                column = table.find_column(header, side)
+            if column is None:
+                valid = "、".join(c.header for c in table.side_columns(side))
+                problems.add(f"{table.name}没有栏目“{header}”（应为：{valid}）", **where)
+                continue
+            key = (table.id, row, column.key)
+            unit_key = (unit_code, year)
+            budget = budgets.get(unit_key)
+            if budget is None:
+                budget = UnitBudget(prof, unit_code, unit_name, year)
+                budgets[unit_key] = budget
+            elif unit_name and budget.unit_name != unit_name:
+                problems.add(f"单位编码 {unit_code} 的单位名称“{unit_name}”与前面的“{budget.unit_name}”不一致", **where)
+                continue
+            fact_id = (unit_code, year, *key)
+            if fact_id in seen:
+                problems.add(f"重复的数据：与第{seen[fact_id]}行是同一单元格（{table.name}·{label or code}·{header}）", **where)
+                continue
+            seen[fact_id] = line
+            if table.coded and row != TOTAL:
+                prev = code_names.get((unit_code, year, table.id, row))
+                if prev and label and prev[0] != label:
+                    problems.add(f"科目 {row} 的名称“{label}”与第{prev[1]}行的“{prev[0]}”不一致", **where)
+                    continue
+                if label and not prev:
+                    code_names[(unit_code, year, table.id, row)] = (label, line)
+                budget.add_code(table.id, row, label or None)
+            origin = f"{name} 第{line}行"
+            if table.is_input(row, column.key):
+                budget.inputs[key] = amount
+            else:
+                budget.given[key] = amount
+                given_lines[(unit_key, key)] = line
+            budget.origin[key] = origin
+    except csv.Error as e:
+        problems.add(f"CSV 格式错误（{e}）", file=name, line=reader.line_num)
+
+    for unit_key, budget in budgets.items():
+        budget._cache.clear()
+        _check_levels(budget, name, problems, given_lines, unit_key)
+        for key, given, computed in sorted(budget.mismatches()):
+            node = budget.formula(key)
+            problems.add(
+                f"{describe_cell(prof, key)} 是派生数（= {describe_formula(prof, node)}），"
+                f"按输入数计算应为 {fmt(computed)}，文件中为 {fmt(given)}，相差 {fmt(given - computed)}",
+                file=name, line=given_lines[(unit_key, key)])
+    problems.raise_if_any(f"{name}：数据有误，未写出任何结果")
+    if not budgets:
+        raise BudgetxlError(f"{name}：没有任何数据行")
+    return list(budgets.values())
+
+
+def _check_levels(budget: UnitBudget, name: str, problems: ProblemList, given_lines, unit_key) -> None:
+    """A value on a 类/款 code with no finer codes below it cannot be summed: say so plainly."""
+    for (tid, row, col), line in [(k[1], v) for k, v in given_lines.items() if k[0] == unit_key]:
+        t = budget.profile.tables[tid]
+        if not t.coded or row == TOTAL or len(row) == t.leaf_length:
+            continue
+        if not any(c.startswith(row) and len(c) == t.leaf_length for c in budget.codes(t)):
+            level = LEVEL_NAMES[len(row)]
+            leaf = LEVEL_NAMES[t.leaf_length]
+            problems.add(f"{t.name}的科目 {row} 是{level}级科目，下面没有{leaf}级科目；金额应填在{leaf}级（{t.leaf_length}位）科目上",
+                         file=name, line=line)
+
+
+def fact_rows(budgets: Iterable[UnitBudget], *, derived: bool = False, zeros: bool = False) -> Iterator[list]:
+    """Rows of the facts CSV for budgets: input cells (and derived ones if asked), amounts exact."""
+    for b in budgets:
+        for t in b.profile.ordered:
+            for key in b.cells(t):
+                is_input = t.is_input(key[1], key[2])
+                if not is_input and not derived:
+                    continue
+                v: Decimal = b._value(key)
+                if v == 0 and not zeros:
+                    continue
+                if t.coded:
+                    code = "" if key[1] == TOTAL else key[1]
+                    label = b.row_name(t.id, key[1])
+                    header = t.column(key[2]).header
+                else:
+                    item = t.items[key[1]]
+                    code, label, header = "", t.fact_label(item), t.column(key[2], item.side).header
+                yield [b.unit_code, b.unit_name, str(b.year), t.name, code, label, header, fmt(v)]
+
+
+def write_facts(budgets: Iterable[UnitBudget], path: str | Path, *, derived: bool = False,
+                bom: bool = False, inputs=()) -> int:
+    """Write budgets as a facts CSV atomically. Returns the number of fact lines."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(FACT_COLUMNS)
+    n = 0
+    for row in fact_rows(budgets, derived=derived):
+        w.writerow(row)
+        n += 1
+    with atomic_path(path, inputs=inputs) as tmp:
+        tmp.write_text(("\ufeff" if bom else "") + buf.getvalue(), encoding="utf-8", newline="")
+    return n

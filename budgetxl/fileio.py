@@ -1,0 +1,48 @@
+"""Atomic output: write to a temporary file beside the target, then rename over it.
+
+A crash, a Ctrl-C or an error never leaves a half-written output, and an input file is never
+opened for writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from .errors import BudgetxlError
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces ``target`` atomically.
+
+    Refuses to overwrite any of ``inputs`` (no command ever modifies its input files).
+    """
+    target = Path(target)
+    for i in inputs:
+        try:
+            if target.exists() and Path(i).exists() and os.path.samefile(i, target):
+                raise BudgetxlError(f"输出文件 {target} 就是输入文件，拒绝覆盖输入")
+        except OSError:
+            pass
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise BudgetxlError(f"输出目录不存在：{parent}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def write_text_atomic(target: str | Path, text: str, *, encoding: str = "utf-8", inputs=()) -> None:
+    with atomic_path(target, inputs=inputs) as tmp:
+        tmp.write_text(text, encoding=encoding, newline="")

@@ -1,0 +1,46 @@
+"""Load budgets from any supported input: facts CSV, published disclosure text, entry workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import BudgetxlError
+from .model import UnitBudget
+from .spec import DEFAULT_PROFILE
+
+
+def load_budgets(path: str | Path, profile: str = DEFAULT_PROFILE) -> list[UnitBudget]:
+    """All unit budgets in a file, by its kind (.csv facts, .txt disclosure text)."""
+    p = Path(path)
+    if not p.exists():
+        raise BudgetxlError(f"找不到文件：{p}")
+    if p.is_dir():
+        raise BudgetxlError(f"{p} 是目录，请给出文件")
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        from .facts import read_facts
+
+        return read_facts(p, profile)
+    if suffix == ".txt":
+        from .textimport import read_disclosure_text
+
+        budget, _ = read_disclosure_text(p, profile)
+        return [budget]
+    raise BudgetxlError(f"{p}：不支持的文件类型“{suffix or '无扩展名'}”（支持 .csv 数据文件、.txt 公开文本）")
+
+
+def select_unit(budgets: list[UnitBudget], unit: str | None, source: str) -> UnitBudget:
+    """The one budget a command works on; ``unit`` picks by 单位编码 when a file holds several."""
+    if unit is not None:
+        chosen = [b for b in budgets if b.unit_code == unit]
+        if not chosen:
+            have = "、".join(sorted({b.unit_code for b in budgets}))
+            raise BudgetxlError(f"{source} 中没有单位编码 {unit}（有：{have}）")
+        if len(chosen) > 1:
+            years = "、".join(str(b.year) for b in chosen)
+            raise BudgetxlError(f"{source} 中单位 {unit} 有多个年度（{years}），请分开文件")
+        return chosen[0]
+    if len(budgets) > 1:
+        have = "、".join(f"{b.unit_code}{b.unit_name}({b.year})" for b in budgets[:20])
+        raise BudgetxlError(f"{source} 含有 {len(budgets)} 个单位，请用 --unit 指定一个：{have}")
+    return budgets[0]

@@ -1,0 +1,40 @@
+"""Matching printed labels and headers the way people write them.
+
+Labels match ignoring white space, quote style, full/half-width brackets, an ordinal prefix
+(一、 二、 1、 （一）) and a leading 其中：. A label printed twice in one table (财政拨款收支总表 has
+"一、一般公共预算拨款" both as revenue and under 年初财政拨款结转和结余) is written in the qualified
+form ``限定词/标签``, e.g. ``年初财政拨款结转和结余/一般公共预算拨款``.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WS = re.compile(r"[\s\u3000]+")
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
+_TRANS = str.maketrans({"（": "(", "）": ")", "“": "", "”": "", "‘": "", "’": "", '"': "", "'": "",
+                        "：": ":", "，": ",", "／": "/"})
+
+
+def norm(text: str) -> str:
+    """Canonical form of a printed label or header, for matching.
+
+    >>> norm("一、 一般公共预算拨款收入") == norm("一般公共预算拨款收入")
+    True
+    >>> norm("    其中：公务用车购置费")
+    '公务用车购置费'
+    """
+    s = _WS.sub("", str(text)).translate(_TRANS)
+    s = _ORDINAL.sub("", s)
+    if s.startswith("其中:"):
+        s = s[3:]
+    return s
+
+
+def norm_qualified(text: str) -> tuple[str | None, str]:
+    """Split a possibly qualified label ``限定词/标签`` into normalized (qualifier, label)."""
+    s = _WS.sub("", str(text)).translate(_TRANS)
+    if "/" in s:
+        q, _, label = s.partition("/")
+        return norm(q), norm(label)
+    return None, norm(s)

@@ -1,0 +1,265 @@
+"""The exact data model of one unit's budget.
+
+A :class:`UnitBudget` holds the *input* cells of the nine tables (Decimal 万元) and computes
+every derived cell from them with the profile's formulas. Values supplied for derived cells (a
+facts CSV that carries totals, a workbook's cached values) are kept apart in ``given`` and are
+never used for computing: they are only compared.
+
+>>> from budgetxl import UnitBudget
+>>> b = UnitBudget.empty("451", "曲阳县公安局交通管理大队", 2024)
+>>> b.set("支出总表", "2040250", "基本支出", "735.75")
+>>> b.set("支出总表", "2040220", "项目支出", "532.10")
+>>> b.value("支出总表", "204", "合计")
+Decimal('1267.85')
+>>> b.value("收支总表", "四、公共安全支出", "预算数")
+Decimal('1267.85')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+from . import expr
+from .errors import BudgetxlError
+from .money import ZERO, money
+from .spec import DEFAULT_PROFILE, TOTAL, Profile, Table, load_profile
+
+CellKey = tuple[str, str, str]  # (table id, row key or code, column key)
+
+
+@dataclass
+class UnitBudget:
+    """One unit's budget for one year: inputs, computed derived cells, and supplied values."""
+
+    profile: Profile
+    unit_code: str
+    unit_name: str
+    year: int
+    inputs: dict[CellKey, Decimal] = field(default_factory=dict)
+    given: dict[CellKey, Decimal] = field(default_factory=dict)
+    names: dict[tuple[str, str], str] = field(default_factory=dict)  # (table id, code) -> name as written
+    origin: dict[CellKey, str] = field(default_factory=dict)  # where a value came from (CSV line, cell)
+    supplement: dict | None = None
+    _codes: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _cache: dict[CellKey, Decimal] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def empty(cls, unit_code: str, unit_name: str, year: int, profile: Profile | str = DEFAULT_PROFILE) -> "UnitBudget":
+        p = load_profile(profile) if isinstance(profile, str) else profile
+        return cls(p, str(unit_code), unit_name, int(year))
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.unit_code, self.year)
+
+    @property
+    def label(self) -> str:
+        """The unit line printed under each table title, e.g. ``451曲阳县公安局交通管理大队``."""
+        return f"{self.unit_code}{self.unit_name}"
+
+    def _table(self, table: str | Table) -> Table:
+        return table if isinstance(table, Table) else self.profile.table(table)
+
+    def resolve(self, table: str | Table, row: str, col: str) -> CellKey:
+        """Resolve printed names (表名, 科目编码 or 行标签, 栏目) to a cell key."""
+        t = self._table(table)
+        if t.coded:
+            r = TOTAL if row in ("", TOTAL, "合计") else str(row)
+            c = t.find_column(col) or (t.column(col) if col in {x.key for x in t.columns} else None)
+            if c is None:
+                raise KeyError(f"{t.name} 没有栏目 {col}")
+            return (t.id, r, c.key)
+        if row in t.items:
+            item = t.items[row]
+        else:
+            item, err = t.find_item(row)
+            if item is None:
+                raise KeyError(err)
+        c = t.find_column(col, item.side)
+        if c is None:
+            cols = {x.key: x for x in t.item_columns(item)}
+            if col not in cols:
+                raise KeyError(f"{t.name} 的“{item.label}”没有栏目 {col}")
+            c = cols[col]
+        return (t.id, item.key, c.key)
+
+    def add_code(self, table_id: str, code: str, name: str | None = None) -> None:
+        """Make a code row (and its 类/款 ancestors) part of a coded table."""
+        t = self.profile.tables[table_id]
+        codes = self._codes.setdefault(table_id, set())
+        for n in t_levels(t):
+            if len(code) > n:
+                codes.add(code[:n])
+        codes.add(code)
+        if name:
+            self.names[(table_id, code)] = name
+        self._cache.clear()
+
+    def set(self, table: str | Table, row: str, col: str, amount, *, origin: str | None = None) -> None:
+        """Set an input cell (amount in 万元, str/int/Decimal). Raises on a derived cell."""
+        key = self.resolve(table, row, col)
+        t = self.profile.tables[key[0]]
+        if not t.is_input(key[1], key[2]):
+            raise BudgetxlError(f"{t.name}“{row}”的“{col}”是派生数（由公式计算），不能直接填写")
+        if t.coded:
+            self.add_code(t.id, key[1])
+        self.inputs[key] = money(amount)
+        if origin:
+            self.origin[key] = origin
+        self._cache.clear()
+
+    # ------------------------------------------------------------------ computation
+    def codes(self, table: str | Table) -> list[str]:
+        """The code rows of a coded table, in printed order (类, its 款, its 项, …)."""
+        t = self._table(table)
+        return sorted(self._codes.get(t.id, ()))
+
+    def leaf_codes(self, table: str | Table) -> list[str]:
+        t = self._table(table)
+        return [c for c in self.codes(t) if len(c) == t.leaf_length]
+
+    def value(self, table: str | Table, row: str, col: str) -> Decimal:
+        """The exact value of any cell (input or derived), by id/key or printed names."""
+        t = self._table(table)
+        key = (t.id, row, col)
+        if not self._is_key(t, row, col):
+            key = self.resolve(t, row, col)
+        return self._value(key)
+
+    def _is_key(self, t: Table, row: str, col: str) -> bool:
+        if t.coded:
+            return (row == TOTAL or row.isdigit()) and any(c.key == col for c in t.columns)
+        item = t.items.get(row)
+        return item is not None and any(c.key == col for c in t.item_columns(item))
+
+    def _value(self, key: CellKey) -> Decimal:
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        t = self.profile.tables[key[0]]
+        node = t.formula(key[1], key[2])
+        if node is None:
+            v = self.inputs.get(key, ZERO)
+        else:
+            v = expr.evaluate(node, self._cell, self._leaves, self._side_sum)
+        self._cache[key] = v
+        return v
+
+    def _cell(self, table: str, row: str, col: str) -> Decimal:
+        return self._value((table, row, col))
+
+    def _leaves(self, table: str, prefix: str, col: str) -> Decimal:
+        t = self.profile.tables[table]
+        total = ZERO
+        for code in self._codes.get(table, ()):
+            if len(code) == t.leaf_length and code.startswith(prefix):
+                total += self._value((table, code, col))
+        return total
+
+    def _side_sum(self, table: str, side: str, col: str) -> Decimal:
+        t = self.profile.tables[table]
+        return sum((self._value((table, it.key, col)) for it in t.side(side).body), ZERO)
+
+    def formula(self, key: CellKey) -> expr.Node | None:
+        return self.profile.tables[key[0]].formula(key[1], key[2])
+
+    # ------------------------------------------------------------------ iteration
+    def cells(self, table: str | Table) -> Iterator[CellKey]:
+        """Every cell of a table that exists for this unit (rows present × their columns)."""
+        t = self._table(table)
+        if t.coded:
+            for row in [TOTAL, *self.codes(t)]:
+                for c in t.columns:
+                    yield (t.id, row, c.key)
+        else:
+            for item in t.items.values():
+                for c in t.item_columns(item):
+                    yield (t.id, item.key, c.key)
+
+    def all_cells(self) -> Iterator[CellKey]:
+        for t in self.profile.ordered:
+            yield from self.cells(t)
+
+    def row_name(self, table_id: str, row: str) -> str:
+        """The name printed for a row: a code's name as written, else from the code list."""
+        t = self.profile.tables[table_id]
+        if not t.coded:
+            return t.items[row].label
+        if row == TOTAL:
+            return "合计"
+        name = self.names.get((table_id, row))
+        if name:
+            return name
+        for other in self.profile.tables.values():  # the same code named in another table
+            if other.classification == t.classification and (other.id, row) in self.names:
+                return self.names[(other.id, row)]
+        from .codes import code_list
+
+        return code_list(self.profile, t.classification).name(row) or ""
+
+    def is_empty(self, table: str | Table) -> bool:
+        """True when a table holds no money at all (it is then published empty, with a note)."""
+        t = self._table(table)
+        return all(self._value(k) == 0 for k in self.cells(t))
+
+    def mismatches(self) -> list[tuple[CellKey, Decimal, Decimal]]:
+        """Supplied values of derived cells that differ from the computed values."""
+        out = []
+        for key, given in self.given.items():
+            computed = self._value(key)
+            if computed != given:
+                out.append((key, given, computed))
+        return out
+
+    # ------------------------------------------------------------------ pandas
+    def frame(self, table: str | Table, *, numeric: str = "decimal"):
+        """The table as a DataFrame in printed layout.
+
+        Coded tables: columns 科目编码, 科目名称 and one per amount column (header as printed),
+        first row 合计. Fixed tables: 行, 项目 and the amount columns; a cell that does not exist
+        on a row's side is NaN/None. ``numeric="float"`` gives float64 for quick plotting;
+        the default keeps exact Decimals (object dtype).
+        """
+        import pandas as pd
+
+        t = self._table(table)
+        conv = (lambda d: float(d)) if numeric == "float" else (lambda d: d)
+        records = []
+        if t.coded:
+            for row in [TOTAL, *self.codes(t)]:
+                rec = {"科目编码": "" if row == TOTAL else row, "科目名称": self.row_name(t.id, row)}
+                for c in t.columns:
+                    rec[c.header] = conv(self._value((t.id, row, c.key)))
+                records.append(rec)
+            return pd.DataFrame.from_records(records, columns=["科目编码", "科目名称", *[c.header for c in t.columns]])
+        headers: list[str] = []
+        for c in t.value_columns:
+            if c.header not in headers:
+                headers.append(c.header)
+        for item in t.items.values():
+            rec = {"行": item.key, "项目": t.fact_label(item)}
+            for c in t.item_columns(item):
+                rec[c.header] = conv(self._value((t.id, item.key, c.key)))
+            records.append(rec)
+        return pd.DataFrame.from_records(records, columns=["行", "项目", *headers])
+
+    def facts(self, *, derived: bool = True, zeros: bool = False):
+        """All cells as a long DataFrame with the facts-CSV columns (金额 as Decimal)."""
+        import pandas as pd
+
+        from .facts import FACT_COLUMNS, fact_rows
+
+        return pd.DataFrame(list(fact_rows([self], derived=derived, zeros=zeros)), columns=FACT_COLUMNS)
+
+
+def t_levels(t: Table) -> tuple[int, ...]:
+    from .spec import LEVEL_LENGTHS
+
+    return LEVEL_LENGTHS[t.classification]  # type: ignore[index]
+
+
+def iter_inputs(budget: UnitBudget) -> Iterable[tuple[CellKey, Decimal]]:
+    return sorted(budget.inputs.items())

@@ -1,0 +1,1 @@
+"""Renderers: the official print-ready disclosure workbook (and, later, PDF and docx)."""

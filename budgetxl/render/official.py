@@ -1,0 +1,115 @@
+"""The official, print-ready disclosure workbook: one sheet per table, in the official layout.
+
+Everything about the layout comes from the profile through :mod:`budgetxl.layout`; this module
+only decides how it looks (fonts, borders, widths, print setup). Every value is computed from
+the inputs; zero is printed as a blank cell, amounts as ``#,##0.00``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..fileio import atomic_path
+from ..layout import data_rows, header_cells, lanci_row
+from ..model import UnitBudget
+from ..spec import Table
+
+FONT = "宋体"
+WIDTH = {"seq": 6, "code": 11, "name": 30, "label": 32, "value": 14}
+SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+class Styles:
+    def __init__(self, wb):
+        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        box = {**base, "border": 1}
+        self.title = wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
+        self.unit = wb.add_format({**base, "align": "left"})
+        self.year = wb.add_format({**base, "align": "center"})
+        self.money_unit = wb.add_format({**base, "align": "right"})
+        self.header = wb.add_format({**box, "bold": True, "align": "center", "text_wrap": True})
+        self.lanci = wb.add_format({**box, "align": "center"})
+        self.seq = wb.add_format({**box, "align": "center"})
+        self.code = wb.add_format({**box, "align": "left", "num_format": "@"})
+        self.text = wb.add_format({**box, "align": "left", "text_wrap": True})
+        self.indent = [wb.add_format({**box, "align": "left", "indent": n, "text_wrap": True}) for n in range(4)]
+        self.money = wb.add_format({**box, "align": "right", "num_format": "#,##0.00"})
+        self.money_bold = wb.add_format({**box, "align": "right", "num_format": "#,##0.00", "bold": True})
+        self.blank = wb.add_format(box)
+        self.note = wb.add_format({**base, "align": "left"})
+
+
+def write_table_sheet(wb, styles: Styles, table: Table, budget: UnitBudget, *, sheet_name: str | None = None):
+    """Write one official table onto a new sheet; returns the worksheet."""
+    ws = wb.add_worksheet(sheet_name or table.name)
+    grid = table.grid
+    ncol = len(grid)
+    for i, g in enumerate(grid):
+        ws.set_column(i, i, WIDTH[g.kind] if g.kind != "value" else max(WIDTH["value"], min(18, len(g.path[-1]) + 4)))
+
+    ws.merge_range(0, 0, 0, ncol - 1, table.title, styles.title)
+    ws.set_row(0, 30)
+    left_end = max(0, ncol // 2 - 1)
+    ws.merge_range(1, 0, 1, left_end, budget.label, styles.unit) if left_end > 0 else ws.write_string(1, 0, budget.label, styles.unit)
+    ws.write_string(1, ncol // 2, f"预算年度：{budget.year}", styles.year)
+    ws.write_string(1, ncol - 1, f"单位：{budget.profile.money_unit}", styles.money_unit)
+
+    top = 2
+    for h in header_cells(table):
+        r0, c0, r1, c1 = top + h.row, h.col, top + h.last_row, h.last_col
+        if (r0, c0) == (r1, c1):
+            ws.write_string(r0, c0, h.text, styles.header)
+        else:
+            ws.merge_range(r0, c0, r1, c1, h.text, styles.header)
+    lanci_at = top + table.header_depth
+    for c, text in enumerate(lanci_row(table)):
+        ws.write_string(lanci_at, c, text, styles.lanci)
+    ws.repeat_rows(top, lanci_at)
+
+    r = lanci_at + 1
+    for slots in data_rows(table, budget):
+        total_row = table.coded and slots[0].text == "1"
+        for c, slot in enumerate(slots):
+            if slot.kind == "value":
+                v = budget._value(slot.key)
+                if v == 0:
+                    ws.write_blank(r, c, None, styles.blank)
+                else:
+                    ws.write_number(r, c, float(v), styles.money_bold if total_row else styles.money)
+            elif slot.kind == "seq":
+                ws.write_string(r, c, slot.text, styles.seq)
+            elif slot.kind == "code":
+                ws.write_string(r, c, slot.text, styles.code)
+            elif slot.kind in ("name", "label"):
+                ws.write_string(r, c, slot.text, styles.indent[min(slot.indent, 3)])
+            else:
+                ws.write_blank(r, c, None, styles.blank)
+        r += 1
+    if table.empty_note and budget.is_empty(table):
+        ws.write_string(r + 1, 0, table.empty_note, styles.note)
+
+    ws.set_paper(9)  # A4
+    if ncol > 7:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.freeze_panes(lanci_at + 1, 0)
+    return ws
+
+
+def render_official(budget: UnitBudget, out: str | Path, *, inputs=()) -> Path:
+    """Write the official workbook of the nine tables for one unit (atomically)."""
+    import xlsxwriter
+
+    out = Path(out)
+    with atomic_path(out, inputs=inputs) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), SAFE_OPTIONS)
+        wb.set_properties({"title": f"{budget.unit_name}{budget.year}年部门预算公开表",
+                           "subject": "部门预算公开", "author": "budgetxl", "company": budget.unit_name})
+        styles = Styles(wb)
+        for table in budget.profile.ordered:
+            write_table_sheet(wb, styles, table, budget)
+        wb.close()
+    return out

@@ -1,0 +1,82 @@
+"""Treat every workbook as untrusted: check the zip container before any XML parser sees it.
+
+Limits are generous for real budget workbooks (a few hundred KB) and far below what would hurt:
+a zip bomb or an absurd part is refused with a Chinese message naming the file.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .errors import BudgetxlError
+
+MAX_ENTRIES = 2_000
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # 200 MB
+MAX_PART_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, per part larger than 1 MB
+
+
+def require_defusedxml() -> None:
+    """openpyxl is protected from XML entity attacks only when defusedxml is importable."""
+    try:
+        import defusedxml  # noqa: F401
+    except ImportError:  # pragma: no cover - a hard dependency
+        raise BudgetxlError("缺少 defusedxml，无法安全读取 Excel 文件：请重新安装 budgetxl") from None
+    import openpyxl.xml
+
+    if not getattr(openpyxl.xml, "DEFUSEDXML", True):  # pragma: no cover
+        raise BudgetxlError("openpyxl 未启用 defusedxml 防护，拒绝读取工作簿")
+
+
+def check_container(path: str | Path) -> None:
+    """Refuse anything that is not a sane xlsx zip, before parsing. Raises BudgetxlError."""
+    p = Path(path)
+    name = str(p)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise BudgetxlError(f"{name}：无法打开文件（{e.strerror}）") from None
+    if size == 0:
+        raise BudgetxlError(f"{name}：文件为空")
+    with open(p, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise BudgetxlError(f"{name}：这是加密的工作簿或旧版 .xls 文件，请在 Excel/WPS 中取消密码并另存为 .xlsx")
+    if not head.startswith(b"PK"):
+        raise BudgetxlError(f"{name}：不是 xlsx 工作簿（可能是改了扩展名的 CSV 或其他文件）")
+    try:
+        zf = zipfile.ZipFile(p)
+    except (zipfile.BadZipFile, OSError):
+        raise BudgetxlError(f"{name}：文件已损坏或不完整（不是有效的 zip/xlsx）") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise BudgetxlError(f"{name}：压缩包内文件数 {len(infos)} 过多，疑似恶意文件，拒绝读取")
+        total = 0
+        names = set()
+        for info in infos:
+            names.add(info.filename)
+            total += info.file_size
+            if info.file_size > MAX_PART_UNCOMPRESSED:
+                raise BudgetxlError(f"{name}：内部文件 {info.filename} 解压后过大，疑似压缩炸弹，拒绝读取")
+            if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise BudgetxlError(f"{name}：内部文件 {info.filename} 压缩比异常，疑似压缩炸弹，拒绝读取")
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            raise BudgetxlError(f"{name}：解压后总大小过大，疑似压缩炸弹，拒绝读取")
+        if "EncryptedPackage" in names:
+            raise BudgetxlError(f"{name}：工作簿设置了打开密码，请取消密码后再提交")
+        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+            raise BudgetxlError(f"{name}：不是 xlsx 工作簿（缺少工作簿结构）")
+
+
+def open_workbook_checked(path: str | Path, **kwargs):
+    """openpyxl.load_workbook after the container checks, with defusedxml required."""
+    require_defusedxml()
+    check_container(path)
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, **kwargs)
+    except Exception as e:  # openpyxl raises many types on malformed parts
+        raise BudgetxlError(f"{path}：无法读取工作簿（{type(e).__name__}）") from None

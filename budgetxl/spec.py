@@ -1,0 +1,415 @@
+"""Declarative table definitions (profiles).
+
+A profile (``templates/<id>/profile.toml`` and ``parts.toml``) describes every table of a
+disclosure: its rows, columns, 栏次, codes, and for every cell whether it is an input or derived
+and how. Everything that knows about layout (template writer, reader, checks, renderer, docs)
+asks this module; nothing else hard-codes a row or a column.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from . import expr
+from .errors import SpecError
+from .labels import norm, norm_qualified
+from .resources import profile_dir
+
+DEFAULT_PROFILE = "hebei-2024"
+TOTAL = "total"  # row key of the 合计 row of a coded table
+INPUT = "input"
+
+LEAF_LENGTH = {"function": 7, "economic": 5}
+LEVEL_LENGTHS = {"function": (3, 5, 7), "economic": (3, 5)}
+LEVEL_NAMES = {3: "类", 5: "款", 7: "项"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    group: str | None = None
+    formula: str | None = None
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return (self.group, self.header) if self.group else (self.header,)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A labelled row of one side of a fixed table."""
+
+    key: str
+    label: str
+    side: str
+    cells: dict[str, str]
+    qualifier: str | None = None
+    indent: int = 0
+    class_code: str | None = None  # rows generated from the 类 list
+    in_body: bool = True
+
+
+@dataclass(frozen=True)
+class Side:
+    key: str
+    group: str
+    label_header: str
+    columns: tuple[Column, ...]
+    body: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Balance:
+    left: expr.Node
+    right: expr.Node
+    title: str
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """One printed column of a table, in order. ``kind`` is seq, code, name, label or value."""
+
+    kind: str
+    side: str | None = None
+    column: Column | None = None
+    path: tuple[str, ...] = ()
+
+
+@dataclass
+class Table:
+    id: str
+    name: str
+    title: str
+    kind: str  # "coded" or "fixed"
+    number: int
+    classification: str | None = None
+    code_group: str | None = None
+    empty_note: str | None = None
+    columns: tuple[Column, ...] = ()  # coded tables
+    sides: tuple[Side, ...] = ()  # fixed tables
+    footer: tuple[dict[str, Item], ...] = ()
+    balances: tuple[Balance, ...] = ()
+    _formula_cache: dict = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def coded(self) -> bool:
+        return self.kind == "coded"
+
+    @property
+    def leaf_length(self) -> int:
+        return LEAF_LENGTH[self.classification]  # type: ignore[index]
+
+    @cached_property
+    def value_columns(self) -> tuple[Column, ...]:
+        """All amount columns, in printed order (for fixed tables: every side's columns)."""
+        if self.coded:
+            return self.columns
+        return tuple(c for s in self.sides for c in s.columns)
+
+    def side(self, key: str) -> Side:
+        for s in self.sides:
+            if s.key == key:
+                return s
+        raise SpecError(f"表{self.id}没有“{key}”栏组")
+
+    def side_columns(self, side: str | None) -> tuple[Column, ...]:
+        return self.columns if side is None else self.side(side).columns
+
+    def column(self, key: str, side: str | None = None) -> Column:
+        for c in (self.side_columns(side) if side else self.value_columns):
+            if c.key == key:
+                return c
+        raise SpecError(f"表{self.id}没有“{key}”栏")
+
+    @cached_property
+    def items(self) -> dict[str, Item]:
+        """Fixed tables: every labelled row, body rows first, by key."""
+        out: dict[str, Item] = {}
+        for s in self.sides:
+            for it in s.body:
+                out[it.key] = it
+        for row in self.footer:
+            for it in row.values():
+                out[it.key] = it
+        return out
+
+    @cached_property
+    def fixed_rows(self) -> tuple[dict[str, Item | None], ...]:
+        """Fixed tables: the printed rows, each mapping side key to its item (or None)."""
+        n = max((len(s.body) for s in self.sides), default=0)
+        rows = []
+        for i in range(n):
+            rows.append({s.key: (s.body[i] if i < len(s.body) else None) for s in self.sides})
+        for frow in self.footer:
+            rows.append({s.key: frow.get(s.key) for s in self.sides})
+        return tuple(rows)
+
+    @cached_property
+    def grid(self) -> tuple[GridColumn, ...]:
+        """The printed columns in order, each with its header path (for merged header rows)."""
+        cols = [GridColumn("seq", path=("序号",))]
+        if self.coded:
+            cols.append(GridColumn("code", path=(self.code_group, "科目编码")))
+            cols.append(GridColumn("name", path=(self.code_group, "科目名称")))
+            cols += [GridColumn("value", None, c, c.path) for c in self.columns]
+        else:
+            for s in self.sides:
+                prefix = (s.group,) if s.group else ()
+                cols.append(GridColumn("label", s.key, None, prefix + (s.label_header,)))
+                cols += [GridColumn("value", s.key, c, prefix + c.path) for c in s.columns]
+        return tuple(cols)
+
+    @cached_property
+    def header_depth(self) -> int:
+        return max(len(g.path) for g in self.grid)
+
+    def lanci(self) -> dict[tuple[str | None, str], int]:
+        """栏次 numbers of the amount columns: (side, column key) -> number (1 = first after 序号)."""
+        return {(g.side, g.column.key): i for i, g in enumerate(self.grid) if g.kind == "value"}
+
+    # ------------------------------------------------------------------ labels
+    @cached_property
+    def _label_index(self) -> dict[str, list[Item]]:
+        idx: dict[str, list[Item]] = {}
+        for it in self.items.values():
+            idx.setdefault(norm(it.label), []).append(it)
+        return idx
+
+    def find_item(self, label: str) -> tuple[Item | None, str | None]:
+        """Resolve a printed (possibly qualified) label to an item. Returns (item, error)."""
+        qualifier, lab = norm_qualified(label)
+        found = self._label_index.get(lab, [])
+        if qualifier is not None:
+            found = [it for it in found if it.qualifier and norm(it.qualifier) == qualifier]
+        if len(found) == 1:
+            return found[0], None
+        if not found:
+            return None, f"表“{self.name}”没有行“{label}”"
+        forms = "、".join(f"“{it.qualifier}/{norm(it.label)}”" for it in found)
+        return None, f"表“{self.name}”中“{label}”出现不止一次，请写明是哪一行：{forms}"
+
+    def fact_label(self, item: Item) -> str:
+        """The label written to a facts CSV for an item: qualified only where needed."""
+        if len(self._label_index.get(norm(item.label), [])) > 1 and item.qualifier:
+            return f"{item.qualifier}/{item.label}"
+        return item.label
+
+    def find_column(self, header: str, side: str | None = None) -> Column | None:
+        h = norm(header)
+        for c in (self.side_columns(side) if (side or self.coded) else self.value_columns):
+            if norm(c.header) == h:
+                return c
+        return None
+
+    # ------------------------------------------------------------------ formulas
+    def formula(self, row: str, col: str) -> expr.Node | None:
+        """The bound formula of cell (row, col), or None when the cell is an input.
+
+        ``row`` is a code or ``total`` for coded tables, an item key for fixed tables.
+        """
+        key = (row, col)
+        try:
+            return self._formula_cache[key]
+        except KeyError:
+            pass
+        node = self._formula(row, col)
+        self._formula_cache[key] = node
+        return node
+
+    def _formula(self, row: str, col: str) -> expr.Node | None:
+        if self.coded:
+            column = self.column(col)
+            if column.formula:
+                return expr.bind(expr.parse(column.formula), self.id, row, col)
+            if row == TOTAL:
+                return expr.Leaves(self.id, "", col)
+            if len(row) < self.leaf_length:
+                return expr.Leaves(self.id, row, col)
+            return None
+        item = self.items[row]
+        column = self.column(col, item.side)
+        if col in item.cells:
+            text = item.cells[col]
+        elif column.formula:
+            text = column.formula
+        elif "*" in item.cells:
+            text = item.cells["*"]
+        else:
+            raise SpecError(f"表{self.id}的单元格 {row}.{col} 没有定义（应为 input 或公式）")
+        if text == INPUT:
+            return None
+        return expr.bind(expr.parse(text), self.id, row, col)
+
+    def is_input(self, row: str, col: str) -> bool:
+        return self.formula(row, col) is None
+
+    def item_columns(self, item: Item) -> tuple[Column, ...]:
+        return self.side(item.side).columns
+
+
+@dataclass
+class Profile:
+    id: str
+    name: str
+    money_unit: str
+    title_prefix: str
+    tables: dict[str, Table]
+    classes: tuple[dict, ...]
+    parts: dict
+    directory: Path
+    function_codes: str
+    economic_codes: str
+    places: str
+
+    @property
+    def ordered(self) -> list[Table]:
+        return sorted(self.tables.values(), key=lambda t: t.number)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Table]:
+        out = {}
+        for t in self.tables.values():
+            out[norm(t.name)] = t
+            out[norm(t.title)] = t
+            out[t.id] = t
+        return out
+
+    def table(self, name_or_id: str) -> Table:
+        """A table by id (``t2``), facts name (``收入总表``) or title (``部门预算收入总表``)."""
+        t = self._by_name.get(norm(name_or_id)) or self._by_name.get(name_or_id)
+        if t is None:
+            raise KeyError(name_or_id)
+        return t
+
+    def find_table(self, name: str) -> Table | None:
+        try:
+            return self.table(name)
+        except KeyError:
+            return None
+
+    def resource(self, relative: str) -> Path:
+        return (self.directory / relative).resolve()
+
+
+# ---------------------------------------------------------------------- loading
+def _columns(raw: list[dict]) -> tuple[Column, ...]:
+    return tuple(Column(c["key"], c["header"], c.get("group") or None, c.get("formula")) for c in raw)
+
+
+def _item(raw: dict, side: str, in_body: bool) -> Item:
+    return Item(
+        key=raw["key"], label=raw["label"], side=side, cells=dict(raw.get("cells", {})),
+        qualifier=raw.get("qualifier"), indent=int(raw.get("indent", 0)), in_body=in_body,
+    )
+
+
+def _expand(spec, side: str, classes) -> tuple[Item, ...]:
+    if isinstance(spec, list):
+        return tuple(_item(r, side, True) for r in spec)
+    if isinstance(spec, dict) and spec.get("each") == "classes":
+        out = []
+        for c in classes:
+            code = c["code"]
+            key = c.get("key") or expr.substitute(spec["key"], code=code)
+            if code:
+                cells = {k: expr.substitute(v, code=code) for k, v in spec["cells"].items()}
+            else:  # a line with no function code can never hold money
+                cells = {k: "0" for k in spec["cells"]}
+            out.append(Item(key=key, label=c["label"], side=side, cells=cells, class_code=code or None))
+        return tuple(out)
+    raise SpecError(f"表体定义无法识别：{spec!r}")
+
+
+def _table(tid: str, raw: dict, number: int, classes) -> Table:
+    kind = raw["kind"]
+    t = Table(id=tid, name=raw["name"], title=raw["title"], kind=kind, number=number,
+              classification=raw.get("classification"), code_group=raw.get("code_group"),
+              empty_note=raw.get("empty_note"))
+    if kind == "coded":
+        if t.classification not in LEAF_LENGTH:
+            raise SpecError(f"表{tid}的 classification 必须是 function 或 economic")
+        t.columns = _columns(raw["columns"])
+    elif kind == "fixed":
+        body = raw.get("body", {})
+        t.sides = tuple(
+            Side(s["key"], s.get("group", ""), s.get("label_header", "项目"), _columns(s["columns"]),
+                 _expand(body.get(s["key"], []), s["key"], classes))
+            for s in raw["sides"]
+        )
+        t.footer = tuple({side: _item(it, side, False) for side, it in row.items()} for row in raw.get("footer", []))
+    else:
+        raise SpecError(f"表{tid}的 kind 必须是 coded 或 fixed")
+    t.balances = tuple(
+        Balance(_bind_all(b["left"], tid), _bind_all(b["right"], tid), b["title"]) for b in raw.get("balances", [])
+    )
+    return t
+
+
+def _bind_all(text: str, tid: str) -> expr.Node:
+    node = expr.parse(text)
+    return expr.bind(node, tid, "*", "*")
+
+
+def _validate(profile: Profile) -> None:
+    """Every formula must refer to cells that exist; fail early on a broken definition."""
+    for t in profile.tables.values():
+        if not t.coded:
+            keys = [it.key for s in t.sides for it in s.body] + [it.key for r in t.footer for it in r.values()]
+            if len(keys) != len(set(keys)):
+                raise SpecError(f"表{t.id}的行键重复")
+            for it in t.items.values():
+                for c in t.item_columns(it):
+                    node = t.formula(it.key, c.key)
+                    if node is not None:
+                        _check_refs(profile, t, node)
+        else:
+            for c in t.columns:
+                for row in (TOTAL, "1" * t.leaf_length):
+                    node = t.formula(row, c.key)
+                    if node is not None:
+                        _check_refs(profile, t, node)
+
+
+def _check_refs(profile: Profile, table: Table, node: expr.Node) -> None:
+    for n in expr.walk(node):
+        if isinstance(n, (expr.Ref, expr.Leaves, expr.SideSum)):
+            if n.table not in profile.tables:
+                raise SpecError(f"表{table.id}的公式引用了不存在的表 {n.table}")
+            other = profile.tables[n.table]
+            if isinstance(n, expr.Leaves) and not other.coded:
+                raise SpecError(f"leaves() 只能用于科目表，不能用于 {n.table}")
+            if isinstance(n, expr.Ref) and not other.coded and n.row not in other.items:
+                raise SpecError(f"表{table.id}的公式引用了 {n.table} 不存在的行 {n.row}")
+            if isinstance(n, expr.Ref) and other.coded and other is not table and n.row != TOTAL:
+                raise SpecError(f"表{table.id}的公式只能引用科目表的合计行（total），不能引用 {n.row}")
+            cols = {c.key for c in other.value_columns}
+            if n.col not in cols:
+                raise SpecError(f"表{table.id}的公式引用了 {n.table} 不存在的栏 {n.col}")
+
+
+@lru_cache(maxsize=8)
+def load_profile(profile_id: str = DEFAULT_PROFILE) -> Profile:
+    """Load and validate a profile shipped in ``templates/`` (default ``hebei-2024``)."""
+    d = profile_dir(profile_id)
+    path = d / "profile.toml"
+    if not path.is_file():
+        raise SpecError(f"没有名为“{profile_id}”的表样定义（{path}）")
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    parts_path = d / "parts.toml"
+    parts = tomllib.loads(parts_path.read_text("utf-8")) if parts_path.is_file() else {}
+    classes = tuple(raw.get("classes", []))
+    tables = {tid: _table(tid, raw["tables"][tid], i + 1, classes) for i, tid in enumerate(raw["order"])}
+    profile = Profile(
+        id=raw["id"], name=raw["name"], money_unit=raw.get("money_unit", "万元"),
+        title_prefix=raw.get("title_prefix", ""), tables=tables, classes=classes, parts=parts,
+        directory=d, function_codes=raw["function_codes"], economic_codes=raw["economic_codes"],
+        places=raw.get("places", ""),
+    )
+    _validate(profile)
+    return profile
