@@ -163,6 +163,15 @@ class UnitBudget:
         t = self.profile.tables[table]
         return sum((self._value((table, it.key, col)) for it in t.side(side).body), ZERO)
 
+    def evaluate(self, node: expr.Node) -> Decimal:
+        """Evaluate any bound expression of the profile language against this budget."""
+        return expr.evaluate(node, self._cell, self._leaves, self._side_sum)
+
+    def balances(self) -> list[tuple[str, str, Decimal, Decimal]]:
+        """Every balance identity of the profile: (table id, title, left, right)."""
+        return [(t.id, b.title, self.evaluate(b.left), self.evaluate(b.right))
+                for t in self.profile.ordered for b in t.balances]
+
     def formula(self, key: CellKey) -> expr.Node | None:
         return self.profile.tables[key[0]].formula(key[1], key[2])
 

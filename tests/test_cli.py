@@ -1,0 +1,115 @@
+"""The command line as a user meets it: messages, exit codes, outputs, inputs left untouched."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from budgetxl.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(map(str, args)))
+
+
+def snapshot(p: Path):
+    st = p.stat()
+    return p.read_bytes(), st.st_mtime_ns
+
+
+def test_demo_writes_outputs(tmp_path):
+    res = run("demo", tmp_path / "d")
+    assert res.exit_code == 0, res.output
+    files = sorted(p.name for p in (tmp_path / "d").iterdir())
+    assert "451_2024_公开表.xlsx" in files and "451_2024_facts.csv" in files
+    assert "1573.23" in res.output
+    wb = openpyxl.load_workbook(tmp_path / "d" / "451_2024_公开表.xlsx")
+    assert wb.sheetnames[0] == "收支总表" and len(wb.sheetnames) == 9
+
+
+def test_demo_default_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("demo").exit_code == 0
+    assert (tmp_path / "budgetxl-demo" / "451_2024_公开表.xlsx").exists()
+
+
+def test_render_leaves_input_untouched(tmp_path, sample_facts):
+    src = tmp_path / "facts.csv"
+    src.write_bytes(sample_facts.read_bytes())
+    before = snapshot(src)
+    res = run("render", src, "-o", tmp_path / "o.xlsx")
+    assert res.exit_code == 0, res.output
+    assert snapshot(src) == before
+    assert "451曲阳县公安局交通管理大队" in res.output
+
+
+def test_render_refuses_to_overwrite_its_input(tmp_path, sample_facts):
+    src = tmp_path / "facts.csv"
+    src.write_bytes(sample_facts.read_bytes())
+    res = run("render", src, "-o", src)
+    assert res.exit_code == 2 and "输入" in res.output
+    assert src.read_bytes() == sample_facts.read_bytes()
+
+
+def test_render_many_units_needs_unit(tmp_path, sample_facts):
+    text = sample_facts.read_text("utf-8")
+    lines = text.splitlines()
+    other = [l.replace("451,曲阳县公安局交通管理大队", "452,另一单位", 1) for l in lines[1:]]
+    src = tmp_path / "two.csv"
+    src.write_text("\n".join(lines + other) + "\n", "utf-8")
+    res = run("render", src, "-o", tmp_path / "o.xlsx")
+    assert res.exit_code == 2 and "--unit" in res.output
+    res = run("render", src, "-o", tmp_path / "o.xlsx", "--unit", "452")
+    assert res.exit_code == 0
+    ws = openpyxl.load_workbook(tmp_path / "o.xlsx")["收支总表"]
+    assert ws["A2"].value == "452另一单位"
+
+
+@pytest.mark.parametrize("name, content, expect", [
+    ("missing.csv", None, "找不到文件"),
+    ("data.xls", b"\xd0\xcf\x11\xe0", "不支持的文件类型"),
+    ("empty.csv", b"", "文件为空"),
+])
+def test_bad_inputs_exit_2_in_chinese(tmp_path, name, content, expect):
+    p = tmp_path / name
+    if content is not None:
+        p.write_bytes(content)
+    res = run("render", p, "-o", tmp_path / "o.xlsx")
+    assert res.exit_code == 2
+    assert expect in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_import_text_makes_the_sample(tmp_path, seed_path, sample_facts):
+    out = tmp_path / "f.csv"
+    res = run("import-text", seed_path, "-o", out)
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes() == sample_facts.read_bytes()
+
+
+def test_codes_lookup():
+    res = run("codes", "2101103")
+    assert res.exit_code == 0 and "公务员医疗补助" in res.output
+    res = run("codes", "公务用车运行维护费", "--kind", "economic")
+    assert "30231" in res.output
+    assert run("codes", "没有这个科目").exit_code == 1
+
+
+def test_help_is_fast_and_imports_nothing_heavy():
+    code = "import sys, budgetxl.cli; print(','.join(m for m in ('pandas','openpyxl','xlsxwriter') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_console_script_no_traceback_on_bad_input(tmp_path):
+    bad = tmp_path / "x.csv"
+    bad.write_text("nonsense\n", "utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    out = subprocess.run([sys.executable, "-m", "budgetxl.cli", "render", str(bad), "-o", str(tmp_path / "o.xlsx")],
+                         capture_output=True, text=True, env=env)
+    assert out.returncode == 2
+    assert "表头应为" in out.stderr and "Traceback" not in out.stderr
