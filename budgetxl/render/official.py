@@ -19,6 +19,24 @@ WIDTH = {"seq": 6, "code": 11, "name": 30, "label": 32, "value": 14}
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
+def column_width(g) -> float:
+    """Column width in Excel character units: text columns by kind, amount columns by header."""
+    if g.kind != "value":
+        return WIDTH[g.kind]
+    return max(WIDTH["value"], min(20, display_width(g.path[-1]) / 2 + 2))
+
+
+def display_width(text: str) -> int:
+    """Width in half-width character cells (a CJK character counts two)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text.replace(" ", ""))
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines a wrapped text needs in a cell ``width`` characters wide."""
+    usable = max(width - 1, 1)
+    return max(1, -(-display_width(text) // int(usable)))
+
+
 class Styles:
     def __init__(self, wb):
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
@@ -44,8 +62,9 @@ def write_table_sheet(wb, styles: Styles, table: Table, budget: UnitBudget, *, s
     ws = wb.add_worksheet(sheet_name or table.name)
     grid = table.grid
     ncol = len(grid)
-    for i, g in enumerate(grid):
-        ws.set_column(i, i, WIDTH[g.kind] if g.kind != "value" else max(WIDTH["value"], min(18, len(g.path[-1]) + 4)))
+    widths = [column_width(g) for g in grid]
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
 
     ws.merge_range(0, 0, 0, ncol - 1, table.title, styles.title)
     ws.set_row(0, 30)
@@ -55,6 +74,13 @@ def write_table_sheet(wb, styles: Styles, table: Table, budget: UnitBudget, *, s
     ws.write_string(1, ncol - 1, f"单位：{budget.profile.money_unit}", styles.money_unit)
 
     top = 2
+    heights: dict[int, float] = {}
+    for h in header_cells(table):
+        if h.row == h.last_row:
+            lines = text_lines(h.text, sum(widths[h.col: h.last_col + 1]))
+            heights[h.row] = max(heights.get(h.row, 15.0), 13.5 * lines + 4)
+    for level, height in heights.items():
+        ws.set_row(top + level, height)
     for h in header_cells(table):
         r0, c0, r1, c1 = top + h.row, h.col, top + h.last_row, h.last_col
         if (r0, c0) == (r1, c1):
