@@ -28,7 +28,7 @@ def test_print_setup(wb, profile, tid):
     assert ws.page_setup.fitToWidth in (None, 1)  # absent means 1 in OOXML
     assert ws.page_setup.fitToHeight == 0
     last_header = 2 + t.header_depth + 1
-    assert ws.print_title_rows == f"3:{last_header}"
+    assert ws.print_title_rows == f"$3:${last_header}"
     assert ws.page_setup.orientation == ("landscape" if len(t.grid) > 7 else "portrait")
 
 
