@@ -67,6 +67,36 @@ def render(input_file: Path, output: Path, unit: str | None, profile: str):
     click.echo(f"已写出公开表：{output}（{budget.label}，{budget.year}年，{len(budget.profile.tables)}张表）")
 
 
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出的填报模板 .xlsx（单个单位）。")
+@click.option("--data", "data", type=click.Path(dir_okay=False, path_type=Path), help="预填数据：facts CSV（如上年数据或系统导出）。")
+@click.option("--unit", help="--data 含多个单位时，只生成这个单位编码的模板。")
+@click.option("--supplement", type=click.Path(dir_okay=False, path_type=Path), help="预填的项目、采购、资产和情况说明（TOML）。")
+@click.option("--unit-code", help="空白模板：单位编码。")
+@click.option("--unit-name", help="空白模板：单位名称。")
+@click.option("--year", type=int, help="空白模板：预算年度。")
+@click.option("--codes", "codes_file", type=click.Path(dir_okay=False, path_type=Path), help="财政局的科目代码表（csv/xlsx，功能分类和/或经济分类）。")
+@click.option("--password", help="工作表保护密码（可选）。")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), help="批量：--data 中每个单位一个模板，写到此目录。")
+@click.option("--jobs", type=int, default=0, help="批量时的进程数（默认为 CPU 核数）。")
+@profile_option
+@_guard
+def template(output, data, unit, supplement, unit_code, unit_name, year, codes_file, password, out_dir, jobs, profile):
+    """生成填报模板：输入单元格开放并校验，合计、小计和派生表全部为锁定公式。
+
+    \b
+    空白模板：budgetxl template --unit-code 451 --unit-name 某单位 --year 2025 -o 模板.xlsx
+    预填模板：budgetxl template --data facts.csv -o 模板.xlsx
+    全县批量：budgetxl template --data 全县.csv --out-dir 模板目录
+    """
+    from .template.batch import template_command
+
+    for line in template_command(output=output, data=data, unit=unit, supplement=supplement, unit_code=unit_code,
+                                 unit_name=unit_name, year=year, codes_file=codes_file, password=password,
+                                 out_dir=out_dir, jobs=jobs, profile=profile):
+        click.echo(line)
+
+
 @main.command(name="import-text")
 @click.argument("text_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。")

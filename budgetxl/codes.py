@@ -139,3 +139,40 @@ def code_list(profile, classification: str) -> CodeList:
     """The code list a profile ships for ``function`` or ``economic`` codes."""
     rel = profile.function_codes if classification == "function" else profile.economic_codes
     return _default(str(profile.directory), rel, classification)
+
+
+def load_bureau_codes(path: str | Path) -> tuple[CodeList | None, CodeList | None]:
+    """A bureau's own list, which may hold function codes (2xx…), economic codes (3xx…) or both.
+
+    Returns (function list, economic list); a kind the file does not contain is None.
+    """
+    p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        rows, meta = _rows_from_xlsx(p), {}
+    else:
+        if not p.is_file():
+            raise BudgetxlError(f"找不到科目代码文件：{p}")
+        rows, meta = _rows_from_csv(p.read_bytes())
+    kinds: dict[str, dict[str, str]] = {"function": {}, "economic": {}}
+    for row in rows:
+        if len(row) < 2:
+            continue
+        code, name = row[0].strip(), row[1].strip()
+        if code.isdigit():
+            kind = "economic" if code[0] in "35" and len(code) in (3, 5) else "function"
+            kinds[kind][code] = name
+    out = []
+    for kind in ("function", "economic"):
+        entries = kinds[kind]
+        if not entries:
+            out.append(None)
+            continue
+        lengths = _LENGTHS[kind]
+        bad = [c for c in entries if len(c) not in lengths]
+        if bad:
+            raise BudgetxlError(f"科目代码文件 {p} 中编码长度不对：{'、'.join(bad[:10])}")
+        out.append(CodeList(kind, dict(sorted(entries.items())), meta.get("edition", p.name), meta.get("source", ""),
+                            str(p), meta))
+    if out == [None, None]:
+        raise BudgetxlError(f"科目代码文件 {p} 中没有读到任何科目")
+    return out[0], out[1]

@@ -70,6 +70,18 @@ class Balance:
 
 
 @dataclass(frozen=True)
+class Check:
+    """An aggregate cross-table identity (eq) or bound (ge: left >= right)."""
+
+    code: str
+    title: str
+    left: expr.Node
+    right: expr.Node
+    relation: str
+    show: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class GridColumn:
     """One printed column of a table, in order. ``kind`` is seq, code, name, label or value."""
 
@@ -265,6 +277,7 @@ class Profile:
     function_codes: str
     economic_codes: str
     places: str
+    checks: tuple[Check, ...] = ()
 
     @property
     def ordered(self) -> list[Table]:
@@ -411,5 +424,15 @@ def load_profile(profile_id: str = DEFAULT_PROFILE) -> Profile:
         directory=d, function_codes=raw["function_codes"], economic_codes=raw["economic_codes"],
         places=raw.get("places", ""),
     )
+    profile.checks = tuple(
+        Check(c["code"], c["title"], _bind_all(c["left"], "*"), _bind_all(c["right"], "*"), c.get("relation", "eq"),
+              tuple(c.get("show", ())))
+        for c in raw.get("checks", [])
+    )
+    for c in profile.checks:
+        if c.relation not in ("eq", "ge"):
+            raise SpecError(f"校验 {c.code} 的 relation 必须是 eq 或 ge")
+        for node in (c.left, c.right):
+            _check_refs(profile, profile.tables[c.show[0]] if c.show else profile.ordered[0], node)
     _validate(profile)
     return profile

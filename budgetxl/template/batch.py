@@ -1,0 +1,102 @@
+"""``budgetxl template``: one workbook, or one per unit of a county file using all cores."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import BudgetxlError
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def template_filename(budget) -> str:
+    name = _UNSAFE.sub("_", budget.unit_name).strip(" .") or "单位"
+    code = _UNSAFE.sub("_", budget.unit_code)
+    return f"{code}_{name}_{budget.year}_填报模板.xlsx"
+
+
+def _codes(profile, codes_file):
+    from ..codes import code_list, load_bureau_codes
+
+    if not codes_file:
+        return None, None
+    fcodes, ecodes = load_bureau_codes(codes_file)
+    return fcodes or code_list(profile, "function"), ecodes or code_list(profile, "economic")
+
+
+def _write_one(args) -> str:
+    budget, out, fcodes, ecodes, password = args
+    from .writer import write_template
+
+    write_template(budget, out, function_codes=fcodes, economic_codes=ecodes, password=password)
+    return str(out)
+
+
+def template_command(*, output, data, unit, supplement, unit_code, unit_name, year, codes_file, password,
+                     out_dir, jobs, profile) -> Iterator[str]:
+    from ..inputs import load_budgets, select_unit
+    from ..model import UnitBudget
+    from ..spec import load_profile
+    from ..supplement import load_supplement
+    from .writer import write_template
+
+    prof = load_profile(profile)
+    fcodes, ecodes = _codes(prof, codes_file)
+    if data and (unit_code or unit_name or year):
+        raise BudgetxlError("--data 与 --unit-code/--unit-name/--year 只能二选一")
+    if out_dir and output:
+        raise BudgetxlError("-o 与 --out-dir 只能二选一")
+    if not data:
+        if out_dir:
+            raise BudgetxlError("--out-dir 需要配合 --data（含多个单位的 facts CSV）使用")
+        missing = [n for n, v in (("--unit-code", unit_code), ("--unit-name", unit_name), ("--year", year)) if not v]
+        if missing:
+            raise BudgetxlError(f"空白模板需要 {'、'.join(missing)}（或用 --data 预填）")
+        if not output:
+            raise BudgetxlError("请用 -o 指定输出文件")
+        if not 1990 <= int(year) <= 2100:
+            raise BudgetxlError(f"预算年度“{year}”不合理")
+        budget = UnitBudget(prof, str(unit_code).strip(), unit_name.strip(), int(year))
+        if supplement:
+            budget.supplement = load_supplement(supplement, prof)
+        write_template(budget, output, function_codes=fcodes, economic_codes=ecodes, password=password)
+        yield f"已写出空白填报模板：{output}（{budget.label}，{budget.year}年）"
+        return
+    budgets = load_budgets(data, profile)
+    if out_dir is None:
+        if not output:
+            raise BudgetxlError("请用 -o 指定输出文件，或用 --out-dir 批量生成")
+        budget = select_unit(budgets, unit, str(data))
+        if supplement:
+            budget.supplement = load_supplement(supplement, prof)
+        write_template(budget, output, function_codes=fcodes, economic_codes=ecodes, password=password,
+                       inputs=(data,) + ((supplement,) if supplement else ()))
+        yield f"已写出预填填报模板：{output}（{budget.label}，{budget.year}年）"
+        return
+    if supplement:
+        raise BudgetxlError("批量生成时不能使用 --supplement（它只属于一个单位）")
+    if unit:
+        budgets = [b for b in budgets if b.unit_code == unit]
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = {}
+    for b in budgets:
+        fn = template_filename(b)
+        if fn in names:
+            raise BudgetxlError(f"两个单位的文件名相同：{fn}（{names[fn]} 与 {b.unit_code}）")
+        names[fn] = b.unit_code
+    work = [(b, out_dir / template_filename(b), fcodes, ecodes, password) for b in budgets]
+    n_jobs = jobs or os.cpu_count() or 1
+    started = time.perf_counter()
+    if n_jobs == 1 or len(work) < 4:
+        done = [_write_one(w) for w in work]
+    else:
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            done = list(pool.map(_write_one, work, chunksize=max(1, len(work) // (n_jobs * 8))))
+    elapsed = time.perf_counter() - started
+    yield f"已写出 {len(done)} 个单位的填报模板到 {out_dir}（{n_jobs} 个进程，用时 {elapsed:.1f} 秒）"

@@ -1,0 +1,674 @@
+"""Write the entry workbook (填报模板) with xlsxwriter.
+
+Inputs are unlocked, yellow and validated; every subtotal, total and derived table is a locked
+formula on a protected sheet, with its cached value set to budgetxl's own computation so that a
+viewer that does not recalculate still shows the right numbers. A fingerprint (profile, version,
+hash of the formula map) is kept in custom document properties and on a very-hidden sheet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+
+from .. import __version__, expr
+from ..codes import CodeList, code_list
+from ..fileio import atomic_path
+from ..layout import header_cells, lanci_row
+from ..model import UnitBudget
+from ..render.official import SAFE_OPTIONS, column_width, text_lines
+from ..spec import TOTAL, Table
+from . import layout as L
+from .excel import compile_formula
+from .layout import EntryLayout, a1, quote_sheet
+
+INPUT_FILL = "#FFF2CC"
+CHECK_FILL = "#E2EFDA"
+MAX_TEXT = 10000
+
+
+class _ProtectedWorkbook(Workbook):
+    """xlsxwriter cannot lock a workbook's structure; add <workbookProtection lockStructure="1">."""
+
+    structure_password_hash: str | None = None
+
+    def _write_book_views(self) -> None:
+        attrs = [("lockStructure", "1")]
+        if self.structure_password_hash:
+            attrs.insert(0, ("workbookPassword", self.structure_password_hash))
+        self._xml_empty_tag("workbookProtection", attrs)
+        super()._write_book_views()
+
+
+def _hash_password(password: str) -> str:
+    """The legacy 16-bit Excel password hash (the same one sheet protection uses)."""
+    h = 0
+    for i, ch in enumerate(password, start=1):
+        v = ord(ch) << i
+        h ^= (v & 0x7FFF) | (v >> 15)
+    h ^= len(password)
+    h ^= 0xCE4B
+    return f"{h:X}"
+
+
+class _Formats:
+    def __init__(self, wb):
+        base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
+        box = {**base, "border": 1}
+        self.title = wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
+        self.left = wb.add_format({**base, "align": "left"})
+        self.center = wb.add_format({**base, "align": "center"})
+        self.right = wb.add_format({**base, "align": "right"})
+        self.header = wb.add_format({**box, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#D9E1F2"})
+        self.lanci = wb.add_format({**box, "align": "center"})
+        self.text = wb.add_format({**box, "align": "left", "text_wrap": True})
+        self.indent = [wb.add_format({**box, "align": "left", "indent": n}) for n in range(4)]
+        self.code = wb.add_format({**box, "num_format": "@"})
+        self.money = wb.add_format({**box, "num_format": "#,##0.00"})
+        self.money_bold = wb.add_format({**box, "num_format": "#,##0.00", "bold": True})
+        in_ = {**box, "locked": False, "bg_color": INPUT_FILL}
+        self.in_money = wb.add_format({**in_, "num_format": "#,##0.00"})
+        self.in_number = wb.add_format({**in_, "num_format": "General"})
+        self.in_code = wb.add_format({**in_, "num_format": "@"})
+        self.in_text = wb.add_format({**in_, "num_format": "@", "text_wrap": True, "valign": "top"})
+        self.check_label = wb.add_format({**box, "bg_color": CHECK_FILL, "text_wrap": True})
+        self.check_value = wb.add_format({**box, "bg_color": CHECK_FILL, "num_format": "#,##0.00;[Red]-#,##0.00"})
+        self.check_head = wb.add_format({**box, "bold": True, "bg_color": CHECK_FILL})
+        self.bad = wb.add_format({"font_color": "#C00000", "bold": True})
+        self.guide = wb.add_format({**base, "text_wrap": True, "valign": "top"})
+        self.guide_title = wb.add_format({**base, "bold": True, "font_size": 14})
+        self.legend_in = wb.add_format({**box, "bg_color": INPUT_FILL})
+        self.legend_check = wb.add_format({**box, "bg_color": CHECK_FILL})
+
+
+class TemplateWriter:
+    def __init__(self, budget: UnitBudget, *, function_codes: CodeList | None = None,
+                 economic_codes: CodeList | None = None, password: str | None = None,
+                 spare: int | None = None, flat: bool = False):
+        self.b = budget
+        self.p = budget.profile
+        self.password = password or ""
+        self.fcodes = function_codes or code_list(self.p, "function")
+        self.ecodes = economic_codes or code_list(self.p, "economic")
+        sup = budget.supplement or {}
+        prefilled = bool(budget.inputs) or any(budget.codes(t) for t in self.p.ordered if t.coded)
+        n_spare = spare if spare is not None else (L.SPARE_PREFILLED if prefilled else L.SPARE_BLANK)
+        coded = [t for t in self.p.ordered if t.coded]
+        if flat:  # every leaf code in an editable spare row, no preset 类/款 rows
+            preset = {t.id: [] for t in coded}
+            self.spare_codes = {t.id: budget.leaf_codes(t) for t in coded}
+            n_spare = max([n_spare] + [len(v) + L.SPARE_PREFILLED for v in self.spare_codes.values()])
+        else:
+            preset = {t.id: budget.codes(t) for t in coded}
+            self.spare_codes = {t.id: [] for t in coded}
+        projects = sup.get("projects", [])
+        n_ind = sum(len(p.get("indicators", [])) for p in projects)
+        parts = {  # rows of each list: what the unit has plus spare rows, never fewer than a blank has
+            "institutions": max(len(sup.get("institutions", [])) + 5, 10),
+            "projects": max(len(projects) + L.PART_SPARE, 20),
+            "indicators": max(n_ind + 3 * L.PART_SPARE, 100),
+            "procurement": max(len(sup.get("procurement", [])) + L.PART_SPARE, 30),
+        }
+        self.layout = EntryLayout(self.p, preset, {tid: n_spare for tid in preset}, parts)
+        self.formula_map: dict[str, str] = {}
+        self.formula_values: dict[str, object] = {}  # the cached value written with each formula
+
+    # ------------------------------------------------------------------ helpers
+    def _formula(self, ws, r: int, c: int, formula: str, fmt, value) -> None:
+        ref = f"{ws.name}!{a1(r, c)}"
+        self.formula_map[ref] = formula
+        self.formula_values[ref] = value
+        ws.write_formula(r, c, formula, fmt, value)
+
+    def _money_validation(self, ws, r0: int, c0: int, r1: int, c1: int, title: str = "填写金额") -> None:
+        cell = a1(r0, c0)
+        ws.data_validation(r0, c0, r1, c1, {
+            "validate": "custom",
+            "value": f"=AND(ISNUMBER({cell}),{cell}>=0,ROUND({cell},2)={cell})",
+            "ignore_blank": True,
+            "input_title": title[:32],
+            "input_message": "单位：万元。填写不小于0的数字，最多两位小数；不填视为0。",
+            "error_title": "金额不正确",
+            "error_message": "请填写不小于0的数字（万元），最多两位小数，不要带单位或文字。",
+        })
+
+    def _text_validation(self, ws, r0: int, c0: int, r1: int, c1: int, title: str, message: str) -> None:
+        ws.data_validation(r0, c0, r1, c1, {
+            "validate": "length", "criteria": "<=", "value": MAX_TEXT, "ignore_blank": True,
+            "input_title": title[:32], "input_message": message[:255],
+            "error_title": "内容过长", "error_message": f"内容不能超过{MAX_TEXT}个字。",
+        })
+
+    def _list_validation(self, ws, r0: int, c0: int, r1: int, c1: int, source: str, title: str, message: str,
+                         strict: bool = True) -> None:
+        ws.data_validation(r0, c0, r1, c1, {
+            "validate": "list", "source": source, "ignore_blank": True,
+            "input_title": title[:32], "input_message": message[:255],
+            "error_type": "stop" if strict else "warning",
+            "error_title": "不在列表中", "error_message": "请从下拉列表中选择。" if strict else
+            "该编码不在代码表中。如确需使用新科目，请联系财政局更新代码表；继续将被审核标记。",
+        })
+
+    def _value(self, key) -> float:
+        return float(self.b._value(key))
+
+    def _protect(self, ws) -> None:
+        ws.protect(self.password, {"format_columns": True, "format_rows": True, "select_locked_cells": True,
+                                   "select_unlocked_cells": True})
+
+    # ------------------------------------------------------------------ sheets
+    def write(self, path: Path) -> None:
+        wb = _ProtectedWorkbook(str(path), {**SAFE_OPTIONS, "constant_memory": False})
+        wb.structure_password_hash = _hash_password(self.password) if self.password else None
+        wb.set_properties({"title": f"{self.b.unit_name}{self.b.year}年部门预算填报表", "subject": "部门预算公开填报",
+                           "author": "budgetxl", "company": self.b.unit_name,
+                           "created": __import__("datetime").datetime(2000, 1, 1)})
+        self.f = _Formats(wb)
+        self.wb = wb
+        guide = wb.add_worksheet(L.SHEET_GUIDE)
+        unit = wb.add_worksheet(L.SHEET_UNIT)
+        table_sheets = [(t, wb.add_worksheet(t.name)) for t in self.p.ordered]
+        projects = wb.add_worksheet(L.SHEET_PROJECTS)
+        procurement = wb.add_worksheet(L.SHEET_PROCUREMENT)
+        assets = wb.add_worksheet(L.SHEET_ASSETS)
+        text = wb.add_worksheet(L.SHEET_TEXT)
+        lists = wb.add_worksheet(L.SHEET_LISTS)
+        meta = wb.add_worksheet(L.SHEET_META)
+        self._lists(lists)
+        self._unit(unit)
+        for t, ws in table_sheets:
+            self._table(t, ws)
+        self._projects(projects)
+        self._procurement(procurement)
+        self._assets(assets)
+        self._text(text)
+        self._guide(guide)
+        self._meta(meta)
+        guide.activate()
+        wb.close()
+
+    def _lists(self, ws) -> None:
+        """Hidden sheet of dropdown sources: leaf codes with names, and choice lists."""
+        ws.write_string(0, 0, "支出功能分类科目（项）")
+        ws.write_string(0, 3, "部门预算支出经济分类科目（款）")
+        fl = [(c, n) for c, n in self.fcodes.entries.items() if len(c) == 7]
+        el = [(c, n) for c, n in self.ecodes.entries.items() if len(c) == 5]
+        for i, (c, n) in enumerate(fl, start=1):
+            ws.write_string(i, 0, c)
+            ws.write_string(i, 1, n)
+        for i, (c, n) in enumerate(el, start=1):
+            ws.write_string(i, 3, c)
+            ws.write_string(i, 4, n)
+        self.list_ranges = {
+            "function": (f"{quote_sheet(L.SHEET_LISTS)}!$A$2:$A${len(fl) + 1}", f"{quote_sheet(L.SHEET_LISTS)}!$A$2:$B${len(fl) + 1}"),
+            "economic": (f"{quote_sheet(L.SHEET_LISTS)}!$D$2:$D${len(el) + 1}", f"{quote_sheet(L.SHEET_LISTS)}!$D$2:$E${len(el) + 1}"),
+        }
+        col = 6
+        self.choice_ranges = {}
+        choice_fields = [f for f in self.p.parts["institutions"]["fields"] if f.get("choices")]
+        choice_fields += [f for f in self.p.parts["projects"]["indicator_fields"] if f.get("choices")]
+        for f in choice_fields:
+            ws.write_string(0, col, f["header"])
+            for i, ch in enumerate(f["choices"], start=1):
+                ws.write_string(i, col, ch)
+            letter = L.col_letter(col)
+            self.choice_ranges[f["key"]] = f"{quote_sheet(L.SHEET_LISTS)}!${letter}$2:${letter}${len(f['choices']) + 1}"
+            col += 1
+        ws.hide()
+        ws.protect(self.password)
+
+    def _title(self, ws, title: str, ncol: int) -> None:
+        ws.merge_range(0, 0, 0, max(ncol - 1, 1), title, self.f.title)
+        ws.set_row(0, 30)
+
+    def _unit(self, ws) -> None:
+        f = self.f
+        self._title(ws, "单位信息", 6)
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 5, 16)
+        rows = L.unit_rows()
+        prev = (self.b.supplement or {}).get("previous", {})
+        for key, label, kind in L.UNIT_FIELDS:
+            r = rows[key]
+            ws.write_string(r, 0, label, f.text)
+            if kind == "fixed":
+                value = {"unit_code": self.b.unit_code, "unit_name": self.b.unit_name, "year": str(self.b.year)}[key]
+                ws.write_string(r, 1, value, f.text)
+            else:
+                v = prev.get(L.PREVIOUS_KEYS[key])
+                if v is None:
+                    ws.write_blank(r, 1, None, f.in_money)
+                else:
+                    ws.write_number(r, 1, float(v), f.in_money)
+                self._money_validation(ws, r, 1, r, 1, label)
+        hr = L.institutions_header_row()
+        fields = self.p.parts["institutions"]["fields"]
+        ws.merge_range(hr - 1, 0, hr - 1, len(fields) - 1, self.p.parts["institutions"]["title"], f.header)
+        for c, fd in enumerate(fields):
+            ws.write_string(hr, c, fd["header"], f.header)
+        insts = (self.b.supplement or {}).get("institutions", [])
+        n = self.layout.parts["institutions"]
+        for i in range(n):
+            r = hr + 1 + i
+            rec = insts[i] if i < len(insts) else {}
+            for c, fd in enumerate(fields):
+                ws.write_string(r, c, rec.get(fd["key"], ""), f.in_text)
+        for c, fd in enumerate(fields):
+            if fd.get("choices"):
+                self._list_validation(ws, hr + 1, c, hr + n, c, self.choice_ranges[fd["key"]], fd["header"], "请从下拉列表中选择。")
+            else:
+                self._text_validation(ws, hr + 1, c, hr + n, c, fd["header"], f"填写{fd['header']}。")
+        self._protect(ws)
+
+    def _table(self, t: Table, ws) -> None:
+        f, lay = self.f, self.layout
+        sl = lay.sheets[t.id]
+        grid = t.grid
+        ncol = len(grid)
+        widths = [column_width(g) for g in grid]
+        if t.coded:
+            widths[1] = 12
+        for i, w in enumerate(widths):
+            ws.set_column(i, i, w)
+        self._title(ws, t.title, ncol)
+        left_end = max(1, ncol // 2 - 1)
+        ws.merge_range(1, 0, 1, left_end, self.b.label, f.left)
+        ws.write_string(1, ncol // 2, f"预算年度：{self.b.year}", f.center)
+        ws.write_string(1, ncol - 1, f"单位：{self.p.money_unit}", f.right)
+        top = L.HEADER_TOP
+        heights: dict[int, float] = {}
+        for h in header_cells(t):
+            if h.row == h.last_row:
+                heights[h.row] = max(heights.get(h.row, 15.0), 13.5 * text_lines(h.text, sum(widths[h.col:h.last_col + 1])) + 4)
+            if (h.row, h.col) == (h.last_row, h.last_col):
+                ws.write_string(top + h.row, h.col, h.text, f.header)
+            else:
+                ws.merge_range(top + h.row, h.col, top + h.last_row, h.last_col, h.text, f.header)
+        for level, height in heights.items():
+            ws.set_row(top + level, height)
+        for c, text in enumerate(lanci_row(t)):
+            ws.write_string(sl.lanci_row, c, text, f.lanci)
+        ws.freeze_panes(sl.data_start, 3 if t.coded else 2)
+        if t.coded:
+            self._coded_rows(t, ws, sl)
+        else:
+            self._fixed_rows(t, ws, sl)
+        self._checks(t, ws, sl, ncol)
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(L.HEADER_TOP, sl.lanci_row)
+        self._protect(ws)
+
+    def _cell(self, t: Table, ws, key, r: int, c: int, bold: bool = False) -> None:
+        node = t.formula(key[1], key[2])
+        if node is None:
+            v = self.b.inputs.get(key)
+            if v is None or v == 0:
+                ws.write_blank(r, c, None, self.f.in_money)
+            else:
+                ws.write_number(r, c, float(v), self.f.in_money)
+        else:
+            fmt = self.f.money_bold if bold else self.f.money
+            self._formula(ws, r, c, compile_formula(node, self.layout, t.id), fmt, self._value(key))
+
+    def _coded_rows(self, t: Table, ws, sl) -> None:
+        f = self.f
+        r = sl.data_start
+        ws.write_string(r, 0, "1", f.lanci)
+        ws.write_blank(r, 1, None, f.code)
+        ws.write_string(r, 2, "合计", f.text)
+        for c in t.columns:
+            self._cell(t, ws, (t.id, TOTAL, c.key), r, sl.value_col[c.key], bold=True)
+        seq = 2
+        for code in sl.preset:
+            r = sl.cells[(t.id, code, t.columns[0].key)][0]
+            ws.write_string(r, 0, str(seq), f.lanci)
+            ws.write_string(r, 1, code, f.code)
+            ws.write_string(r, 2, self.b.row_name(t.id, code), f.indent[min((len(code) - 3) // 2, 3)])
+            for c in t.columns:
+                self._cell(t, ws, (t.id, code, c.key), r, sl.value_col[c.key], bold=len(code) < t.leaf_length)
+            seq += 1
+        codes_src, lookup = self.list_ranges[t.classification]
+        what = "项级（7位）支出功能分类科目" if t.classification == "function" else "款级（5位）经济分类科目"
+        filled = self.spare_codes[t.id]
+        for i, r in enumerate(sl.spare_rows):
+            code = filled[i] if i < len(filled) else None
+            ws.write_string(r, 0, str(seq), f.lanci)
+            ws.write_string(r, 1, code or "", f.in_code)
+            code_cell = a1(r, 1)
+            name = (self.fcodes if t.classification == "function" else self.ecodes).name(code) if code else ""
+            name = name if name is not None else "（代码表中无此科目）"
+            self._formula(ws, r, 2, f'=IF({code_cell}="","",IFERROR(VLOOKUP({code_cell}&"",{lookup},2,FALSE),"（代码表中无此科目）"))',
+                          f.text, name)
+            for c in t.columns:
+                col = sl.value_col[c.key]
+                v = self.b._value((t.id, code, c.key)) if code else Decimal(0)
+                if c.formula:
+                    node = expr.bind(expr.parse(c.formula), t.id, f"@{r}", c.key)
+                    self._formula(ws, r, col, compile_formula(node, self.layout, t.id), f.money, float(v))
+                elif v:
+                    ws.write_number(r, col, float(v), f.in_money)
+                else:
+                    ws.write_blank(r, col, None, f.in_money)
+            seq += 1
+        if sl.spare_rows:
+            first, last = sl.spare_rows[0], sl.spare_rows[-1]
+            self._list_validation(ws, first, 1, last, 1, codes_src, "新增科目编码",
+                                  f"需要增加科目时，在此选择或输入{what}的编码，名称自动带出；类、款合计自动计算。",
+                                  strict=False)
+            for c in t.columns:
+                if not c.formula:
+                    col = sl.value_col[c.key]
+                    self._money_validation(ws, first, col, last, col, c.header)
+        for code in sl.preset:
+            if len(code) == t.leaf_length:
+                r = sl.cells[(t.id, code, t.columns[0].key)][0]
+                for c in t.columns:
+                    if not c.formula:
+                        col = sl.value_col[c.key]
+                        self._money_validation(ws, r, col, r, col, c.header)
+
+    def _fixed_rows(self, t: Table, ws, sl) -> None:
+        f = self.f
+        for i, fixed in enumerate(t.fixed_rows):
+            r = sl.data_start + i
+            ws.write_string(r, 0, str(i + 1), f.lanci)
+            col = 1
+            for side in t.sides:
+                item = fixed[side.key]
+                if item is None:
+                    ws.write_blank(r, col, None, f.text)
+                    for j in range(len(side.columns)):
+                        ws.write_blank(r, col + 1 + j, None, f.text)
+                else:
+                    ws.write_string(r, col, item.label, f.indent[min(item.indent, 3)])
+                    for j, c in enumerate(side.columns):
+                        key = (t.id, item.key, c.key)
+                        self._cell(t, ws, key, r, col + 1 + j, bold=not item.in_body)
+                        if t.is_input(item.key, c.key):
+                            self._money_validation(ws, r, col + 1 + j, r, col + 1 + j, f"{item.label}"[:32])
+                col += 1 + len(side.columns)
+
+    def _checks(self, t: Table, ws, sl, ncol: int) -> None:
+        """The 校验 area: every balance of this table and every cross-table check shown here."""
+        f = self.f
+        items = [(f"{t.name}：{bal.title}", bal.left, bal.right, "eq") for bal in t.balances]
+        items += [(f"[{c.code}] {c.title}", c.left, c.right, c.relation) for c in self.p.checks if t.id in c.show]
+        if not items:
+            return
+        r = sl.check_start
+        span = max(ncol - 3, 1)
+        ws.merge_range(r, 0, r, span, "校验（填报中实时计算；差额应为 0，标“应≥0”的不能为负）", f.check_head)
+        ws.write_string(r, span + 1, "差额", f.check_head)
+        ws.write_string(r, span + 2, "结果", f.check_head)
+        for label, left, right, rel in items:
+            r += 1
+            text = label + ("（应≥0）" if rel == "ge" else "")
+            ws.merge_range(r, 0, r, span, text, f.check_label)
+            width = sum(column_width(g) for g in t.grid[: span + 1])
+            ws.set_row(r, 13.5 * text_lines(text, width) + 4)
+            node = expr.Sum(((1, left), (-1, right)))
+            diff = self.b.evaluate(left) - self.b.evaluate(right)
+            self._formula(ws, r, span + 1, compile_formula(node, self.layout, t.id), f.check_value, float(diff))
+            cell = a1(r, span + 1)
+            ok = diff == 0 if rel == "eq" else diff >= 0
+            cond = f"ROUND({cell},2)=0" if rel == "eq" else f"ROUND({cell},2)>=0"
+            self._formula(ws, r, span + 2, f'=IF({cond},"一致","不一致")', f.check_label, "一致" if ok else "不一致")
+        ws.conditional_format(sl.check_start + 1, span + 2, r, span + 2,
+                              {"type": "cell", "criteria": "==", "value": '"不一致"', "format": f.bad})
+
+    # ------------------------------------------------------------------ parts
+    def _header_row(self, ws, r: int, fields: list[dict], first_col: int = 0) -> None:
+        for c, fd in enumerate(fields):
+            ws.write_string(r, first_col + c, fd["header"].replace("{year}", str(self.b.year)), self.f.header)
+
+    def _part_value(self, ws, r: int, c: int, fd: dict, value) -> None:
+        f = self.f
+        typ = fd.get("type", "text")
+        if typ in ("money", "number", "integer"):
+            fmt = f.in_money if typ == "money" else f.in_number
+            if value is None:
+                ws.write_blank(r, c, None, fmt)
+            else:
+                ws.write_number(r, c, float(value), fmt)
+        else:
+            ws.write_string(r, c, value or "", f.in_code if typ == "code" else f.in_text)
+
+    def _part_validation(self, ws, r0: int, r1: int, c: int, fd: dict) -> None:
+        typ = fd.get("type", "text")
+        header = fd["header"].replace("{year}", str(self.b.year))
+        if typ == "money":
+            self._money_validation(ws, r0, c, r1, c, header)
+        elif typ in ("number", "integer"):
+            cell = a1(r0, c)
+            ws.data_validation(r0, c, r1, c, {
+                "validate": "custom", "value": f"=AND(ISNUMBER({cell}),{cell}>=0)", "ignore_blank": True,
+                "input_title": header[:32], "input_message": "填写不小于0的数字。",
+                "error_title": "数量不正确", "error_message": "请填写不小于0的数字。"})
+        elif fd.get("choices") and fd["key"] in self.choice_ranges:
+            self._list_validation(ws, r0, c, r1, c, self.choice_ranges[fd["key"]], header, "请从下拉列表中选择。")
+        else:
+            self._text_validation(ws, r0, c, r1, c, header, f"填写{header}。")
+
+    def _projects(self, ws) -> None:
+        f = self.f
+        parts = self.p.parts["projects"]
+        first, n, ind_first, n_ind = L.project_rows(self.layout.parts)
+        fields = [fd for fd in parts["fields"] if fd["type"] != "money4"]
+        plan = next(fd for fd in parts["fields"] if fd["type"] == "money4")
+        cols = fields[:5] + [{"key": f"plan{i}", "header": f"资金支出计划·{p}", "type": "money"} for i, p in
+                             enumerate(plan["periods"])] + fields[5:]
+        self._title(ws, "项目支出及绩效目标", len(cols))
+        for c, fd in enumerate(cols):
+            ws.set_column(c, c, 40 if fd["type"] == "text" and fd["key"] in ("purpose", "goal") else 14)
+        ws.write_string(1, 0, "每行一个项目；资金支出计划填截至各时点的累计数，12月底应等于预算数。", f.left)
+        self._header_row(ws, first - 1, cols)
+        projects = (self.b.supplement or {}).get("projects", [])
+        for i in range(n):
+            r = first + i
+            rec = projects[i] if i < len(projects) else {}
+            for c, fd in enumerate(cols):
+                if fd["key"].startswith("plan"):
+                    vals = rec.get("plan") or []
+                    k = int(fd["key"][4:])
+                    self._part_value(ws, r, c, fd, vals[k] if k < len(vals) else None)
+                else:
+                    self._part_value(ws, r, c, fd, rec.get(fd["key"]))
+        for c, fd in enumerate(cols):
+            self._part_validation(ws, first, first + n - 1, c, fd)
+        ind_fields = [{"key": "project", "header": "项目编码", "type": "code"}] + parts["indicator_fields"]
+        ws.write_string(ind_first - 2, 0, "绩效指标（每行一个指标，第一列填所属项目的项目编码）", f.left)
+        self._header_row(ws, ind_first - 1, ind_fields)
+        r = ind_first
+        for rec in projects:
+            for ind in rec.get("indicators", []):
+                for c, fd in enumerate(ind_fields):
+                    self._part_value(ws, r, c, fd, rec.get("code") if fd["key"] == "project" else ind.get(fd["key"]))
+                r += 1
+        while r < ind_first + n_ind:
+            for c, fd in enumerate(ind_fields):
+                self._part_value(ws, r, c, fd, None)
+            r += 1
+        code_src = f"=$A${first + 1}:$A${first + n}"
+        self._list_validation(ws, ind_first, 0, ind_first + n_ind - 1, 0, code_src, "项目编码", "选择上表中的项目编码。")
+        for c, fd in enumerate(ind_fields[1:], start=1):
+            self._part_validation(ws, ind_first, ind_first + n_ind - 1, c, fd)
+        self._protect(ws)
+
+    def _procurement(self, ws) -> None:
+        f = self.f
+        parts = self.p.parts["procurement"]
+        fields = parts["fields"]
+        total_row, first, n = L.procurement_rows(self.layout.parts)
+        self._title(ws, parts["title"], len(fields))
+        ws.write_string(1, 0, self.b.label, f.left)
+        ws.write_string(1, len(fields) - 1, f"单位：{self.p.money_unit}", f.right)
+        for c, fd in enumerate(fields):
+            ws.set_column(c, c, 22 if fd["key"] in ("project", "item") else 12)
+            group = fd.get("group")
+            ws.write_string(2, c, group or fd["header"].replace("{year}", str(self.b.year)), f.header)
+            ws.write_string(3, c, fd["header"].replace("{year}", str(self.b.year)) if group else "", f.header)
+        lines = (self.b.supplement or {}).get("procurement", [])
+        keyidx = {fd["key"]: c for c, fd in enumerate(fields)}
+        ws.write_string(total_row, 0, "合计", f.text)
+        for c, fd in enumerate(fields):
+            if fd["type"] == "money" and fd["key"] not in ("project_budget", "unit_price"):
+                col = L.col_letter(c)
+                total = sum((l.get(fd["key"]) or Decimal(0)) for l in lines) if fd["key"] != "total" else \
+                    sum(self._proc_total(l) for l in lines)
+                self._formula(ws, total_row, c, f"=SUM({col}{first + 1}:{col}{first + n})", f.money_bold, float(total))
+            elif c:
+                ws.write_blank(total_row, c, None, f.text)
+        for i in range(n):
+            r = first + i
+            rec = lines[i] if i < len(lines) else {}
+            for c, fd in enumerate(fields):
+                if fd.get("formula"):
+                    node = expr.parse(fd["formula"])
+                    terms = [f"{L.col_letter(keyidx[ref.col])}{r + 1}" for ref in expr.walk(node) if isinstance(ref, expr.Ref)]
+                    self._formula(ws, r, c, "=" + "+".join(terms), f.money, float(self._proc_total(rec)) if rec else 0)
+                else:
+                    self._part_value(ws, r, c, fd, rec.get(fd["key"]))
+        for c, fd in enumerate(fields):
+            if not fd.get("formula"):
+                self._part_validation(ws, first, first + n - 1, c, fd)
+        ws.write_string(first + n + 1, 0, parts.get("note", ""), f.left)
+        self._protect(ws)
+
+    def _proc_total(self, rec: dict) -> Decimal:
+        fd = next(fd for fd in self.p.parts["procurement"]["fields"] if fd.get("formula"))
+        node = expr.parse(fd["formula"])
+        return sum(((rec.get(ref.col) or Decimal(0)) for ref in expr.walk(node) if isinstance(ref, expr.Ref)), Decimal(0))
+
+    def _assets(self, ws) -> None:
+        f = self.f
+        parts = self.p.parts["assets"]
+        self._title(ws, parts["title"], 3)
+        ws.set_column(0, 0, 34)
+        ws.set_column(1, 2, 18)
+        assets = (self.b.supplement or {}).get("assets", {})
+        ws.write_string(L.ASSET_ASOF_ROW, 0, "截止时间（上年末，YYYY-MM-DD）", f.text)
+        ws.write_string(L.ASSET_ASOF_ROW, 1, assets.get("as_of") or f"{self.b.year - 1}-12-31", f.in_code)
+        ws.data_validation(L.ASSET_ASOF_ROW, 1, L.ASSET_ASOF_ROW, 1, {
+            "validate": "length", "criteria": "==", "value": 10, "input_title": "截止时间",
+            "input_message": "格式：YYYY-MM-DD，例如 2023-12-31。", "error_title": "日期格式",
+            "error_message": "请按 YYYY-MM-DD 填写。"})
+        ws.write_string(3, 0, "项目", f.header)
+        for c, col in enumerate(parts["columns"], start=1):
+            ws.write_string(3, c, col["header"], f.header)
+        rows = L.asset_rows(self.p)
+        values = assets.get("values", {})
+        for row in parts["rows"]:
+            r = rows[row["key"]]
+            ws.write_string(r, 0, row["label"], f.indent[1 if row.get("parent") else 0])
+            rec = values.get(row["key"], {})
+            for c, col in enumerate(parts["columns"], start=1):
+                if row.get("formula") and col["type"] == "money":
+                    node = expr.parse(row["formula"])
+                    refs = [a1(rows[n.row], c) for n in expr.walk(node) if isinstance(n, expr.Ref)]
+                    total = sum(((values.get(n.row, {}).get(col["key"]) or Decimal(0)) for n in expr.walk(node)
+                                 if isinstance(n, expr.Ref)), Decimal(0))
+                    self._formula(ws, r, c, "=" + "+".join(refs), f.money_bold, float(total))
+                elif row.get("formula"):
+                    ws.write_blank(r, c, None, f.text)
+                else:
+                    self._part_value(ws, r, c, col, rec.get(col["key"]))
+                    self._part_validation(ws, r, r, c, col)
+        self._protect(ws)
+
+    def _text(self, ws) -> None:
+        f = self.f
+        self._title(ws, "情况说明", 3)
+        ws.set_column(0, 0, 26)
+        ws.set_column(1, 1, 18)
+        ws.set_column(2, 2, 90)
+        ws.write_string(1, 0, "各部分文字照单位原文填写；标“自动生成”的部分由 budgetxl 按表格数据生成，此处原文仅供核对。", f.left)
+        ws.write_string(2, 0, "部分", f.header)
+        ws.write_string(2, 1, "标题", f.header)
+        ws.write_string(2, 2, "内容", f.header)
+        narrative = (self.b.supplement or {}).get("narrative", {})
+        for i, sec in enumerate(self.p.parts["narrative"]):
+            r = L.TEXT_FIRST_ROW + i
+            ws.write_string(r, 0, sec["section"], f.text)
+            ws.write_string(r, 1, sec["title"] + ("（自动生成）" if sec["kind"] == "generated" else ""), f.text)
+            content = narrative.get(sec["key"], "")
+            ws.write_string(r, 2, content, f.in_text)
+            ws.set_row(r, min(409, max(30, 14 * text_lines(content, 88))))
+            self._text_validation(ws, r, 2, r, 2, sec["title"], f"填写“{sec['title']}”的原文。")
+        self._protect(ws)
+
+    def _guide(self, ws) -> None:
+        f = self.f
+        ws.set_column(0, 0, 110)
+        ws.write_string(0, 0, f"{self.b.label} {self.b.year}年部门预算公开填报表 填报说明", f.guide_title)
+        lines = GUIDE_TEXT.format(year=self.b.year, money=self.p.money_unit).strip().split("\n")
+        r = 2
+        for line in lines:
+            ws.write_string(r, 0, line, f.guide)
+            r += 1
+        ws.write_string(r + 1, 0, "黄色单元格：需要填写的数", f.legend_in)
+        ws.write_string(r + 2, 0, "白色单元格：公式自动计算，已锁定，不能修改", f.text)
+        ws.write_string(r + 3, 0, "绿色区域：校验结果，差额应为 0", f.legend_check)
+        self._protect(ws)
+
+    def _meta(self, ws) -> None:
+        digest = formula_hash(self.formula_map)
+        meta = {
+            "generator": "budgetxl",
+            "version": __version__,
+            "profile": self.p.id,
+            "unit_code": self.b.unit_code,
+            "unit_name": self.b.unit_name,
+            "year": str(self.b.year),
+            "formula_hash": digest,
+            "function_codes": self.fcodes.edition or self.fcodes.path,
+            "economic_codes": self.ecodes.edition or self.ecodes.path,
+            **self.layout.meta(),
+        }
+        for i, (k, v) in enumerate(meta.items()):
+            ws.write_string(i, 0, k)
+            ws.write_string(i, 1, v)
+        ws.very_hidden()
+        ws.protect(self.password)
+        for k in ("profile", "version", "formula_hash", "unit_code", "year"):
+            self.wb.set_custom_property(f"budgetxl.{k}", meta[k])
+        self.meta_values = meta
+
+
+def formula_hash(formula_map: dict[str, str]) -> str:
+    """sha256 of the sorted formula map (sheet!cell -> formula): the template fingerprint."""
+    data = json.dumps(sorted(formula_map.items()), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+GUIDE_TEXT = """
+一、本工作簿用于填报{year}年部门预算公开的九张表及项目、政府采购、固定资产和情况说明。金额单位一律为{money}，保留两位小数。
+二、只填写黄色单元格。白色单元格是公式，自动计算合计、小计和由其他表推算的数（如收支总表、财政拨款收支总表的支出部分），已锁定，不能也不需要修改。
+三、收入总表、支出总表、一般公共预算财政拨款支出表等按支出功能分类科目填写到“项”级（7位编码）；基本支出表按经济分类科目填写到“款”级（5位编码）。类、款合计自动计算。
+四、增加科目：在表格下方黄色的空行中，从“科目编码”下拉列表选择（或直接输入）编码，科目名称自动带出，再填金额。若编码不在代码表中，会提示警告并由审核程序标记，请先与财政局确认。
+五、不用的行不要删除，不填即为0；请勿插入、删除行列，勿修改工作表名称或顺序，勿复制粘贴覆盖公式。
+六、每张表下方绿色的“校验”区域实时显示表间差额，差额应为0（标“应≥0”的不能为负）。出现“不一致”时请先核对再报送。
+七、项目、政府采购、固定资产、情况说明各页按原格式填写；资金支出计划填累计数，12月底应等于项目预算数。
+八、填好后直接保存为 .xlsx（Excel、WPS 均可），不要另存为 .xls 或加打开密码，按财政局要求报送。财政局将用 budgetxl 自动读取和审核本文件。
+"""
+
+
+def write_template(budget: UnitBudget, out: str | Path, *, function_codes: CodeList | None = None,
+                   economic_codes: CodeList | None = None, password: str | None = None,
+                   spare: int | None = None, flat: bool = False, inputs=()) -> dict[str, str]:
+    """Write an entry workbook for ``budget`` (blank if it has no inputs). Returns the fingerprint.
+
+    ``flat`` puts every leaf code in an editable row (no preset 类/款 rows), the layout of a
+    blank template filled in.
+    """
+    w = TemplateWriter(budget, function_codes=function_codes, economic_codes=economic_codes,
+                       password=password, spare=spare, flat=flat)
+    with atomic_path(out, inputs=inputs) as tmp:
+        w.write(tmp)
+    return w.meta_values
