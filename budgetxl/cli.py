@@ -97,6 +97,44 @@ def template(output, data, unit, supplement, unit_code, unit_name, year, codes_f
         click.echo(line)
 
 
+@main.command()
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。")
+@click.option("--derived/--inputs-only", default=False, help="同时写出派生数（合计、小计等，按输入数重新计算）。")
+@click.option("--quiet", is_flag=True, help="不列出警告。")
+@profile_option
+@_guard
+def export(workbooks, output: Path, derived: bool, quiet: bool, profile: str):
+    """读取填回的填报模板（Excel/WPS/LibreOffice 保存均可），写成 facts CSV。
+
+    无法读取的数据（非数字、负数、三位小数……）报错并退出码 2，不写出任何结果；
+    模板被改动（公式被覆盖、行被插入等）列为问题，退出码 1。
+    """
+    from .facts import write_facts
+    from .findings import SEVERITY_CN
+    from .reader.entry import read_entry
+
+    results, unreadable, seen = [], [], {}
+    for wb in workbooks:
+        r = read_entry(wb, profile=None if profile == "hebei-2024" else profile)
+        results.append(r)
+        unreadable += [f for f in r.findings if f.code.startswith("V") and f.severity == "error"]
+        key = r.budget.key
+        if key in seen:
+            raise BudgetxlError(f"{wb} 与 {seen[key]} 是同一单位同一年度（{key[0]}，{key[1]}），不能同时导出")
+        seen[key] = wb
+    shown = [f for r in results for f in r.findings if not (quiet and f.severity != "error")]
+    for f in shown:
+        click.echo(f"{f.file}：{f}", err=True)
+    if unreadable:
+        click.echo(f"错误：{len(unreadable)} 处数据无法读取，未写出任何结果。", err=True)
+        sys.exit(EXIT_INPUT)
+    n = write_facts([r.budget for r in results], output, derived=derived, inputs=tuple(workbooks))
+    errors = sum(1 for r in results for f in r.findings if f.severity == "error")
+    click.echo(f"已从 {len(results)} 个工作簿导出 {n} 条数据：{output}" + (f"；另有 {errors} 个错误需要处理" if errors else ""))
+    sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
+
+
 @main.command(name="import-text")
 @click.argument("text_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。")

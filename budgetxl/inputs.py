@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import BudgetxlError
+from .errors import BudgetxlError, Problem
 from .model import UnitBudget
 from .spec import DEFAULT_PROFILE
 
 
 def load_budgets(path: str | Path, profile: str = DEFAULT_PROFILE) -> list[UnitBudget]:
-    """All unit budgets in a file, by its kind (.csv facts, .txt disclosure text)."""
+    """All unit budgets in a file, by its kind (.xlsx entry workbook, .csv facts, .txt disclosure text)."""
     p = Path(path)
     if not p.exists():
         raise BudgetxlError(f"找不到文件：{p}")
@@ -26,7 +26,16 @@ def load_budgets(path: str | Path, profile: str = DEFAULT_PROFILE) -> list[UnitB
 
         budget, _ = read_disclosure_text(p, profile)
         return [budget]
-    raise BudgetxlError(f"{p}：不支持的文件类型“{suffix or '无扩展名'}”（支持 .csv 数据文件、.txt 公开文本）")
+    if suffix in (".xlsx", ".xlsm"):
+        from .reader.entry import read_entry
+
+        result = read_entry(p, profile=profile)
+        bad = [f for f in result.findings if f.code.startswith("V") and f.severity == "error"]
+        if bad:
+            raise BudgetxlError(f"{p}：有无法读取的数据", [Problem(f.message, file=str(p), sheet=f.sheet, cell=f.cell)
+                                                     for f in bad])
+        return [result.budget]
+    raise BudgetxlError(f"{p}：不支持的文件类型“{suffix or '无扩展名'}”（支持 .xlsx 填报模板、.csv 数据文件、.txt 公开文本）")
 
 
 def select_unit(budgets: list[UnitBudget], unit: str | None, source: str) -> UnitBudget:

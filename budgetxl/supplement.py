@@ -40,7 +40,7 @@ def _record(raw: dict, fields: list[dict], where: str, problems: ProblemList) ->
                 problems.add(f"{where}·{f['header']}：应有{len(periods)}个数（{'、'.join(periods)}），实有{len(vals)}个")
             out[key] = [_amount(x, f"{where}·{f['header']}·{p}", problems) for x, p in zip(vals, periods)]
         else:
-            out[key] = "" if v is None else str(v)
+            out[key] = "" if v is None else str(v).strip()
     return out
 
 
@@ -79,6 +79,6 @@ def load_supplement(path: str | Path, profile: Profile) -> dict:
     for k in narrative:
         if k not in known:
             problems.add(f"情况说明中有未知的部分“{k}”（应为：{'、'.join(sorted(known))}）")
-    sup["narrative"] = {k: str(narrative.get(k, "")) for k in known}
+    sup["narrative"] = {k: str(narrative.get(k, "")).strip() for k in known}
     problems.raise_if_any(f"{p}：补充资料有误")
     return sup

@@ -226,3 +226,19 @@ def asset_rows(profile: Profile) -> dict[str, int]:
 
 ASSET_ASOF_ROW = 2
 TEXT_FIRST_ROW = 3
+
+
+def grid_hash(rows) -> str:
+    """sha256 of a sheet's cells as text, row by row, blank edges trimmed: to notice edits."""
+    import hashlib
+    import json
+
+    norm = []
+    for row in rows:
+        cells = ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        norm.append(cells)
+    while norm and not norm[-1]:
+        norm.pop()
+    return hashlib.sha256(json.dumps(norm, ensure_ascii=False).encode("utf-8")).hexdigest()

@@ -89,7 +89,7 @@ class _Formats:
 class TemplateWriter:
     def __init__(self, budget: UnitBudget, *, function_codes: CodeList | None = None,
                  economic_codes: CodeList | None = None, password: str | None = None,
-                 spare: int | None = None, flat: bool = False):
+                 spare: int | None = None, flat: bool = False, layout: EntryLayout | None = None):
         self.b = budget
         self.p = budget.profile
         self.password = password or ""
@@ -114,7 +114,11 @@ class TemplateWriter:
             "indicators": max(n_ind + 3 * L.PART_SPARE, 100),
             "procurement": max(len(sup.get("procurement", [])) + L.PART_SPARE, 30),
         }
-        self.layout = EntryLayout(self.p, preset, {tid: n_spare for tid in preset}, parts)
+        if layout is not None:  # re-create the cells of an existing workbook (the reader's dry run)
+            self.layout = layout
+            self.spare_codes = {t.id: [] for t in coded}
+        else:
+            self.layout = EntryLayout(self.p, preset, {tid: n_spare for tid in preset}, parts)
         self.formula_map: dict[str, str] = {}
         self.formula_values: dict[str, object] = {}  # the cached value written with each formula
 
@@ -165,6 +169,16 @@ class TemplateWriter:
     def write(self, path: Path) -> None:
         wb = _ProtectedWorkbook(str(path), {**SAFE_OPTIONS, "constant_memory": False})
         wb.structure_password_hash = _hash_password(self.password) if self.password else None
+        self._build(wb)
+        wb.close()
+
+    def plan(self) -> "_Recorder":
+        """Lay out every cell without writing a file: what the workbook must contain."""
+        rec = _Recorder()
+        self._build(rec)
+        return rec
+
+    def _build(self, wb) -> None:
         wb.set_properties({"title": f"{self.b.unit_name}{self.b.year}年部门预算填报表", "subject": "部门预算公开填报",
                            "author": "budgetxl", "company": self.b.unit_name,
                            "created": __import__("datetime").datetime(2000, 1, 1)})
@@ -190,7 +204,6 @@ class TemplateWriter:
         self._guide(guide)
         self._meta(meta)
         guide.activate()
-        wb.close()
 
     def _lists(self, ws) -> None:
         """Hidden sheet of dropdown sources: leaf codes with names, and choice lists."""
@@ -219,6 +232,20 @@ class TemplateWriter:
             letter = L.col_letter(col)
             self.choice_ranges[f["key"]] = f"{quote_sheet(L.SHEET_LISTS)}!${letter}$2:${letter}${len(f['choices']) + 1}"
             col += 1
+        grid: dict[tuple[int, int], str] = {(0, 0): "支出功能分类科目（项）", (0, 3): "部门预算支出经济分类科目（款）"}
+        for i, (c, n) in enumerate(fl, start=1):
+            grid[(i, 0)], grid[(i, 1)] = c, n
+        for i, (c, n) in enumerate(el, start=1):
+            grid[(i, 3)], grid[(i, 4)] = c, n
+        col = 6
+        for f in choice_fields:
+            grid[(0, col)] = f["header"]
+            for i, ch in enumerate(f["choices"], start=1):
+                grid[(i, col)] = ch
+            col += 1
+        nrows = max(r for r, _ in grid) + 1
+        ncols = max(c for _, c in grid) + 1
+        self.lists_hash = L.grid_hash([[grid.get((r, c), "") for c in range(ncols)] for r in range(nrows)])
         ws.hide()
         ws.protect(self.password)
 
@@ -627,6 +654,7 @@ class TemplateWriter:
             "unit_name": self.b.unit_name,
             "year": str(self.b.year),
             "formula_hash": digest,
+            "lists_hash": self.lists_hash,
             "function_codes": self.fcodes.edition or self.fcodes.path,
             "economic_codes": self.ecodes.edition or self.ecodes.path,
             **self.layout.meta(),
@@ -639,6 +667,63 @@ class TemplateWriter:
         for k in ("profile", "version", "formula_hash", "unit_code", "year"):
             self.wb.set_custom_property(f"budgetxl.{k}", meta[k])
         self.meta_values = meta
+
+
+class _RecSheet:
+    """Stands in for an xlsxwriter worksheet in a dry run: remembers texts and input cells."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.labels: dict[tuple[int, int], str] = {}
+        self.inputs: set[tuple[int, int]] = set()
+        self.state = "visible"
+
+    def _mark(self, r, c, fmt):
+        if isinstance(fmt, dict) and fmt.get("locked") is False:
+            self.inputs.add((r, c))
+
+    def write_string(self, r, c, text, fmt=None):
+        self._mark(r, c, fmt)
+        if not (isinstance(fmt, dict) and fmt.get("locked") is False):
+            self.labels[(r, c)] = text
+
+    def write_number(self, r, c, v, fmt=None):
+        self._mark(r, c, fmt)
+
+    def write_blank(self, r, c, v, fmt=None):
+        self._mark(r, c, fmt)
+
+    def write_formula(self, r, c, formula, fmt=None, value=None):
+        pass
+
+    def merge_range(self, r0, c0, r1, c1, text, fmt=None):
+        self.labels[(r0, c0)] = text
+
+    def hide(self):
+        self.state = "hidden"
+
+    def very_hidden(self):
+        self.state = "veryHidden"
+
+    def __getattr__(self, name):  # formatting and print setup: nothing to remember
+        return lambda *a, **k: None
+
+
+class _Recorder:
+    """Stands in for an xlsxwriter workbook in a dry run."""
+
+    def __init__(self):
+        self.sheets: dict[str, _RecSheet] = {}
+
+    def add_worksheet(self, name):
+        self.sheets[name] = _RecSheet(name)
+        return self.sheets[name]
+
+    def add_format(self, props=None):
+        return dict(props or {})
+
+    def __getattr__(self, name):
+        return lambda *a, **k: None
 
 
 def formula_hash(formula_map: dict[str, str]) -> str:

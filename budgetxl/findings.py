@@ -1,0 +1,59 @@
+"""Findings are data: every problem budgetxl reports about a budget is a :class:`Finding` with a
+stable rule code, a severity and a precise location (file, unit, table, sheet, cell, row, column),
+and for numeric rules the expected and actual values, their difference and the tolerance used.
+Readers and rules yield findings; they never raise for a problem in the data."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    message: str
+    file: str | None = None
+    unit: str | None = None
+    table: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    row: str | None = None
+    column: str | None = None
+    expected: Decimal | str | None = None
+    actual: Decimal | str | None = None
+    difference: Decimal | None = None
+    tolerance: Decimal | None = None
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity}")
+        if self.difference is None and isinstance(self.expected, Decimal) and isinstance(self.actual, Decimal):
+            self.difference = self.actual - self.expected
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.sheet and self.cell:
+            parts.append(f"{self.sheet}!{self.cell}")
+        elif self.sheet or self.table:
+            parts.append(self.sheet or self.table or "")
+        return "".join(parts)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for k, v in d.items():
+            if isinstance(v, Decimal):
+                d[k] = f"{v:f}"
+        if not d["extra"]:
+            d.pop("extra")
+        return d
+
+    def __str__(self) -> str:
+        where = f"[{self.location}] " if self.location else ""
+        return f"{self.code} {SEVERITY_CN[self.severity]} {where}{self.message}"

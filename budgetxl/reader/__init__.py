@@ -1,0 +1,1 @@
+"""Reading returned workbooks exactly and safely."""

@@ -1,0 +1,522 @@
+"""Read a returned entry workbook (saved by Excel, WPS or LibreOffice) into the exact model.
+
+Values come from python-calamine; a byte-level scan of the package supplies formulas, sheet
+protection and extents (and refuses absurd or hostile files first). Every derived cell is
+recomputed from the inputs: cached values are only compared. What does not match the template
+(sheets, rows, formulas, protection, the hidden list sheet) becomes an integrity finding that
+names the sheet and cell; messy but unambiguous inputs are read with a warning; unreadable
+inputs are errors naming the cell. Nothing is rounded or dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from .. import __version__
+from ..cellvalues import parse_amount_cell, parse_code_cell, parse_quantity_cell, parse_text_cell
+from ..errors import BudgetxlError
+from ..facts import describe_cell
+from ..findings import Finding
+from ..labels import norm
+from ..model import UnitBudget
+from ..safety import require_defusedxml
+from ..spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, Profile, Table, load_profile
+from ..template import layout as L
+from ..template.layout import EntryLayout, a1
+from .xlsxscan import PackageScan, scan_package
+
+CHECK_MARK = "校验"
+
+
+@dataclass
+class ReadResult:
+    path: str
+    budget: UnitBudget | None
+    findings: list[Finding] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    positions: dict[tuple, tuple[str, str]] = field(default_factory=dict)  # cell key -> (sheet, A1)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+class _Plan:
+    """What a template with a given layout contains: formulas, labels, input cells per sheet."""
+
+    def __init__(self, formulas: dict[str, dict[tuple[int, int], str]], labels, inputs, order, states):
+        self.formulas = formulas
+        self.labels = labels
+        self.inputs = inputs
+        self.order = order
+        self.states = states
+
+
+@lru_cache(maxsize=64)
+def _plan(profile_id: str, layout_key: tuple) -> _Plan:
+    from ..template.writer import TemplateWriter
+
+    profile = load_profile(profile_id)
+    layout = EntryLayout.from_meta(profile, dict(layout_key))
+    stub = UnitBudget(profile, "0", "", 2000)
+    w = TemplateWriter(stub, layout=layout)
+    rec = w.plan()
+    formulas: dict[str, dict] = {}
+    for ref, f in w.formula_map.items():
+        sheet, cell = ref.rsplit("!", 1)
+        formulas.setdefault(sheet, {})[_rc(cell)] = f
+    labels = {name: sh.labels for name, sh in rec.sheets.items()}
+    inputs = {name: sh.inputs for name, sh in rec.sheets.items()}
+    return _Plan(formulas, labels, inputs, list(rec.sheets), {n: sh.state for n, sh in rec.sheets.items()})
+
+
+def _rc(cell: str) -> tuple[int, int]:
+    from .xlsxscan import col_index
+
+    i = 0
+    while cell[i].isalpha():
+        i += 1
+    return int(cell[i:]) - 1, col_index(cell[:i])
+
+
+def same_formula(expected: str, actual: str) -> bool:
+    """Formulas equal up to sheet-name quoting, spacing and case (LibreOffice drops the quotes)."""
+    def cheap(f: str) -> str:  # LibreOffice also writes the constants FALSE/TRUE as FALSE()/TRUE()
+        return f.replace("'", "").replace(" ", "").upper().replace("FALSE()", "FALSE").replace("TRUE()", "TRUE")
+
+    if expected == actual or cheap(expected) == cheap(actual):
+        return True
+    from openpyxl.formula import Tokenizer
+
+    def tokens(f: str):
+        try:
+            return [(t.type, cheap(t.value)) for t in Tokenizer(f).items if t.type != "WHITE-SPACE"]
+        except Exception:
+            return [("RAW", cheap(f))]
+
+    return tokens(expected) == tokens(actual)
+
+
+class _Sheet:
+    """Calamine values of one sheet, addressed from A1 (0-based), with bounds."""
+
+    def __init__(self, rows: list[list]):
+        self.rows = rows
+
+    def get(self, r: int, c: int):
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return ""
+
+
+class EntryReader:
+    def __init__(self, path: str | Path, profile: str | None = None, name: str | None = None):
+        self.path = Path(path)
+        self.name = name or str(path)
+        self.profile_override = profile
+        self.findings: list[Finding] = []
+        self.positions: dict[tuple, tuple[str, str]] = {}
+
+    # ------------------------------------------------------------------ helpers
+    def add(self, code: str, severity: str, message: str, sheet: str | None = None, r: int | None = None,
+            c: int | None = None, **kw) -> None:
+        cell = a1(r, c) if r is not None and c is not None else None
+        self.findings.append(Finding(code, severity, message, file=self.name, sheet=sheet, cell=cell,
+                                     unit=getattr(self, "unit_code", None), **kw))
+
+    def _values(self, sheet_name: str) -> _Sheet:
+        try:
+            sh = self.cal.get_sheet_by_name(sheet_name)
+            return _Sheet(sh.to_python(skip_empty_area=False))
+        except Exception as e:
+            raise BudgetxlError(f"{self.name}：无法读取工作表“{sheet_name}”（{type(e).__name__}）") from None
+
+    # ------------------------------------------------------------------ main
+    def read(self) -> ReadResult:
+        require_defusedxml()
+        scan = scan_package(self.path, self.name)
+        if scan.has_macros:
+            raise BudgetxlError(f"{self.name}：工作簿含有宏（VBA 代码），出于安全考虑拒绝读取；请另存为不含宏的 .xlsx 后再提交")
+        import python_calamine
+
+        try:
+            self.cal = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        except Exception as e:
+            raise BudgetxlError(f"{self.name}：无法读取工作簿（{type(e).__name__}），文件可能已损坏") from None
+        self.scan = scan
+        names = [s.name for s in scan.sheets]
+        meta = self._meta(names, scan)
+        profile = self._profile(meta)
+        self.profile = profile
+        layout_items = tuple(sorted((k, v) for k, v in meta.items()
+                                    if k.endswith(".preset") or k.endswith(".spare") or k.startswith("part.")))
+        if not layout_items:
+            raise BudgetxlError(f"{self.name}：不是 budgetxl 生成的填报模板（缺少模板指纹），无法定位数据。"
+                                "请使用财政局下发的填报模板填写")
+        self.layout = EntryLayout.from_meta(profile, dict(layout_items))
+        self.plan = _plan(profile.id, layout_items)
+        self._sheets(names, scan)
+        self.unit_code = meta.get("unit_code", "")
+        try:
+            year = int(meta.get("year", "0"))
+        except ValueError:
+            year = 0
+        budget = UnitBudget(profile, self.unit_code, meta.get("unit_name", ""), year)
+        self.budget = budget
+        self.shifted: set[str] = set()
+        present = set(names)
+        self._unit_sheet(present)
+        for t in profile.ordered:
+            if t.name in present:
+                self._table(t)
+        self._formulas(scan, present)
+        self._cached()
+        self._protection(scan, present)
+        self._lists(meta, present)
+        budget.supplement = self._supplement(present)
+        budget._cache.clear()
+        return ReadResult(self.name, budget, self.findings, meta, self.positions)
+
+    # ------------------------------------------------------------------ fingerprint and sheets
+    def _meta(self, names: list[str], scan: PackageScan) -> dict[str, str]:
+        meta: dict[str, str] = {}
+        if L.SHEET_META in names:
+            for row in self._values(L.SHEET_META).rows:
+                if len(row) >= 2 and row[0]:
+                    meta[parse_text_cell(row[0])] = parse_text_cell(row[1])
+        if not meta.get("generator") == "budgetxl":
+            self.add("I01", "error", "缺少模板指纹：不是 budgetxl 生成的填报模板，或指纹工作表被删除", sheet=L.SHEET_META)
+        props = {k[len("budgetxl."):]: v for k, v in scan.custom.items() if k.startswith("budgetxl.")}
+        for k, v in props.items():
+            if meta.get(k) not in (None, v):
+                self.add("I01", "error", f"模板指纹不一致：文档属性 {k}={v}，指纹工作表为 {meta.get(k)}",
+                         sheet=L.SHEET_META)
+        return meta
+
+    def _profile(self, meta: dict[str, str]) -> Profile:
+        wanted = self.profile_override or meta.get("profile") or DEFAULT_PROFILE
+        try:
+            profile = load_profile(wanted)
+        except BudgetxlError:
+            self.add("I02", "error", f"模板指纹中的表样“{wanted}”未知，按 {DEFAULT_PROFILE} 读取", sheet=L.SHEET_META)
+            profile = load_profile(DEFAULT_PROFILE)
+        if meta.get("profile") and meta["profile"] != profile.id:
+            self.add("I02", "error", f"模板表样为“{meta['profile']}”，与要求的“{profile.id}”不同", sheet=L.SHEET_META)
+        if meta.get("version") and meta["version"] != __version__:
+            self.add("I02", "info", f"模板由 budgetxl {meta['version']} 生成，当前为 {__version__}", sheet=L.SHEET_META)
+        return profile
+
+    def _sheets(self, names: list[str], scan: PackageScan) -> None:
+        expected = self.plan.order
+        exp_set, got_set = set(expected), set(names)
+        for n in expected:
+            if n not in got_set:
+                self.add("I03", "error", f"缺少工作表“{n}”（被删除或改名）", sheet=n)
+        for n in names:
+            if n not in exp_set:
+                self.add("I03", "warning", f"多出工作表“{n}”（被新增或改名），其内容不会被读取", sheet=n)
+        common = [n for n in names if n in exp_set]
+        if common != [n for n in expected if n in got_set]:
+            self.add("I03", "warning", "工作表顺序被调整", sheet=None)
+        for s in scan.sheets:
+            want = self.plan.states.get(s.name)
+            if want and want != "visible" and s.state == "visible":
+                self.add("I08", "warning", f"隐藏的工作表“{s.name}”被取消隐藏", sheet=s.name)
+
+    # ------------------------------------------------------------------ tables
+    def _unit_sheet(self, present: set[str]) -> None:
+        if L.SHEET_UNIT not in present:
+            return
+        sh = self._values(L.SHEET_UNIT)
+        self.unit_values = sh
+        rows = L.unit_rows()
+        for key, want in (("unit_code", self.budget.unit_code), ("unit_name", self.budget.unit_name),
+                          ("year", str(self.budget.year))):
+            got = parse_text_cell(sh.get(rows[key], 1))
+            if got != want:
+                self.add("I05", "error", f"锁定的单位信息被修改：应为“{want}”，实为“{got}”", sheet=L.SHEET_UNIT,
+                         r=rows[key], c=1, expected=want, actual=got)
+
+    def _table(self, t: Table) -> None:
+        sh = self._values(t.name)
+        sl = self.layout.sheets[t.id]
+        lanci = [parse_text_cell(sh.get(sl.lanci_row, c)) for c in range(len(t.grid))]
+        expected_lanci = ["栏次"] + [str(i) for i in range(1, len(t.grid))]
+        if lanci != expected_lanci:
+            self.shifted.add(t.name)
+            self.add("I04", "error", "表头或栏次行与模板不符：行或列被插入、删除或移动，数据可能错位",
+                     sheet=t.name, r=sl.lanci_row, c=0, expected=" ".join(expected_lanci), actual=" ".join(lanci))
+        if t.coded:
+            self._coded(t, sh, sl)
+        else:
+            self._fixed(t, sh, sl)
+
+    def _coded(self, t: Table, sh: _Sheet, sl) -> None:
+        b = self.budget
+        lengths = LEVEL_LENGTHS[t.classification]
+        r = sl.data_start
+        if norm(parse_text_cell(sh.get(r, 2))) != "合计":
+            self.shifted.add(t.name)
+            self.add("I04", "error", "合计行不在模板位置：行被插入或删除", sheet=t.name, r=r, c=2,
+                     expected="合计", actual=parse_text_cell(sh.get(r, 2)))
+        self._given_row(t, sh, TOTAL, r, sl)
+        seen: dict[str, int] = {}
+        end = max(len(sh.rows), sl.last_row + 1)
+        for r in range(sl.data_start + 1, end):
+            first = parse_text_cell(sh.get(r, 0))
+            if first.startswith(CHECK_MARK):
+                break
+            raw_code = sh.get(r, 1)
+            code, warn, err = parse_code_cell(raw_code, lengths)
+            values = [sh.get(r, sl.value_col[c.key]) for c in t.columns if not c.formula]
+            if err:
+                self.add("V02", "error", err, sheet=t.name, r=r, c=1, actual=parse_text_cell(raw_code))
+                continue
+            if warn:
+                self.add("V01", "warning", warn, sheet=t.name, r=r, c=1)
+            if not code:
+                if any(v not in ("", None) for v in values):
+                    self.add("V02", "error", "这一行填了金额，但没有科目编码", sheet=t.name, r=r, c=1)
+                continue
+            if r > sl.last_row:
+                self.shifted.add(t.name)
+            if code in seen:
+                self.add("V03", "error", f"科目 {code} 重复出现（另见第{seen[code] + 1}行），本行未读取",
+                         sheet=t.name, r=r, c=1, row=code)
+                continue
+            seen[code] = r
+            name = parse_text_cell(sh.get(r, 2))
+            b.add_code(t.id, code, name if name and not name.startswith("（") else None)
+            if len(code) < t.leaf_length:
+                self._given_row(t, sh, code, r, sl)
+                continue
+            for c in t.columns:
+                col = sl.value_col[c.key]
+                key = (t.id, code, c.key)
+                self.positions[key] = (t.name, a1(r, col))
+                v = sh.get(r, col)
+                if c.formula:
+                    self._given(key, v)
+                    continue
+                self._input(key, v, t.name, r, col, code, c.header)
+        for code in sl.preset:
+            if code not in seen:
+                self.shifted.add(t.name)
+                self.add("I04", "error", f"模板中的科目 {code} 所在行被删除或改动", sheet=t.name,
+                         r=sl.code_rows[code], c=1, row=code)
+
+    def _given_row(self, t: Table, sh: _Sheet, row: str, r: int, sl) -> None:
+        for c in t.columns:
+            col = sl.value_col[c.key]
+            key = (t.id, row, c.key)
+            self.positions[key] = (t.name, a1(r, col))
+            self._given(key, sh.get(r, col))
+
+    def _given(self, key, v) -> None:
+        p = parse_amount_cell(v)
+        if p.error is None and p.value is not None:
+            self.budget.given[key] = p.value
+        elif v in ("", None):
+            self.budget.given[key] = Decimal("0.00")
+
+    def _input(self, key, v, sheet: str, r: int, c: int, row: str, header: str) -> None:
+        p = parse_amount_cell(v)
+        if p.error:
+            self.add("V02", "error", p.error, sheet=sheet, r=r, c=c, row=row, column=header,
+                     actual=parse_text_cell(v), table=self.profile.tables[key[0]].name)
+            return
+        if p.warning:
+            self.add("V01", "warning", p.warning, sheet=sheet, r=r, c=c, row=row, column=header,
+                     table=self.profile.tables[key[0]].name)
+        if p.value is not None and p.value != 0:
+            self.budget.inputs[key] = p.value
+        self.budget.origin[key] = f"{sheet}!{a1(r, c)}"
+
+    def _fixed(self, t: Table, sh: _Sheet, sl) -> None:
+        label_cols = {}
+        col = 1
+        for side in t.sides:
+            label_cols[side.key] = col
+            col += 1 + len(side.columns)
+        for i, fixed in enumerate(t.fixed_rows):
+            r = sl.data_start + i
+            for side in t.sides:
+                item = fixed[side.key]
+                if item is None:
+                    continue
+                lc = label_cols[side.key]
+                got = parse_text_cell(sh.get(r, lc))
+                if norm(got) != norm(item.label):
+                    self.shifted.add(t.name)
+                    self.add("I04", "error", f"第{i + 1}行应为“{item.label}”，实为“{got}”：行被插入、删除或改动",
+                             sheet=t.name, r=r, c=lc, expected=item.label, actual=got)
+                    continue
+                for j, c in enumerate(side.columns):
+                    cc = lc + 1 + j
+                    key = (t.id, item.key, c.key)
+                    self.positions[key] = (t.name, a1(r, cc))
+                    v = sh.get(r, cc)
+                    if t.is_input(item.key, c.key):
+                        self._input(key, v, t.name, r, cc, item.label, c.header)
+                    else:
+                        self._given(key, v)
+
+    # ------------------------------------------------------------------ integrity
+    def _formulas(self, scan: PackageScan, present: set[str]) -> None:
+        for sheet_name, expected in self.plan.formulas.items():
+            if sheet_name not in present or sheet_name in self.shifted:
+                continue
+            actual = scan.sheet(sheet_name).formulas
+            for (r, c), f in expected.items():
+                got = actual.get((r, c))
+                if got is None:
+                    self.add("I05", "error", "公式被改为常数或被清除（原为锁定的公式）", sheet=sheet_name, r=r, c=c,
+                             expected=f, actual=None)
+                elif not same_formula(f, got):
+                    self.add("I05", "error", "公式被修改", sheet=sheet_name, r=r, c=c, expected=f, actual=got)
+            inputs = self.plan.inputs.get(sheet_name, set())
+            for (r, c), f in actual.items():
+                if (r, c) in inputs:
+                    self.add("I09", "warning", f"输入单元格中填了公式 {f}，已按其计算结果读取", sheet=sheet_name, r=r, c=c,
+                             actual=f)
+
+    def _cached(self) -> None:
+        b = self.budget
+        b._cache.clear()
+        wrong = b.mismatches()
+        if not wrong:
+            return
+        derived = len(b.given)
+        zeros = sum(1 for k, g, _ in wrong if g == 0)
+        if derived and zeros == len(wrong) and len(wrong) > 20:
+            self.add("I06", "warning", f"有 {len(wrong)} 个公式单元格的缓存值为空或0，文件可能未经 Excel/WPS 重新计算就保存；"
+                     "budgetxl 已按输入数重新计算", sheet=None)
+            return
+        for key, given, computed in wrong:
+            sheet, cell = self.positions.get(key, (self.profile.tables[key[0]].name, None))
+            self.findings.append(Finding("I06", "warning", f"缓存值与重新计算值不符（文件未重新计算或被改动）："
+                                                            f"{describe_cell(self.profile, key)}",
+                                         file=self.name, unit=self.unit_code, table=self.profile.tables[key[0]].name,
+                                         sheet=sheet, cell=cell, expected=computed, actual=given))
+
+    def _protection(self, scan: PackageScan, present: set[str]) -> None:
+        for s in scan.sheets:
+            if s.name in self.plan.formulas or s.name in self.plan.inputs:
+                if s.name in self.plan.order and not s.protected:
+                    self.add("I07", "warning", "工作表保护被取消", sheet=s.name)
+        if not scan.lock_structure:
+            self.add("I07", "warning", "工作簿结构保护被取消", sheet=None)
+
+    def _lists(self, meta: dict[str, str], present: set[str]) -> None:
+        if L.SHEET_LISTS not in present or "lists_hash" not in meta:
+            return
+        if L.grid_hash(self._values(L.SHEET_LISTS).rows) != meta["lists_hash"]:
+            self.add("I08", "error", "隐藏的代码表被修改（下拉列表来源与模板不符）", sheet=L.SHEET_LISTS)
+
+    # ------------------------------------------------------------------ supplementary parts
+    def _supplement(self, present: set[str]) -> dict:
+        p = self.profile
+        parts = p.parts
+        sup: dict = {"unit": {"code": self.budget.unit_code, "name": self.budget.unit_name, "year": self.budget.year}}
+        sup["previous"] = {}
+        if L.SHEET_UNIT in present:
+            sh = self.unit_values
+            rows = L.unit_rows()
+            for key, label, kind in L.UNIT_FIELDS:
+                if kind == "money":
+                    sup["previous"][L.PREVIOUS_KEYS[key]] = self._money(sh, L.SHEET_UNIT, rows[key], 1, label)
+            hr = L.institutions_header_row()
+            sup["institutions"] = self._records(sh, L.SHEET_UNIT, hr + 1, self.layout.parts.get("institutions", 0),
+                                                parts["institutions"]["fields"])
+        if L.SHEET_PROJECTS in present:
+            sh = self._values(L.SHEET_PROJECTS)
+            first, n, ind_first, n_ind = L.project_rows(self.layout.parts)
+            fields = [fd for fd in parts["projects"]["fields"] if fd["type"] != "money4"]
+            plan = next(fd for fd in parts["projects"]["fields"] if fd["type"] == "money4")
+            cols = fields[:5] + [{"key": f"plan{i}", "header": f"资金支出计划·{x}", "type": "money"}
+                                 for i, x in enumerate(plan["periods"])] + fields[5:]
+            projects = self._records(sh, L.SHEET_PROJECTS, first, n, cols)
+            for rec in projects:
+                rec["plan"] = [rec.pop(f"plan{i}") for i in range(len(plan["periods"]))]
+                rec["indicators"] = []
+            by_code = {rec["code"]: rec for rec in projects}
+            ind_fields = [{"key": "project", "header": "项目编码", "type": "code"}] + parts["projects"]["indicator_fields"]
+            for rec in self._records(sh, L.SHEET_PROJECTS, ind_first, n_ind, ind_fields):
+                owner = by_code.get(rec.pop("project"))
+                if owner is None:
+                    self.add("V04", "warning", "绩效指标所属的项目编码不在项目表中，未归入任何项目", sheet=L.SHEET_PROJECTS)
+                    continue
+                owner["indicators"].append(rec)
+            sup["projects"] = projects
+        if L.SHEET_PROCUREMENT in present:
+            sh = self._values(L.SHEET_PROCUREMENT)
+            _total, first, n = L.procurement_rows(self.layout.parts)
+            fields = [fd for fd in parts["procurement"]["fields"] if not fd.get("formula")]
+            all_fields = parts["procurement"]["fields"]
+            recs = self._records(sh, L.SHEET_PROCUREMENT, first, n, all_fields, skip={f["key"] for f in all_fields
+                                                                                      if f.get("formula")})
+            sup["procurement"] = recs
+            del fields
+        if L.SHEET_ASSETS in present:
+            sh = self._values(L.SHEET_ASSETS)
+            rows = L.asset_rows(p)
+            values = {}
+            for row in parts["assets"]["rows"]:
+                rec = {}
+                for c, col in enumerate(parts["assets"]["columns"], start=1):
+                    if row.get("formula"):
+                        rec[col["key"]] = None
+                        continue
+                    rec[col["key"]] = self._typed(sh, L.SHEET_ASSETS, rows[row["key"]], c, col)
+                values[row["key"]] = rec
+            sup["assets"] = {"as_of": parse_text_cell(sh.get(L.ASSET_ASOF_ROW, 1)), "values": values}
+        if L.SHEET_TEXT in present:
+            sh = self._values(L.SHEET_TEXT)
+            sup["narrative"] = {sec["key"]: parse_text_cell(sh.get(L.TEXT_FIRST_ROW + i, 2))
+                                for i, sec in enumerate(parts["narrative"])}
+        return sup
+
+    def _records(self, sh: _Sheet, sheet: str, first: int, n: int, fields: list[dict], skip=frozenset()) -> list[dict]:
+        out = []
+        for i in range(n):
+            r = first + i
+            rec = {}
+            for c, fd in enumerate(fields):
+                if fd["key"] in skip:
+                    continue
+                rec[fd["key"]] = self._typed(sh, sheet, r, c, fd)
+            if any(v not in ("", None) for v in rec.values()):
+                out.append(rec)
+        return out
+
+    def _typed(self, sh: _Sheet, sheet: str, r: int, c: int, fd: dict):
+        typ = fd.get("type", "text")
+        if typ == "money":
+            return self._money(sh, sheet, r, c, fd["header"])
+        if typ in ("number", "integer"):
+            p = parse_quantity_cell(sh.get(r, c))
+            if p.error:
+                self.add("V02", "error", p.error, sheet=sheet, r=r, c=c, column=fd["header"])
+            elif p.warning:
+                self.add("V01", "warning", p.warning, sheet=sheet, r=r, c=c, column=fd["header"])
+            return p.value
+        return parse_text_cell(sh.get(r, c))
+
+    def _money(self, sh: _Sheet, sheet: str, r: int, c: int, header: str):
+        p = parse_amount_cell(sh.get(r, c))
+        if p.error:
+            self.add("V02", "error", p.error, sheet=sheet, r=r, c=c, column=header)
+            return None
+        if p.warning:
+            self.add("V01", "warning", p.warning, sheet=sheet, r=r, c=c, column=header)
+        return p.value
+
+
+def read_entry(path: str | Path, *, profile: str | None = None, name: str | None = None) -> ReadResult:
+    """Read one returned entry workbook. Raises BudgetxlError (Chinese) when it cannot be read at all."""
+    return EntryReader(path, profile, name).read()

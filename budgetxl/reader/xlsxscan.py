@@ -1,0 +1,178 @@
+"""A bounded, defused scan of an xlsx package: sheet names and states, and per sheet the formula
+text of every formula cell, the extent of the cells, and whether the sheet is protected.
+
+Values come from python-calamine (fast, Rust); this scan supplies what calamine does not expose,
+and runs first so that a sheet with absurd dimensions is refused before any dense read.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from defusedxml import ElementTree as DET
+
+from ..errors import BudgetxlError
+from ..safety import check_container
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+MAX_ROWS = 100_000
+MAX_COLS = 500
+_CELL = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+@dataclass
+class SheetScan:
+    name: str
+    part: str
+    state: str = "visible"
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    max_row: int = -1
+    max_col: int = -1
+    protected: bool = False
+
+
+@dataclass
+class PackageScan:
+    sheets: list[SheetScan]
+    custom: dict[str, str]
+    has_macros: bool
+    lock_structure: bool
+
+    def sheet(self, name: str) -> SheetScan | None:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        return None
+
+
+def _q(ns: str, tag: str) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def _parse(zf: zipfile.ZipFile, part: str, name: str):
+    try:
+        with zf.open(part) as fh:
+            return DET.parse(fh, forbid_dtd=True)
+    except KeyError:
+        raise BudgetxlError(f"{name}：工作簿缺少部件 {part}，文件已损坏") from None
+    except DET.ParseError:
+        raise BudgetxlError(f"{name}：工作簿部件 {part} 不是有效的 XML，文件已损坏") from None
+    except Exception as e:  # defusedxml raises DTDForbidden, EntitiesForbidden …
+        raise BudgetxlError(f"{name}：工作簿部件 {part} 含有不安全的 XML 结构（{type(e).__name__}），拒绝读取") from None
+
+
+_RE_ROW = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br="(\d{1,9})"')
+_RE_WIDE = re.compile(rb' r="([A-Z]{3}|S[G-Z]|[T-Z][A-Z])\d')  # column 500 (SF) and beyond
+_RE_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,7})"')
+_RE_F = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?f>)', re.S)
+_RE_ATTR = re.compile(rb'\b([A-Za-z_:]+)="([^"]*)"')
+_RE_PROT = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sheetProtection\b([^>]*)')
+
+
+def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
+    """Scan one worksheet part with byte-level regular expressions (no entity expansion at all)."""
+    try:
+        data = zf.read(sheet.part)
+    except KeyError:
+        raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据缺失，文件已损坏") from None
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise BudgetxlError(f"{name}：文件已损坏（压缩数据校验失败或被截断）") from None
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise BudgetxlError(f"{name}：工作表“{sheet.name}”含有 DTD/实体声明（可能是 XML 攻击），拒绝读取")
+    rows = [int(x) for x in _RE_ROW.findall(data)]
+    sheet.max_row = max(rows) - 1 if rows else -1
+    wide = _RE_WIDE.search(data)
+    if sheet.max_row >= MAX_ROWS or wide:
+        where = f"第{sheet.max_row + 1}行" if sheet.max_row >= MAX_ROWS else f"列 {wide.group(1).decode()}"
+        raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据范围异常（{where}，超过 {MAX_ROWS} 行或 {MAX_COLS} 列），"
+                            "疑似异常文件，拒绝读取")
+    shared: dict[bytes, tuple[int, int, str]] = {}
+    for f in _RE_F.finditer(data):
+        at = data.rfind(b' r="', 0, f.start())
+        ref = _RE_REF.match(data, at + 1) if at >= 0 else None
+        if not ref:
+            continue
+        r, c = int(ref.group(2)) - 1, col_index(ref.group(1).decode())
+        attrs = dict(_RE_ATTR.findall(f.group(1)))
+        text = html.unescape((f.group(2) or b"").decode("utf-8", "replace"))
+        si = attrs.get(b"si")
+        if attrs.get(b"t") == b"shared" and si is not None:
+            if text:
+                shared[si] = (r, c, text)
+            else:
+                text = _from_shared(shared.get(si), r, c)
+        sheet.formulas[(r, c)] = "=" + text
+    prot = _RE_PROT.search(data)
+    if prot:
+        attrs = dict(_RE_ATTR.findall(prot.group(1)))
+        sheet.protected = attrs.get(b"sheet") in (b"1", b"true")
+
+
+def _from_shared(master, r: int, c: int) -> str:
+    if master is None:
+        return ""
+    from openpyxl.formula.translate import Translator
+
+    from ..template.layout import a1
+
+    mr, mc, text = master
+    try:
+        return Translator("=" + text, origin=a1(mr, mc)).translate_formula(a1(r, c))[1:]
+    except Exception:
+        return text
+
+
+def scan_package(path: str | Path, name: str | None = None) -> PackageScan:
+    """Check the container, then scan workbook structure and every worksheet part."""
+    name = name or str(path)
+    check_container(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise BudgetxlError(f"{name}：文件已损坏或不完整") from None
+    with zf:
+        names = set(zf.namelist())
+        has_macros = any(n.lower().endswith("vbaproject.bin") for n in names)
+        wb = _parse(zf, "xl/workbook.xml", name).getroot()
+        rels = _parse(zf, "xl/_rels/workbook.xml.rels", name).getroot()
+        targets = {}
+        for rel in rels.iter(_q(NS_PKG_REL, "Relationship")):
+            target = rel.get("Target", "")
+            target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id")] = target
+        prot = wb.find(_q(NS_MAIN, "workbookProtection"))
+        # LibreOffice saves a structure-protected workbook as a bare <workbookProtection/>
+        lock = prot is not None and (prot.get("lockStructure") in ("1", "true") or not prot.attrib)
+        sheets = []
+        sheets_el = wb.find(_q(NS_MAIN, "sheets"))
+        for s in (sheets_el if sheets_el is not None else []):
+            rid = s.get(_q(NS_REL, "id"))
+            part = targets.get(rid, "")
+            sheets.append(SheetScan(s.get("name", ""), part, s.get("state", "visible")))
+        if not sheets:
+            raise BudgetxlError(f"{name}：工作簿中没有工作表")
+        for sheet in sheets:
+            if sheet.part in names:
+                _scan_sheet(zf, sheet, name)
+        custom = {}
+        if "docProps/custom.xml" in names:
+            root = _parse(zf, "docProps/custom.xml", name).getroot()
+            for prop in root:
+                value = next(iter(prop), None)
+                custom[prop.get("name", "")] = (value.text or "") if value is not None else ""
+    return PackageScan(sheets, custom, has_macros, lock)

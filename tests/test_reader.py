@@ -1,0 +1,128 @@
+"""Reading returned entry workbooks: exact round trips, LibreOffice-saved files, untouched inputs."""
+
+import os
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+import budgetxl
+from budgetxl import UnitBudget
+from budgetxl.cli import main
+from budgetxl.lo import find_soffice, recalculate
+from budgetxl.reader.entry import read_entry, same_formula
+from budgetxl.template.writer import TemplateWriter
+
+from .conftest import REPO
+
+needs_lo = pytest.mark.skipif(find_soffice() is None and not os.environ.get("CI"),
+                              reason="LibreOffice not installed (CI installs it and never skips)")
+ENTRY = REPO / "samples" / "451_2024" / "entry.xlsx"
+
+
+def _supplement_view(sup: dict, profile) -> dict:
+    """The parts of a supplement that an entry workbook carries as inputs (formula fields excluded)."""
+    proc_formula = {f["key"] for f in profile.parts["procurement"]["fields"] if f.get("formula")}
+    asset_formula = {r["key"] for r in profile.parts["assets"]["rows"] if r.get("formula")}
+    return {
+        "institutions": sup["institutions"],
+        "projects": sup["projects"],
+        "procurement": [{k: v for k, v in rec.items() if k not in proc_formula} for rec in sup["procurement"]],
+        "assets": {"as_of": sup["assets"]["as_of"],
+                   "values": {k: v for k, v in sup["assets"]["values"].items() if k not in asset_formula}},
+        "narrative": sup["narrative"],
+    }
+
+
+def test_sample_entry_reads_clean_and_exact(sample):
+    r = read_entry(ENTRY)
+    assert r.findings == []
+    assert r.budget.inputs == sample.inputs
+    assert r.budget.mismatches() == []
+    assert _supplement_view(r.budget.supplement, sample.profile) == _supplement_view(sample.supplement, sample.profile)
+    for k, v in sample.supplement["previous"].items():
+        assert r.budget.supplement["previous"][k] == v
+
+
+def _fill_blank(tmp_path: Path, sample) -> Path:
+    flat = TemplateWriter(sample, flat=True)
+    flat.write(tmp_path / "flat.xlsx")
+    blank = TemplateWriter(UnitBudget.empty(sample.unit_code, sample.unit_name, sample.year),
+                           spare=len(flat.layout.sheets["t2"].spare_rows))
+    blank.write(tmp_path / "blank.xlsx")
+    src, dst = openpyxl.load_workbook(tmp_path / "flat.xlsx"), openpyxl.load_workbook(tmp_path / "blank.xlsx")
+    for ws in src.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.protection.locked is False and c.value not in (None, ""):
+                    dst[ws.title][c.coordinate].value = c.value
+    dst.save(tmp_path / "filled.xlsx")
+    return tmp_path / "filled.xlsx"
+
+
+@needs_lo
+def test_round_trip_template_fill_libreoffice_export(tmp_path, sample, sample_facts):
+    """template -> fill -> save in LibreOffice -> export gives exactly the input facts."""
+    filled = _fill_blank(tmp_path, sample)
+    saved = recalculate(filled, tmp_path / "returned.xlsx")
+    r = read_entry(saved)
+    assert [f for f in r.findings if f.severity == "error"] == []
+    out = tmp_path / "facts.csv"
+    res = CliRunner().invoke(main, ["export", str(saved), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes() == sample_facts.read_bytes()
+    assert _supplement_view(r.budget.supplement, sample.profile) == _supplement_view(sample.supplement, sample.profile)
+
+
+@needs_lo
+def test_libreoffice_saved_entry_has_no_findings(tmp_path, sample):
+    saved = recalculate(ENTRY, tmp_path / "lo.xlsx")
+    r = read_entry(saved)
+    assert r.findings == []
+    assert r.budget.inputs == sample.inputs
+
+
+def test_export_many_and_duplicates(tmp_path):
+    a = tmp_path / "a.xlsx"
+    shutil.copy(ENTRY, a)
+    res = CliRunner().invoke(main, ["export", str(ENTRY), str(a), "-o", str(tmp_path / "f.csv")])
+    assert res.exit_code == 2 and "同一单位同一年度" in res.output
+    assert not (tmp_path / "f.csv").exists()
+
+
+def test_render_from_workbook(tmp_path):
+    res = CliRunner().invoke(main, ["render", str(ENTRY), "-o", str(tmp_path / "o.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert openpyxl.load_workbook(tmp_path / "o.xlsx").sheetnames[0] == "收支总表"
+
+
+@pytest.mark.parametrize("expected, actual, same", [
+    ("='收入总表'!D5+1", "=收入总表!D5+1", True),
+    ("=IFERROR(VLOOKUP(B2,'代码表'!$A$2:$B$9,2,FALSE),\"x\")", "=IFERROR(VLOOKUP(B2,代码表!$A$2:$B$9,2,FALSE()),\"x\")", True),
+    ("=SUM(D7:D9)", "=sum( D7:D9 )", True),
+    ("=E6+F6", "=E6+F7", False),
+    ("=E6+F6", "=E6-F6", False),
+])
+def test_formula_comparison(expected, actual, same):
+    assert same_formula(expected, actual) is same
+
+
+def test_no_command_modifies_its_inputs(tmp_path, sample_facts, seed_path):
+    """bytes and mtime of every input are unchanged after every command."""
+    files = {}
+    for src in (ENTRY, sample_facts, seed_path, REPO / "samples" / "451_2024" / "supplement.toml"):
+        dst = tmp_path / src.name
+        shutil.copy2(src, dst)
+        files[dst] = (dst.read_bytes(), dst.stat().st_mtime_ns)
+    e, f, s, sup = (tmp_path / p.name for p in (ENTRY, sample_facts, seed_path,
+                                                REPO / "samples" / "451_2024" / "supplement.toml"))
+    runner = CliRunner()
+    for args in (["render", e, "-o", tmp_path / "o1.xlsx"], ["render", f, "-o", tmp_path / "o2.xlsx"],
+                 ["export", e, "-o", tmp_path / "o3.csv"], ["import-text", s, "-o", tmp_path / "o4.csv"],
+                 ["template", "--data", f, "--supplement", sup, "-o", tmp_path / "o5.xlsx"],
+                 ["render", e, "-o", e], ["export", e, "-o", e]):
+        runner.invoke(main, [str(a) for a in args])
+    for p, (data, mtime) in files.items():
+        assert p.read_bytes() == data and p.stat().st_mtime_ns == mtime, p
