@@ -125,8 +125,26 @@ def _parse_number(
     return Parsed(d, "，".join([*warning, f"已按 {d} 读取"]) if warning else None)
 
 
+_BLANK = Parsed(None)
+_FAST: dict[float, Parsed] = {}
+
+
 def parse_amount_cell(v: object, *, places: int = 2) -> Parsed:
     """An amount in 万元: Decimal quantized to two decimals (``places`` decimals allowed)."""
+    if v == "" or v is None:  # the common case: an empty cell
+        return _BLANK
+    if places == 2 and type(v) is float:  # clean two-decimal numbers, memoised
+        hit = _FAST.get(v)
+        if hit is not None:
+            return hit
+        parsed = _parse_amount(v, places)
+        if parsed.warning is None and parsed.error is None and len(_FAST) < 100_000:
+            _FAST[v] = parsed
+        return parsed
+    return _parse_amount(v, places)
+
+
+def _parse_amount(v: object, places: int) -> Parsed:
     unit = Decimal(1).scaleb(-places)
     final: Callable[[Decimal], Decimal] = money if places <= 2 else lambda d: d.quantize(unit)
     return _parse_number(v, places=places, noun="金额", limit=10**12, units=True, final=final)

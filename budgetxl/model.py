@@ -152,11 +152,20 @@ class UnitBudget:
         return self._value((table, row, col))
 
     def _leaves(self, table: str, prefix: str, col: str) -> Decimal:
-        t = self.profile.tables[table]
+        memo = ("#leaves", table, prefix, col)
+        hit = self._cache.get(memo)  # type: ignore[arg-type]
+        if hit is not None:
+            return hit
+        leaves = self._cache.get(("#leafcodes", table, ""))  # type: ignore[arg-type]
+        if leaves is None:
+            n = self.profile.tables[table].leaf_length
+            leaves = tuple(c for c in self._codes.get(table, ()) if len(c) == n)
+            self._cache[("#leafcodes", table, "")] = leaves  # type: ignore[assignment]
         total = ZERO
-        for code in self._codes.get(table, ()):
-            if len(code) == t.leaf_length and code.startswith(prefix):
+        for code in leaves:
+            if code.startswith(prefix):
                 total += self._value((table, code, col))
+        self._cache[memo] = total  # type: ignore[index]
         return total
 
     def _side_sum(self, table: str, side: str, col: str) -> Decimal:

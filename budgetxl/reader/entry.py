@@ -221,8 +221,11 @@ class EntryReader:
             if n not in exp_set:
                 self.add("I03", "warning", f"多出工作表“{n}”（被新增或改名），其内容不会被读取", sheet=n)
         common = [n for n in names if n in exp_set]
-        if common != [n for n in expected if n in got_set]:
-            self.add("I03", "warning", "工作表顺序被调整", sheet=None)
+        want = [n for n in expected if n in got_set]
+        if common != want:
+            moved = next(got for got, exp in zip(common, want) if got != exp)
+            self.add("I03", "warning", f"工作表顺序被调整：“{moved}”不在模板中的位置（第{want.index(moved) + 1}个）",
+                     sheet=moved)
         for s in scan.sheets:
             want = self.plan.states.get(s.name)
             if want and want != "visible" and s.state == "visible":
@@ -290,6 +293,10 @@ class EntryReader:
                          sheet=t.name, r=r, c=1, row=code)
                 continue
             seen[code] = r
+            if code in sl.code_rows and sl.code_rows[code] != r and t.name not in self.shifted:
+                self.shifted.add(t.name)
+                self.add("I04", "error", f"科目 {code} 应在第{sl.code_rows[code] + 1}行，实在第{r + 1}行：行被插入或删除",
+                         sheet=t.name, r=r, c=1, row=code)
             name = parse_text_cell(sh.get(r, 2))
             b.add_code(t.id, code, name if name and not name.startswith("（") else None)
             if len(code) < t.leaf_length:
@@ -440,7 +447,7 @@ class EntryReader:
             plan = next(fd for fd in parts["projects"]["fields"] if fd["type"] == "money4")
             cols = fields[:5] + [{"key": f"plan{i}", "header": f"资金支出计划·{x}", "type": "money"}
                                  for i, x in enumerate(plan["periods"])] + fields[5:]
-            projects = self._records(sh, L.SHEET_PROJECTS, first, n, cols)
+            projects = self._records(sh, L.SHEET_PROJECTS, first, n, cols, part="projects")
             for rec in projects:
                 rec["plan"] = [rec.pop(f"plan{i}") for i in range(len(plan["periods"]))]
                 rec["indicators"] = []
@@ -458,8 +465,8 @@ class EntryReader:
             _total, first, n = L.procurement_rows(self.layout.parts)
             fields = [fd for fd in parts["procurement"]["fields"] if not fd.get("formula")]
             all_fields = parts["procurement"]["fields"]
-            recs = self._records(sh, L.SHEET_PROCUREMENT, first, n, all_fields, skip={f["key"] for f in all_fields
-                                                                                      if f.get("formula")})
+            recs = self._records(sh, L.SHEET_PROCUREMENT, first, n, all_fields, part="procurement",
+                                 skip={f["key"] for f in all_fields if f.get("formula")})
             sup["procurement"] = recs
             del fields
         if L.SHEET_ASSETS in present:
@@ -473,24 +480,36 @@ class EntryReader:
                         rec[col["key"]] = None
                         continue
                     rec[col["key"]] = self._typed(sh, L.SHEET_ASSETS, rows[row["key"]], c, col)
+                    self.positions[("assets", row["key"], col["key"])] = (L.SHEET_ASSETS, a1(rows[row["key"]], c))
                 values[row["key"]] = rec
             sup["assets"] = {"as_of": parse_text_cell(sh.get(L.ASSET_ASOF_ROW, 1)), "values": values}
         if L.SHEET_TEXT in present:
             sh = self._values(L.SHEET_TEXT)
             sup["narrative"] = {sec["key"]: parse_text_cell(sh.get(L.TEXT_FIRST_ROW + i, 2))
                                 for i, sec in enumerate(parts["narrative"])}
+            for i, sec in enumerate(parts["narrative"]):
+                self.positions[("narrative", sec["key"])] = (L.SHEET_TEXT, a1(L.TEXT_FIRST_ROW + i, 2))
         return sup
 
-    def _records(self, sh: _Sheet, sheet: str, first: int, n: int, fields: list[dict], skip=frozenset()) -> list[dict]:
+    def _records(self, sh: _Sheet, sheet: str, first: int, n: int, fields: list[dict], skip=frozenset(),
+                 part: str | None = None) -> list[dict]:
+        """Non-empty rows of a list; ``part`` records each field's cell as positions[(part, i, key)]."""
         out = []
+        width = len(fields)
         for i in range(n):
             r = first + i
+            row = sh.rows[r][:width] if r < len(sh.rows) else ()
+            if not any(v not in ("", None) for v in row):
+                continue
             rec = {}
             for c, fd in enumerate(fields):
                 if fd["key"] in skip:
                     continue
                 rec[fd["key"]] = self._typed(sh, sheet, r, c, fd)
             if any(v not in ("", None) for v in rec.values()):
+                if part:
+                    for c, fd in enumerate(fields):
+                        self.positions[(part, len(out), fd["key"])] = (sheet, a1(r, c))
                 out.append(rec)
         return out
 

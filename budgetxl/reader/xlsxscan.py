@@ -76,9 +76,10 @@ def _parse(zf: zipfile.ZipFile, part: str, name: str):
         raise BudgetxlError(f"{name}：工作簿部件 {part} 含有不安全的 XML 结构（{type(e).__name__}），拒绝读取") from None
 
 
-_RE_ROW = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br="(\d{1,9})"')
+_RE_HUGE = re.compile(rb'r="[A-Z]{0,3}[1-9]\d{5}')  # row 100000 and beyond
 _RE_WIDE = re.compile(rb' r="([A-Z]{3}|S[G-Z]|[T-Z][A-Z])\d')  # column 500 (SF) and beyond
-_RE_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,7})"')
+_RE_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,9})"')
+_RE_F_PLAIN = re.compile(rb'<f\b([^>]*?)(?:/>|>(.*?)</f>)', re.S)
 _RE_F = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?f>)', re.S)
 _RE_ATTR = re.compile(rb'\b([A-Za-z_:]+)="([^"]*)"')
 _RE_PROT = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sheetProtection\b([^>]*)')
@@ -94,15 +95,20 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
         raise BudgetxlError(f"{name}：文件已损坏（压缩数据校验失败或被截断）") from None
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”含有 DTD/实体声明（可能是 XML 攻击），拒绝读取")
-    rows = [int(x) for x in _RE_ROW.findall(data)]
-    sheet.max_row = max(rows) - 1 if rows else -1
+    huge = _RE_HUGE.search(data)
     wide = _RE_WIDE.search(data)
-    if sheet.max_row >= MAX_ROWS or wide:
-        where = f"第{sheet.max_row + 1}行" if sheet.max_row >= MAX_ROWS else f"列 {wide.group(1).decode()}"
+    if huge or wide:
+        hit = huge or wide
+        ref = re.compile(rb'r="([A-Z]{0,3})(\d+)').match(data, data.rfind(b"r=", 0, hit.end()))
+        if ref and ref.group(1):
+            where = f"单元格 {ref.group(1).decode()}{ref.group(2).decode()}"
+        else:
+            where = f"第{ref.group(2).decode()}行" if ref else hit.group(0).decode(errors="replace")
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据范围异常（{where}，超过 {MAX_ROWS} 行或 {MAX_COLS} 列），"
                             "疑似异常文件，拒绝读取")
     shared: dict[bytes, tuple[int, int, str]] = {}
-    for f in _RE_F.finditer(data):
+    prefixed = b":f>" in data or b":f " in data
+    for f in (_RE_F if prefixed else _RE_F_PLAIN).finditer(data):
         at = data.rfind(b' r="', 0, f.start())
         ref = _RE_REF.match(data, at + 1) if at >= 0 else None
         if not ref:
@@ -117,7 +123,8 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
             else:
                 text = _from_shared(shared.get(si), r, c)
         sheet.formulas[(r, c)] = "=" + text
-    prot = _RE_PROT.search(data)
+    at = data.rfind(b"sheetProtection")
+    prot = _RE_PROT.search(data, max(at - 20, 0)) if at >= 0 else None
     if prot:
         attrs = dict(_RE_ATTR.findall(prot.group(1)))
         sheet.protected = attrs.get(b"sheet") in (b"1", b"true")

@@ -229,16 +229,8 @@ TEXT_FIRST_ROW = 3
 
 
 def grid_hash(rows) -> str:
-    """sha256 of a sheet's cells as text, row by row, blank edges trimmed: to notice edits."""
+    """sha256 of a sheet's cells (as calamine returns them: a dense grid from A1): to notice edits."""
     import hashlib
     import json
 
-    norm = []
-    for row in rows:
-        cells = ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in row]
-        while cells and cells[-1] == "":
-            cells.pop()
-        norm.append(cells)
-    while norm and not norm[-1]:
-        norm.pop()
-    return hashlib.sha256(json.dumps(norm, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()

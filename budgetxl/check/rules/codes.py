@@ -1,0 +1,77 @@
+"""代码: classification codes against the loaded code list (the profile's, or the bureau's)."""
+
+from __future__ import annotations
+
+from ...labels import norm
+from ..registry import Rule, register
+
+CODED = ("收入总表", "支出总表", "一般公共预算财政拨款支出表", "一般公共预算财政拨款基本支出表",
+         "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表")
+
+
+def _rows(ctx):
+    b = ctx.budget
+    for name in CODED:
+        t = ctx.profile.table(name)
+        for code in b.codes(t):
+            yield t, code
+
+
+@register
+class C101(Rule):
+    """科目编码不在代码表中（代码表过期，或编码填错）。
+
+    失败示例：2040299 不在 2024 年支出功能分类科目中。
+    通过示例：2040220 执法办案。
+    """
+    code, title, severity, group = "C101", "科目编码不在代码表中", "warning", "代码"
+
+    def check(self, ctx):
+        for t, code in _rows(ctx):
+            cl = ctx.codes[t.classification]
+            if code not in cl and (t.id, code) in ctx.budget.names or (code not in cl and len(code) == t.leaf_length):
+                cl_name = getattr(cl, "edition", "") or "代码表"
+                yield ctx.finding(self, f"{t.name} 的科目编码 {code} 不在{cl_name}中", (t.id, code, t.columns[0].key))
+
+
+@register
+class C102(Rule):
+    """科目名称与代码表不一致。
+
+    失败示例：2101103 写成“公务员医疗补贴”，代码表为“公务员医疗补助”。
+    通过示例：2101103 公务员医疗补助。
+    """
+    code, title, severity, group = "C102", "科目名称与代码表不一致", "warning", "代码"
+
+    def check(self, ctx):
+        for t, code in _rows(ctx):
+            written = ctx.budget.names.get((t.id, code))
+            official = ctx.codes[t.classification].name(code)
+            if written and official and norm(written) != norm(official):
+                yield ctx.finding(self, f"{t.name} 科目 {code} 的名称为“{written}”，代码表中为“{official}”",
+                                  (t.id, code, t.columns[0].key), expected=official, actual=written)
+
+
+@register
+class C103(Rule):
+    """列出了项（款）却没有列出它所属的款（类）。
+
+    适用于已公开的表格文本：每个项之上应列出其款和类的合计行。
+
+    失败示例：列出 2040220 执法办案，却没有 20402 公安 一行。
+    通过示例：204、20402、2040220 依次列出。
+    """
+    code, title, severity, group = "C103", "项没有列出所属的款", "error", "代码"
+
+    def check(self, ctx):
+        if ctx.kind != "text":
+            return
+        b = ctx.budget
+        for t, code in _rows(ctx):
+            if (t.id, code) in b.names:
+                continue
+            child = next((c for c in b.codes(t) if c.startswith(code) and len(c) > len(code) and (t.id, c) in b.names),
+                         None)
+            if child:
+                yield ctx.finding(self, f"{t.name} 列出了 {child}，却没有列出其所属的 {code} 一行",
+                                  (t.id, child, t.columns[0].key), row=code)

@@ -1,0 +1,171 @@
+"""表间: agreement between tables — the aggregate checks declared in the profile (X1xx, also shown
+live in the entry template), code-by-code comparisons (X2xx) and the function ↔ economic
+classification pairs of basic spending (X301)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...money import fmt
+from ...spec import DEFAULT_PROFILE, TOTAL, load_profile
+from ..registry import Rule, register
+
+
+def _profile_rule(check):
+    def run(self, ctx):
+        c = next((x for x in ctx.profile.checks if x.code == self.code), None)
+        if c is None:
+            return
+        left, right = ctx.budget.evaluate(c.left), ctx.budget.evaluate(c.right)
+        ok = left == right if c.relation == "eq" else left >= right
+        if not ok:
+            key = (c.left.table, c.left.row, c.left.col) if hasattr(c.left, "row") else None
+            rel = "应等于" if c.relation == "eq" else "应不少于"
+            yield ctx.finding(self, f"{c.title}：左方 {fmt(left)} {rel} 右方 {fmt(right)}，相差 {fmt(left - right)}",
+                              key, expected=right, actual=left)
+
+    doc = (f"{check.title}。\n\n由表样定义中的校验 {check.code} 给出，填报模板的“校验”区域实时显示同一差额。\n\n"
+           f"失败示例：两方相差 0.01 万元。\n通过示例：{'两方相等' if check.relation == 'eq' else '左方不少于右方'}。")
+    return type(check.code, (Rule,), {"__doc__": doc, "code": check.code, "title": check.title,
+                                      "severity": "error", "group": "表间", "check": run})
+
+
+for _c in load_profile(DEFAULT_PROFILE).checks:
+    register(_profile_rule(_c))
+
+
+def _codes(b, t):
+    return set(b.codes(t))
+
+
+@register
+class X201(Rule):
+    """收入总表与支出总表按科目逐一不符（上年结转资金也在内）。
+
+    收入按科目安排，支出按同一科目列支；单位有年终结转结余时，差额可能是结转，只作警告。
+
+    失败示例：收入总表 2040220 合计 532.10，支出总表 2040220 合计 500.00，且没有年终结转结余。
+    通过示例：每个科目的收入合计等于支出合计。
+    """
+    code, title, severity, group = "X201", "收入总表与支出总表按科目不符", "error", "表间"
+
+    def check(self, ctx):
+        b = ctx.budget
+        t2, t3 = ctx.profile.table("收入总表"), ctx.profile.table("支出总表")
+        carry_out = b.value("收支总表", "carry_out", "amount")
+        severity = "warning" if carry_out else "error"
+        for code in sorted(_codes(b, t2) | _codes(b, t3)):
+            income, spend = b.value(t2, code, "total"), b.value(t3, code, "total")
+            if income != spend:
+                note = "（单位有年终结转结余，请核对差额是否为结转）" if carry_out else ""
+                yield ctx.finding(self, f"科目 {code} {b.row_name(t3.id, code) or b.row_name(t2.id, code)}：收入总表合计 "
+                                        f"{fmt(income)}，支出总表合计 {fmt(spend)}，相差 {fmt(spend - income)}{note}",
+                                  (t3.id, code, "total") if code in _codes(b, t3) else (t2.id, code, "total"),
+                                  expected=income, actual=spend, severity=severity)
+
+
+@register
+class X202(Rule):
+    """财政拨款支出表的数超过支出总表同一科目同一栏（财政拨款支出是全部支出的一部分）。
+
+    失败示例：一般公共预算财政拨款支出表 2101102 基本支出 40.00，支出总表 2101102 基本支出 39.87。
+    通过示例：一般公共预算、政府性基金、国有资本经营预算拨款三表之和不超过支出总表（逐科目、逐栏）。
+    """
+    code, title, severity, group = "X202", "财政拨款支出超过支出总表", "error", "表间"
+
+    def check(self, ctx):
+        b = ctx.budget
+        t3 = ctx.profile.table("支出总表")
+        fiscal = [ctx.profile.table(n) for n in ("一般公共预算财政拨款支出表", "政府性基金预算财政拨款支出表",
+                                                  "国有资本经营预算财政拨款支出表")]
+        codes = set().union(*(_codes(b, t) for t in fiscal))
+        for code in sorted(codes):
+            for col in ("basic", "project", "total"):
+                part = sum((b.value(t, code, col) for t in fiscal), Decimal("0.00"))
+                whole = b.value(t3, code, col)
+                if part > whole:
+                    where = next(t for t in fiscal if b.value(t, code, col) != 0)
+                    header = t3.column(col).header
+                    yield ctx.finding(self, f"科目 {code} {b.row_name(t3.id, code)}“{header}”：财政拨款 {fmt(part)} "
+                                            f"超过支出总表的 {fmt(whole)}，多 {fmt(part - whole)}",
+                                      (where.id, code, col), expected=whole, actual=part)
+
+
+@register
+class X203(Rule):
+    """支出科目的“类”不在收支总表的 31 类中，无法列入收支总表。
+
+    失败示例：支出总表中有 299 开头的科目。
+    通过示例：所有支出科目都属于收支总表列出的类。
+    """
+    code, title, severity, group = "X203", "科目无法归入收支总表的类", "error", "表间"
+
+    def check(self, ctx):
+        classes = {c["code"] for c in ctx.profile.classes if c["code"]}
+        b = ctx.budget
+        for name in ("支出总表", "一般公共预算财政拨款支出表", "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表"):
+            t = ctx.profile.table(name)
+            for code in b.codes(t):
+                if len(code) == 3 and code not in classes and b.value(t, code, "total") != 0:
+                    yield ctx.finding(self, f"{t.name} 的科目 {code} 不属于收支总表列出的任何一类，其金额 "
+                                            f"{fmt(b.value(t, code, 'total'))} 没有计入收支总表", (t.id, code, "total"))
+
+
+# function code (basic spending, 一般公共预算财政拨款支出表) -> economic code (基本支出表)
+PAIRS = [
+    (("2080505",), "30108", "机关事业单位基本养老保险缴费"),
+    (("2080506",), "30109", "职业年金缴费"),
+    (("2101101", "2101102"), "30110", "职工基本医疗保险缴费"),
+    (("2101103",), "30111", "公务员医疗补助缴费"),
+    (("20827",), "30112", "其他社会保障缴费"),
+    (("2210201",), "30113", "住房公积金"),
+]
+
+
+def slip_hint(a: Decimal, b: Decimal) -> str:
+    """Why two figures that should be equal may differ: swapped digits, a 元/万元 slip."""
+    if a == 0 or b == 0:
+        return ""
+    da, db = sorted(f"{a:.2f}".replace(".", "")), sorted(f"{b:.2f}".replace(".", ""))
+    diff = abs(a - b) * 100
+    if da == db and diff % 9 == 0:
+        return "：两数数字相同而顺序不同、差额能被 9 整除，可能是数字颠倒（录入时两位数字对调）"
+    big, small = max(a, b), min(a, b)
+    if small and big / small in (Decimal(10000), Decimal(1000), Decimal(100), Decimal(10)):
+        ratio = big / small
+        return f"：两数相差 {ratio:.0f} 倍，可能是单位错误（元与万元混用）" if ratio == 10000 else \
+            f"：两数相差 {ratio:.0f} 倍，可能是小数点位置错误"
+    if diff % 9 == 0:
+        return "：差额能被 9 整除，可能是数字颠倒"
+    return ""
+
+
+@register
+class X301(Rule):
+    """基本支出的功能分类与经济分类应成对一致：养老保险、职业年金、医疗保险、公务员医疗补助、其他社保、住房公积金。
+
+    2080505↔30108，2080506↔30109，2101101/2101102↔30110，2101103↔30111，20827xx↔30112，2210201↔30113
+    （一般公共预算财政拨款支出表的基本支出对基本支出表）。差额像数字颠倒或元/万元混用时给出提示。
+
+    失败示例：2101103 公务员医疗补助 12.46，而 30111 公务员医疗补助缴费 12.64（数字颠倒）。
+    通过示例：2210201 住房公积金 61.82，30113 住房公积金 61.82。
+    """
+    code, title, severity, group = "X301", "功能分类与经济分类不对应", "warning", "表间"
+
+    def check(self, ctx):
+        b = ctx.budget
+        t5 = ctx.profile.table("一般公共预算财政拨款支出表")
+        t6 = ctx.profile.table("一般公共预算财政拨款基本支出表")
+        for funcs, econ, label in PAIRS:
+            f_val = sum((b._leaves(t5.id, f, "basic") for f in funcs), Decimal("0.00"))
+            e_val = b.value(t6, econ, "total") if econ in b.codes(t6) else Decimal("0.00")
+            if f_val == e_val:
+                continue
+            hint = slip_hint(f_val, e_val)
+            fcodes = "、".join(f + ("xx" if len(f) == 5 else "") for f in funcs)
+            f_cells = [ctx.where((t5.id, f, "basic")).get("cell") for f in funcs if f in b.codes(t5)]
+            also = f"（见{t5.name} {'、'.join(c for c in f_cells if c)}）" if any(f_cells) else ""
+            yield ctx.finding(self, f"{label}：功能分类 {fcodes} 基本支出 {fmt(f_val)}{also}，经济分类 {econ} "
+                                    f"{fmt(e_val)}，相差 {fmt(e_val - f_val)}{hint}",
+                              (t6.id, econ, "total") if econ in b.codes(t6) else (t5.id, funcs[0], "basic"),
+                              expected=f_val, actual=e_val)

@@ -1,0 +1,76 @@
+"""Run the selected rules over one input file (entry workbook, facts CSV or disclosure text)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding
+from ..model import UnitBudget
+from .context import CheckContext
+from .registry import Rule, all_rules
+
+ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class CheckResult:
+    file: str
+    budget: UnitBudget | None
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: str | None = None  # a Chinese message when the file could not be read at all
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None) -> list[Finding]:
+    rules = rules if rules is not None else all_rules()
+    out: list[Finding] = []
+    for rule_cls in rules:
+        rule = rule_cls()
+        if "previous" in rule.needs and ctx.previous is None:
+            continue
+        if "workbook" in rule.needs and ctx.kind != "workbook":
+            continue
+        try:
+            out.extend(rule.check(ctx))
+        except Exception as e:  # a bug in a rule must not hide the others' findings
+            out.append(Finding(rule.code, "error", f"规则 {rule.code} 执行出错（{type(e).__name__}: {e}），请反馈给开发者",
+                               file=ctx.file, unit=ctx.budget.unit_code))
+    return out
+
+
+def load_for_check(path: str | Path, profile: str | None = None) -> list[CheckContext]:
+    """Contexts for every unit in a file (an entry workbook holds one; a facts CSV may hold many)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from ..reader.entry import read_entry
+
+        r = read_entry(p, profile=profile)
+        return [CheckContext(r.budget, str(p), r.positions, r.findings, kind="workbook")]
+    from ..inputs import load_budgets
+
+    budgets = load_budgets(p, profile or "hebei-2024")
+    kind = "text" if suffix == ".txt" else "facts"
+    return [CheckContext(b, str(p), kind=kind) for b in budgets]
+
+
+def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previous: UnitBudget | None = None,
+               profile: str | None = None, supplement: dict | None = None) -> list[CheckResult]:
+    from ..errors import BudgetxlError
+
+    try:
+        contexts = load_for_check(path, profile)
+    except BudgetxlError as e:
+        return [CheckResult(str(path), None, [], unreadable=str(e))]
+    results = []
+    for ctx in contexts:
+        ctx.previous = previous
+        if supplement is not None and ctx.budget.supplement is None:
+            ctx.budget.supplement = supplement
+        findings = check_budget(ctx, rules)
+        findings.sort(key=lambda f: (ORDER[f.severity], f.table or "", f.sheet or "", f.code))
+        results.append(CheckResult(str(path), ctx.budget, findings))
+    return results

@@ -1,0 +1,1 @@
+"""A corpus of broken, hostile and tampered entry workbooks for testing the reader (see make_corpus)."""
