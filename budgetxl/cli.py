@@ -135,6 +135,129 @@ def export(workbooks, output: Path, derived: bool, quiet: bool, profile: str):
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
 
 
+def _expand_inputs(inputs) -> list[Path]:
+    out: list[Path] = []
+    for raw in inputs:
+        p = Path(raw)
+        if p.is_dir():
+            out += sorted(x for x in p.rglob("*") if x.suffix.lower() in (".xlsx", ".csv", ".txt")
+                          and not x.name.startswith((".", "~$")))
+        elif p.exists():
+            out.append(p)
+        else:
+            import glob
+
+            hits = sorted(glob.glob(str(raw), recursive=True))
+            if not hits:
+                raise BudgetxlError(f"找不到文件：{raw}")
+            out += [Path(h) for h in hits]
+    return out
+
+
+def _split(values) -> list[str]:
+    return [v for item in values for v in item.replace("，", ",").split(",") if v.strip()]
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--select", multiple=True, help="只运行这些规则（编码、分组或通配符，可用逗号分隔，如 X1*,文字）。")
+@click.option("--ignore", multiple=True, help="不运行这些规则（同上）。")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="出现哪一级问题时退出码为 1。")
+@click.option("--format", "fmt", type=click.Choice(["human", "json", "csv"]), default="human", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="报告写到文件（默认输出到屏幕）。")
+@click.option("--annotate", type=click.Path(path_type=Path),
+              help="写出标注了问题单元格的工作簿副本（单个输入时为 .xlsx 文件，多个输入时为目录）。")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), help="上年的填报模板或数据，用于比上年增减规则。")
+@click.option("--codes", "codes_file", type=click.Path(dir_okay=False, path_type=Path), help="财政局的科目代码表（csv/xlsx）。")
+@_guard
+def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, codes_file):
+    """审核填报模板、facts CSV 或已公开的预算文本：表内、表间、表文一致性和模板完整性。
+
+    \b
+    退出码：0 没有（--fail-on 级别的）问题；1 有问题；2 输入无法读取或用法错误。
+    示例：budgetxl check 回收/*.xlsx --format json -o 审核.json
+    """
+    from .check import select_rules
+    from .check.report import annotate as annotate_wb
+    from .check.report import as_csv, as_json, human
+    from .check.runner import check_file
+
+    try:
+        rules = select_rules(_split(select), _split(ignore))
+    except ValueError as e:
+        raise BudgetxlError(f"未知的规则或分组：{e}（用 budgetxl rules 查看全部规则）") from None
+    files = _expand_inputs(inputs)
+    if not files:
+        raise BudgetxlError("没有找到要检查的文件")
+    prev = None
+    if previous:
+        from .inputs import load_budgets
+
+        prev_budgets = load_budgets(previous)
+        prev = prev_budgets[0]
+    fcodes = ecodes = None
+    if codes_file:
+        from .codes import code_list, load_bureau_codes
+        from .spec import load_profile
+
+        fcodes, ecodes = load_bureau_codes(codes_file)
+        prof = load_profile()
+        fcodes, ecodes = fcodes or code_list(prof, "function"), ecodes or code_list(prof, "economic")
+    results = []
+    for f in files:
+        results += check_file(f, rules, previous=prev, function_codes=fcodes, economic_codes=ecodes)
+    if fmt == "json":
+        text = as_json(results)
+    elif fmt == "csv":
+        text = as_csv(results)
+    else:
+        text = human(results, colour=output is None and sys.stdout.isatty())
+    if output:
+        from .fileio import write_text_atomic
+
+        write_text_atomic(output, text + ("" if text.endswith("\n") else "\n"), inputs=tuple(files))
+        click.echo(f"审核报告已写出：{output}")
+    else:
+        click.echo(text)
+    if annotate:
+        books = [r for r in results if r.file.lower().endswith(".xlsx") and r.budget is not None]
+        if len(files) > 1:
+            annotate.mkdir(parents=True, exist_ok=True)
+            targets = [(r, annotate / (Path(r.file).stem + "_审核.xlsx")) for r in books]
+        else:
+            targets = [(r, annotate) for r in books]
+        for r, out in targets:
+            n = annotate_wb(r.file, r.findings, out)
+            click.echo(f"已写出标注副本：{out}（标注 {n} 个单元格）", err=output is None and fmt != "human")
+    failing = ("error",) if fail_on == "error" else ("error", "warning")
+    if any(r.unreadable for r in results):
+        sys.exit(EXIT_INPUT)
+    if any(f.severity in failing for r in results for f in r.findings):
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True)
+@_guard
+def rules(fmt):
+    """列出全部审核规则（编码、分组、级别、说明）。"""
+    import json
+
+    from .check import all_rules
+    from .findings import SEVERITY_CN
+
+    rs = all_rules()
+    if fmt == "json":
+        click.echo(json.dumps([{"code": r.code, "group": r.group, "severity": r.severity, "title": r.title,
+                                "summary": r.summary(), "fail_example": r.examples()[0],
+                                "pass_example": r.examples()[1]} for r in rs], ensure_ascii=False, indent=2))
+        return
+    for r in rs:
+        click.echo(f"{r.code}  {r.group:<3}  {SEVERITY_CN[r.severity]}  {r.title}")
+    click.echo(f"共 {len(rs)} 条规则。")
+
+
 @main.command(name="import-text")
 @click.argument("text_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。")

@@ -58,7 +58,8 @@ def load_for_check(path: str | Path, profile: str | None = None) -> list[CheckCo
 
 
 def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previous: UnitBudget | None = None,
-               profile: str | None = None, supplement: dict | None = None) -> list[CheckResult]:
+               profile: str | None = None, supplement: dict | None = None, function_codes=None,
+               economic_codes=None) -> list[CheckResult]:
     from ..errors import BudgetxlError
 
     try:
@@ -68,6 +69,7 @@ def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previ
     results = []
     for ctx in contexts:
         ctx.previous = previous
+        ctx.function_codes, ctx.economic_codes = function_codes, economic_codes
         if supplement is not None and ctx.budget.supplement is None:
             ctx.budget.supplement = supplement
         findings = check_budget(ctx, rules)

@@ -1,0 +1,143 @@
+"""Reports of a check run: human (grouped, coloured on a terminal), JSON, CSV, and an annotated
+copy of a workbook with every finding's cell highlighted and commented."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from ..findings import SEVERITY_CN, Finding
+from .runner import CheckResult
+
+FIELDS = ["code", "severity", "message", "file", "unit", "table", "sheet", "cell", "row", "column", "expected",
+          "actual", "difference", "tolerance"]
+COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def summary(results: list[CheckResult]) -> dict:
+    counts = {s: sum(r.count(s) for r in results) for s in ("error", "warning", "info")}
+    return {"files": len({r.file for r in results}), "units": sum(1 for r in results if r.budget is not None),
+            "unreadable": sum(1 for r in results if r.unreadable), **counts}
+
+
+def summary_line(results: list[CheckResult]) -> str:
+    s = summary(results)
+    line = f"共检查 {s['files']} 个文件、{s['units']} 个单位：错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个"
+    if s["unreadable"]:
+        line += f"；{s['unreadable']} 个文件无法读取"
+    return line + "。"
+
+
+def human(results: list[CheckResult], colour: bool = False) -> str:
+    import click
+
+    out = []
+    for r in results:
+        head = r.file if r.budget is None else f"{r.file}（{r.budget.label}，{r.budget.year}年）"
+        out.append(click.style(head, bold=True) if colour else head)
+        if r.unreadable:
+            out.append(f"  无法读取：{r.unreadable}")
+            continue
+        if not r.findings:
+            out.append("  未发现问题。")
+            continue
+        by_table: dict[str, list[Finding]] = {}
+        for f in r.findings:
+            by_table.setdefault(f.table or f.sheet or "整体", []).append(f)
+        for table, items in by_table.items():
+            out.append(f"  {table}")
+            for f in items:
+                sev = SEVERITY_CN[f.severity]
+                if colour:
+                    sev = click.style(sev, fg=COLOURS[f.severity], bold=f.severity == "error")
+                where = f" {f.sheet}!{f.cell}" if f.sheet and f.cell else ""
+                if not where and f.extra.get("origin"):
+                    where = f"（{f.extra['origin']}）"
+                out.append(f"    {f.code} {sev}{where}：{f.message}")
+    out.append(summary_line(results))
+    return "\n".join(out)
+
+
+def as_json(results: list[CheckResult]) -> str:
+    data = {
+        "summary": summary(results),
+        "files": [{"file": r.file, "unit": r.budget.unit_code if r.budget else None,
+                   "unit_name": r.budget.unit_name if r.budget else None,
+                   "year": r.budget.year if r.budget else None, "unreadable": r.unreadable,
+                   "errors": r.count("error"), "warnings": r.count("warning"), "infos": r.count("info")}
+                  for r in results],
+        "findings": [f.to_dict() for r in results for f in r.findings],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def as_csv(results: list[CheckResult]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(FIELDS)
+    for r in results:
+        if r.unreadable:
+            w.writerow(["READ", "error", r.unreadable, r.file] + [""] * (len(FIELDS) - 4))
+        for f in r.findings:
+            d = f.to_dict()
+            w.writerow(["" if d.get(k) is None else d[k] for k in FIELDS])
+    return buf.getvalue()
+
+
+def _safe(v):
+    """Text written into a workbook is never a formula (formula injection)."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+        return "'" + v
+    return v
+
+
+def annotate(workbook: str | Path, findings: list[Finding], out: str | Path) -> int:
+    """Copy ``workbook`` to ``out`` with every finding's cell highlighted and commented, plus a
+    审核结果 sheet linking to the cells. Returns the number of cells marked."""
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    from ..fileio import atomic_path
+    from ..safety import open_workbook_checked
+
+    wb = open_workbook_checked(workbook)
+    fills = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C"),
+             "info": PatternFill("solid", fgColor="DDEBF7")}
+    notes: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.sheet in wb.sheetnames and f.cell:
+            notes.setdefault((f.sheet, f.cell), []).append(f)
+    for (sheet, cell), fs in notes.items():
+        c = wb[sheet][cell]
+        worst = min(fs, key=lambda f: ("error", "warning", "info").index(f.severity))
+        c.fill = fills[worst.severity]
+        text = "\n".join(f"{f.code} {SEVERITY_CN[f.severity]}：{f.message}" for f in fs)
+        c.comment = Comment(text[:30000], "budgetxl")
+    name = "审核结果"
+    while name in wb.sheetnames:
+        name += "_"
+    ws = wb.create_sheet(name, 0)
+    headers = ["规则", "级别", "问题", "工作表", "单元格", "应为", "实为", "差额", "容差"]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for f in findings:
+        ws.append([_safe(x) for x in (f.code, SEVERITY_CN[f.severity], f.message, f.sheet or "", f.cell or "",
+                                      "" if f.expected is None else str(f.expected),
+                                      "" if f.actual is None else str(f.actual),
+                                      "" if f.difference is None else str(f.difference),
+                                      "" if f.tolerance is None else str(f.tolerance))])
+        if f.sheet in wb.sheetnames and f.cell:
+            link = ws.cell(ws.max_row, 5)
+            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
+            link.font = Font(color="0563C1", underline="single")
+    ws.column_dimensions["C"].width = 100
+    ws.freeze_panes = "A2"
+    wb.active = 0
+    wb.calculation.fullCalcOnLoad = True  # openpyxl keeps no cached values: let the viewer recompute
+    with atomic_path(out, inputs=(workbook,)) as tmp:
+        wb.save(tmp)
+    return len(notes)
