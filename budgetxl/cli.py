@@ -258,6 +258,67 @@ def rules(fmt):
     click.echo(f"共 {len(rs)} 条规则。")
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="汇总工作簿 .xlsx。")
+@click.option("--facts", "facts_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="另存全部已汇总单位的数据（.csv 或 .parquet）。")
+@click.option("--groups", type=click.Path(dir_okay=False, path_type=Path), help="分组文件：单位编码,部门（CSV）。")
+@click.option("--jobs", type=int, default=0, help="进程数（默认为 CPU 核数）。")
+@click.option("--include-errors", is_flag=True, help="有错误的单位也汇总（在清单中注明）。")
+@click.option("--quiet", is_flag=True, help="不显示进度条。")
+@_guard
+def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, quiet):
+    """汇总多个单位的填报模板：全部单位及各部门的九张表、单位明细、图表、清单和审核问题。
+
+    \b
+    INPUT 可以是文件、目录或通配符。每个输入文件都会列入清单：已汇总，或未汇总及原因。
+    同一单位同一年度出现在两个文件中时，两者都不汇总，并以退出码 1 结束（其余结果照常写出）。
+    不同年度或不同表样混在一起时拒绝汇总（退出码 2）。
+    """
+    from .consolidate import (consolidate as run, expand_inputs, read_groups, write_facts_file,
+                              write_manifest_csv, write_workbook)
+
+    files = expand_inputs(inputs)
+    if not files:
+        raise BudgetxlError("没有找到要汇总的文件")
+    group_map = read_groups(groups) if groups else None
+    bar = None
+    if not quiet:
+        bar = click.progressbar(length=len(files), label="读取并审核", file=sys.stderr, show_pos=True,
+                                show_percent=True, show_eta=True)
+        bar.__enter__()
+    last = [0]
+
+    def progress(done, total):
+        if bar is not None:
+            bar.update(done - last[0])
+            last[0] = done
+    try:
+        c = run(files, groups=group_map, jobs=jobs, include_errors=include_errors, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    write_workbook(c, output)
+    manifest = output.with_name(output.stem + "_清单.csv")
+    write_manifest_csv(c, manifest)
+    n_facts = write_facts_file(c, facts_out) if facts_out else None
+    counts = {}
+    for o in c.outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    from .consolidate import STATUS_CN
+
+    click.echo(f"汇总完成：{len(files)} 个文件，{len(c.outcomes)} 个单位（"
+               + "，".join(f"{STATUS_CN[k]} {v}" for k, v in sorted(counts.items())) + f"），用时 {c.elapsed:.1f} 秒")
+    click.echo(f"  汇总工作簿 {output}")
+    click.echo(f"  清单       {manifest}")
+    if facts_out:
+        click.echo(f"  数据       {facts_out}（{n_facts} 条）")
+    if c.conflicts:
+        click.echo(f"注意：{len(c.conflicts)} 个文件的单位重复，均未汇总，见清单。", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
 @main.command(name="import-text")
 @click.argument("text_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。")

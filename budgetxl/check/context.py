@@ -21,6 +21,7 @@ class CheckContext:
     kind: str = "facts"  # "workbook", "facts" or "text"
     function_codes: object | None = None
     economic_codes: object | None = None
+    meta: dict = field(default_factory=dict)  # a workbook's template fingerprint
 
     @property
     def profile(self):

@@ -31,6 +31,24 @@ from .xlsxscan import PackageScan, scan_package
 CHECK_MARK = "校验"
 
 
+class Positions(dict):
+    """Cell positions, stored raw as (sheet, row, col) and read as (sheet, "A1"): formatting
+    thousands of addresses per workbook is done only for the few that a finding names."""
+
+    def __getitem__(self, key):
+        sheet, r, c = dict.__getitem__(self, key)
+        return sheet, a1(r, c)
+
+    def get(self, key, default=None):
+        return self[key] if dict.__contains__(self, key) else default
+
+    def items(self):
+        return ((k, self[k]) for k in self.keys())
+
+    def values(self):
+        return (self[k] for k in self.keys())
+
+
 @dataclass
 class ReadResult:
     path: str
@@ -115,12 +133,14 @@ class _Sheet:
 
 
 class EntryReader:
-    def __init__(self, path: str | Path, profile: str | None = None, name: str | None = None):
+    def __init__(self, path: str | Path, profile: str | None = None, name: str | None = None,
+                 verify_lists: bool = True):
+        self.verify_lists = verify_lists
         self.path = Path(path)
         self.name = name or str(path)
         self.profile_override = profile
         self.findings: list[Finding] = []
-        self.positions: dict[tuple, tuple[str, str]] = {}
+        self.positions = Positions()
 
     # ------------------------------------------------------------------ helpers
     def add(self, code: str, severity: str, message: str, sheet: str | None = None, r: int | None = None,
@@ -139,7 +159,8 @@ class EntryReader:
     # ------------------------------------------------------------------ main
     def read(self) -> ReadResult:
         require_defusedxml()
-        scan = scan_package(self.path, self.name)
+        skip = {L.SHEET_GUIDE} | (set() if self.verify_lists else {L.SHEET_LISTS})
+        scan = scan_package(self.path, self.name, frozenset(skip))
         if scan.has_macros:
             raise BudgetxlError(f"{self.name}：工作簿含有宏（VBA 代码），出于安全考虑拒绝读取；请另存为不含宏的 .xlsx 后再提交")
         import python_calamine
@@ -179,7 +200,6 @@ class EntryReader:
         self._protection(scan, present)
         self._lists(meta, present)
         budget.supplement = self._supplement(present)
-        budget._cache.clear()
         return ReadResult(self.name, budget, self.findings, meta, self.positions)
 
     # ------------------------------------------------------------------ fingerprint and sheets
@@ -271,9 +291,12 @@ class EntryReader:
         seen: dict[str, int] = {}
         end = max(len(sh.rows), sl.last_row + 1)
         for r in range(sl.data_start + 1, end):
-            first = parse_text_cell(sh.get(r, 0))
-            if first.startswith(CHECK_MARK):
+            row = sh.rows[r] if r < len(sh.rows) else ()
+            first = row[0] if row else ""
+            if isinstance(first, str) and first.startswith(CHECK_MARK):
                 break
+            if not any(v not in ("", None) for v in row[1:2] + row[3:]):
+                continue  # an empty spare row
             raw_code = sh.get(r, 1)
             code, warn, err = parse_code_cell(raw_code, lengths)
             values = [sh.get(r, sl.value_col[c.key]) for c in t.columns if not c.formula]
@@ -305,7 +328,7 @@ class EntryReader:
             for c in t.columns:
                 col = sl.value_col[c.key]
                 key = (t.id, code, c.key)
-                self.positions[key] = (t.name, a1(r, col))
+                self.positions[key] = (t.name, r, col)
                 v = sh.get(r, col)
                 if c.formula:
                     self._given(key, v)
@@ -321,7 +344,7 @@ class EntryReader:
         for c in t.columns:
             col = sl.value_col[c.key]
             key = (t.id, row, c.key)
-            self.positions[key] = (t.name, a1(r, col))
+            self.positions[key] = (t.name, r, col)
             self._given(key, sh.get(r, col))
 
     def _given(self, key, v) -> None:
@@ -366,7 +389,7 @@ class EntryReader:
                 for j, c in enumerate(side.columns):
                     cc = lc + 1 + j
                     key = (t.id, item.key, c.key)
-                    self.positions[key] = (t.name, a1(r, cc))
+                    self.positions[key] = (t.name, r, cc)
                     v = sh.get(r, cc)
                     if t.is_input(item.key, c.key):
                         self._input(key, v, t.name, r, cc, item.label, c.header)
@@ -414,13 +437,13 @@ class EntryReader:
     def _protection(self, scan: PackageScan, present: set[str]) -> None:
         for s in scan.sheets:
             if s.name in self.plan.formulas or s.name in self.plan.inputs:
-                if s.name in self.plan.order and not s.protected:
+                if s.name in self.plan.order and s.protected is False:
                     self.add("I07", "warning", "工作表保护被取消", sheet=s.name)
         if not scan.lock_structure:
             self.add("I07", "warning", "工作簿结构保护被取消", sheet=None)
 
     def _lists(self, meta: dict[str, str], present: set[str]) -> None:
-        if L.SHEET_LISTS not in present or "lists_hash" not in meta:
+        if not self.verify_lists or L.SHEET_LISTS not in present or "lists_hash" not in meta:
             return
         if L.grid_hash(self._values(L.SHEET_LISTS).rows) != meta["lists_hash"]:
             self.add("I08", "error", "隐藏的代码表被修改（下拉列表来源与模板不符）", sheet=L.SHEET_LISTS)
@@ -480,7 +503,7 @@ class EntryReader:
                         rec[col["key"]] = None
                         continue
                     rec[col["key"]] = self._typed(sh, L.SHEET_ASSETS, rows[row["key"]], c, col)
-                    self.positions[("assets", row["key"], col["key"])] = (L.SHEET_ASSETS, a1(rows[row["key"]], c))
+                    self.positions[("assets", row["key"], col["key"])] = (L.SHEET_ASSETS, rows[row["key"]], c)
                 values[row["key"]] = rec
             sup["assets"] = {"as_of": parse_text_cell(sh.get(L.ASSET_ASOF_ROW, 1)), "values": values}
         if L.SHEET_TEXT in present:
@@ -488,7 +511,7 @@ class EntryReader:
             sup["narrative"] = {sec["key"]: parse_text_cell(sh.get(L.TEXT_FIRST_ROW + i, 2))
                                 for i, sec in enumerate(parts["narrative"])}
             for i, sec in enumerate(parts["narrative"]):
-                self.positions[("narrative", sec["key"])] = (L.SHEET_TEXT, a1(L.TEXT_FIRST_ROW + i, 2))
+                self.positions[("narrative", sec["key"])] = (L.SHEET_TEXT, L.TEXT_FIRST_ROW + i, 2)
         return sup
 
     def _records(self, sh: _Sheet, sheet: str, first: int, n: int, fields: list[dict], skip=frozenset(),
@@ -509,7 +532,7 @@ class EntryReader:
             if any(v not in ("", None) for v in rec.values()):
                 if part:
                     for c, fd in enumerate(fields):
-                        self.positions[(part, len(out), fd["key"])] = (sheet, a1(r, c))
+                        self.positions[(part, len(out), fd["key"])] = (sheet, r, c)
                 out.append(rec)
         return out
 
@@ -536,6 +559,11 @@ class EntryReader:
         return p.value
 
 
-def read_entry(path: str | Path, *, profile: str | None = None, name: str | None = None) -> ReadResult:
-    """Read one returned entry workbook. Raises BudgetxlError (Chinese) when it cannot be read at all."""
-    return EntryReader(path, profile, name).read()
+def read_entry(path: str | Path, *, profile: str | None = None, name: str | None = None,
+               verify_lists: bool = True) -> ReadResult:
+    """Read one returned entry workbook. Raises BudgetxlError (Chinese) when it cannot be read at all.
+
+    ``verify_lists=False`` skips reading the hidden 代码表 (used by consolidation at scale: a
+    changed list still shows in the data as unknown codes or names, rules C101/C102).
+    """
+    return EntryReader(path, profile, name, verify_lists).read()

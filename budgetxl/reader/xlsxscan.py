@@ -43,7 +43,7 @@ class SheetScan:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     max_row: int = -1
     max_col: int = -1
-    protected: bool = False
+    protected: bool | None = False
 
 
 @dataclass
@@ -76,9 +76,11 @@ def _parse(zf: zipfile.ZipFile, part: str, name: str):
         raise BudgetxlError(f"{name}：工作簿部件 {part} 含有不安全的 XML 结构（{type(e).__name__}），拒绝读取") from None
 
 
-_RE_HUGE = re.compile(rb'r="[A-Z]{0,3}[1-9]\d{5}')  # row 100000 and beyond
-_RE_WIDE = re.compile(rb' r="([A-Z]{3}|S[G-Z]|[T-Z][A-Z])\d')  # column 500 (SF) and beyond
+# row 100000 and beyond, or column 500 (SF) and beyond
+_RE_BOUNDS = re.compile(rb'r="(?:[A-Z]{0,3}[1-9]\d{5}|(?:[A-Z]{3}|S[G-Z]|[T-Z][A-Z])\d)')
 _RE_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,9})"')
+_RE_F_FAST = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*><f>([^<]*)</f>')
+_COLS: dict[bytes, int] = {}
 _RE_F_PLAIN = re.compile(rb'<f\b([^>]*?)(?:/>|>(.*?)</f>)', re.S)
 _RE_F = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?f>)', re.S)
 _RE_ATTR = re.compile(rb'\b([A-Za-z_:]+)="([^"]*)"')
@@ -95,10 +97,8 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
         raise BudgetxlError(f"{name}：文件已损坏（压缩数据校验失败或被截断）") from None
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”含有 DTD/实体声明（可能是 XML 攻击），拒绝读取")
-    huge = _RE_HUGE.search(data)
-    wide = _RE_WIDE.search(data)
-    if huge or wide:
-        hit = huge or wide
+    hit = _RE_BOUNDS.search(data)
+    if hit:
         ref = re.compile(rb'r="([A-Z]{0,3})(\d+)').match(data, data.rfind(b"r=", 0, hit.end()))
         if ref and ref.group(1):
             where = f"单元格 {ref.group(1).decode()}{ref.group(2).decode()}"
@@ -106,6 +106,23 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
             where = f"第{ref.group(2).decode()}行" if ref else hit.group(0).decode(errors="replace")
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据范围异常（{where}，超过 {MAX_ROWS} 行或 {MAX_COLS} 列），"
                             "疑似异常文件，拒绝读取")
+    n_f = data.count(b"</f>")  # (<formula1> of data validations must not count)
+    with_attrs = b"<f " in data
+    prefixed = b":f" in data
+    if not n_f and not with_attrs and not prefixed:
+        _protection(sheet, data)
+        return
+    fast = _RE_F_FAST.findall(data) if not (prefixed or with_attrs) else None
+    if fast is not None and len(fast) == n_f:  # the usual layout: <c r="D6" …><f>E6+M6</f>
+        formulas = sheet.formulas
+        for letters, row, text in fast:
+            col = _COLS.get(letters)
+            if col is None:
+                col = _COLS[letters] = col_index(letters.decode())
+            t = text.decode("utf-8", "replace")
+            formulas[(int(row) - 1, col)] = "=" + (html.unescape(t) if "&" in t else t)
+        _protection(sheet, data)
+        return
     shared: dict[bytes, tuple[int, int, str]] = {}
     prefixed = b":f>" in data or b":f " in data
     for f in (_RE_F if prefixed else _RE_F_PLAIN).finditer(data):
@@ -123,6 +140,10 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
             else:
                 text = _from_shared(shared.get(si), r, c)
         sheet.formulas[(r, c)] = "=" + text
+    _protection(sheet, data)
+
+
+def _protection(sheet: SheetScan, data: bytes) -> None:
     at = data.rfind(b"sheetProtection")
     prot = _RE_PROT.search(data, max(at - 20, 0)) if at >= 0 else None
     if prot:
@@ -144,8 +165,9 @@ def _from_shared(master, r: int, c: int) -> str:
         return text
 
 
-def scan_package(path: str | Path, name: str | None = None) -> PackageScan:
-    """Check the container, then scan workbook structure and every worksheet part."""
+def scan_package(path: str | Path, name: str | None = None, skip: frozenset[str] = frozenset()) -> PackageScan:
+    """Check the container, then scan workbook structure and every worksheet part except those
+    named in ``skip`` (sheets that will not be read at all; their protection stays unknown)."""
     name = name or str(path)
     check_container(path)
     try:
@@ -174,7 +196,9 @@ def scan_package(path: str | Path, name: str | None = None) -> PackageScan:
         if not sheets:
             raise BudgetxlError(f"{name}：工作簿中没有工作表")
         for sheet in sheets:
-            if sheet.part in names:
+            if sheet.name in skip:
+                sheet.protected = None
+            elif sheet.part in names:
                 _scan_sheet(zf, sheet, name)
         custom = {}
         if "docProps/custom.xml" in names:

@@ -1,0 +1,244 @@
+"""项目: the 项目绩效目标表 of the supplement — their total against the 项目支出 of the tables
+(P101), the cumulative 资金支出计划 (P102), the split into 财政资金 and 其他资金 (P103) and the
+presence of 产出 and 效益 indicators (P104).
+
+Blank amounts count as zero. Findings point at the cell of the entry workbook when the budget was
+read from one, else at the project (table, row and column of the supplement).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+from ...money import ZERO, fmt
+from ..registry import Rule, register
+
+PART = "projects"
+
+
+def amount(v) -> Decimal:
+    """A supplement amount, blank (None) as zero."""
+    return v if v is not None else ZERO
+
+
+def norm_name(s) -> str:
+    """A name for matching: full-width forms folded (NFKC), all whitespace removed."""
+    return "".join(unicodedata.normalize("NFKC", str(s or "")).split())
+
+
+def headers(ctx, part: str) -> dict[str, str]:
+    """Field key -> printed header of a supplementary part (``{year}`` filled in)."""
+    year = ctx.budget.year or ""
+    return {f["key"]: f["header"].replace("{year}", str(year)) for f in ctx.profile.parts[part].get("fields", [])}
+
+
+def part_title(ctx, part: str) -> str:
+    return ctx.profile.parts.get(part, {}).get("title", part)
+
+
+def part_where(ctx, part: str, index, field: str, *, row: str | None = None, column: str | None = None) -> dict:
+    """Location fields of a finding about one field of a supplementary part."""
+    loc = {"table": part_title(ctx, part)}
+    pos = ctx.positions.get((part, index, field))
+    if pos:
+        loc["sheet"], loc["cell"] = pos
+    if row is not None:
+        loc["row"] = row
+    if column is not None:
+        loc["column"] = column
+    return loc
+
+
+def projects(ctx) -> list[dict] | None:
+    """The projects of the supplement; None when the supplement has no project part at all."""
+    sup = ctx.supplement
+    if "projects" not in sup or sup["projects"] is None:
+        return None
+    return list(sup["projects"])
+
+
+def project_label(i: int, rec: dict) -> str:
+    name = (rec.get("name") or "").strip()
+    return f"项目{i + 1}“{name}”" if name else f"项目{i + 1}"
+
+
+def _plan_periods(ctx) -> list[str]:
+    f = next((f for f in ctx.profile.parts[PART]["fields"] if f.get("type") == "money4"), None)
+    return list(f.get("periods", [])) if f else []
+
+
+@register
+class P101(Rule):
+    """项目绩效目标表的预算数合计与支出总表的项目支出合计不符。
+
+    各项目预算数之和应等于支出总表“项目支出”栏的合计（空白按 0 计）。单位有项目支出而一个项目
+    绩效目标表也没有列出时，给出警告。
+
+    失败示例：三个项目 482.10 + 62.20 + 40.00 = 584.30，而支出总表项目支出合计 594.30。
+    通过示例：482.10 + 62.20 + 50.00 = 594.30，等于支出总表项目支出合计。
+    """
+    code, title, severity, group = "P101", "项目预算数合计与项目支出不符", "error", "项目"
+
+    def check(self, ctx):
+        recs = projects(ctx)
+        if recs is None:
+            return
+        t3 = ctx.profile.table("支出总表")
+        key = (t3.id, "total", "project")
+        spending = ctx.value(t3, "total", "project")
+        if not recs:
+            if spending != 0:
+                yield ctx.finding(self, f"项目支出未列出项目绩效目标表：支出总表项目支出合计 {fmt(spending)}，"
+                                        "但没有任何项目绩效目标表", key, severity="warning", actual=spending)
+            return
+        total = sum((amount(r.get("budget")) for r in recs), ZERO)
+        if total != spending:
+            parts = " + ".join(fmt(amount(r.get("budget"))) for r in recs)
+            yield ctx.finding(self, f"{len(recs)} 个项目绩效目标表的预算数合计 {parts} = {fmt(total)}，"
+                                    f"支出总表项目支出合计 {fmt(spending)}，相差 {fmt(total - spending)}",
+                              key, expected=spending, actual=total)
+
+
+@register
+class P102(Rule):
+    """项目的资金支出计划不是累计数，或 12 月底累计数不等于预算数。
+
+    资金支出计划按 3月底、6月底、10月底、12月底 填累计数：各期不能减少，12 月底应等于项目预算数；
+    已填计划的中间或末尾不能空白（开头空白视为该期尚未支出）。计划全部空白时给出警告。
+
+    失败示例：预算数 482.10，计划 144.63、289.26、433.89、480.00（12 月底不等于预算数）。
+    通过示例：预算数 50.00，计划 15.00、30.00、50.00、50.00。
+    """
+    code, title, severity, group = "P102", "资金支出计划不是累计数或与预算数不符", "error", "项目"
+
+    def check(self, ctx):
+        recs = projects(ctx) or []
+        periods = _plan_periods(ctx)
+        h = headers(ctx, PART)
+        plan_header = h.get("plan", "资金支出计划")
+
+        def where(i, j, rec):
+            name = periods[j] if j < len(periods) else f"第{j + 1}期"
+            loc = part_where(ctx, PART, i, f"plan{j}", row=rec.get("name") or f"项目{i + 1}",
+                             column=f"{plan_header}·{name}")
+            return name, loc
+
+        for i, rec in enumerate(recs):
+            label = project_label(i, rec)
+            plan = list(rec.get("plan") or [])
+            budget = amount(rec.get("budget"))
+            if not plan or all(v is None for v in plan):
+                _, loc = where(i, len(plan) - 1 if plan else max(len(periods) - 1, 0), rec)
+                yield ctx.finding(self, f"{label}未填{plan_header}（预算数 {fmt(budget)}）", severity="warning", **loc)
+                continue
+            started, prev = False, ZERO
+            last = len(plan) - 1
+            for j, v in enumerate(plan):
+                name, loc = where(i, j, rec)
+                if v is None:
+                    if not started:
+                        continue  # nothing spent yet: a leading blank is zero
+                    if j == last:
+                        yield ctx.finding(self, f"{label}{plan_header}“{name}”为空：12 月底累计数应等于预算数 "
+                                                f"{fmt(budget)}", expected=budget, **loc)
+                    else:
+                        yield ctx.finding(self, f"{label}{plan_header}“{name}”为空：累计计划中间不能空白"
+                                                f"（该期没有新增支出时填上一期累计数 {fmt(prev)}）", expected=prev, **loc)
+                    continue
+                if v < 0:
+                    yield ctx.finding(self, f"{label}{plan_header}“{name}”为负数 {fmt(v)}", actual=v, **loc)
+                elif v < prev:
+                    yield ctx.finding(self, f"{label}{plan_header}“{name}”累计 {fmt(v)} 少于上一期的 {fmt(prev)}："
+                                            "支出计划应填累计数，各期不能减少", expected=prev, actual=v, **loc)
+                started, prev = True, v
+                if j == last and v != budget:
+                    yield ctx.finding(self, f"{label}{plan_header}“{name}”累计 {fmt(v)}，应等于项目预算数 "
+                                            f"{fmt(budget)}，相差 {fmt(v - budget)}", expected=budget, actual=v, **loc)
+
+
+@register
+class P103(Rule):
+    """项目的财政资金与其他资金之和不等于预算数。
+
+    项目绩效目标表中“预算数 = 其中：财政资金 + 其他资金”（空白按 0 计）。
+
+    失败示例：预算数 482.10，财政资金 480.00，其他资金空白。
+    通过示例：预算数 482.10，财政资金 400.00，其他资金 82.10。
+    """
+    code, title, severity, group = "P103", "项目资金来源之和不等于预算数", "error", "项目"
+
+    def check(self, ctx):
+        h = headers(ctx, PART)
+        for i, rec in enumerate(projects(ctx) or []):
+            budget = amount(rec.get("budget"))
+            fiscal, other = amount(rec.get("fiscal")), amount(rec.get("other"))
+            if fiscal + other != budget:
+                loc = part_where(ctx, PART, i, "budget", row=rec.get("name") or f"项目{i + 1}",
+                                 column=h.get("budget", "预算数"))
+                yield ctx.finding(self, f"{project_label(i, rec)}：{h.get('fiscal', '财政资金')} {fmt(fiscal)} + "
+                                        f"{h.get('other', '其他资金')} {fmt(other)} = {fmt(fiscal + other)}，"
+                                        f"与预算数 {fmt(budget)} 相差 {fmt(fiscal + other - budget)}",
+                                  expected=budget, actual=fiscal + other, **loc)
+
+
+OUTPUT, BENEFIT, SATISFACTION, COST = "产出指标", "效益指标", "满意度指标", "成本指标"
+
+
+def _level1(text: str) -> str | None:
+    s = norm_name(text)
+    for word, kind in (("产出", OUTPUT), ("效益", BENEFIT), ("满意", SATISFACTION), ("成本", COST)):
+        if word in s:
+            return kind
+    return None
+
+
+def _from_level2(text: str) -> str | None:
+    """The 一级指标 implied by a 二级指标 (数量/质量/时效 → 产出, …效益/可持续影响 → 效益)."""
+    s = norm_name(text)
+    if "满意" in s:
+        return SATISFACTION
+    if "效益" in s or "可持续" in s:
+        return BENEFIT
+    if any(w in s for w in ("数量", "质量", "时效")):
+        return OUTPUT
+    return None
+
+
+def indicator_kinds(indicators) -> set[str]:
+    """一级指标 present; a blank 一级指标 continues the row above (merged cells in the print)."""
+    kinds, current = set(), None
+    for ind in indicators or []:
+        kind = _level1(ind.get("level1", ""))
+        if kind is None:
+            kind = _from_level2(ind.get("level2", "")) or current
+        else:
+            current = kind
+        if kind:
+            kinds.add(kind)
+    return kinds
+
+
+@register
+class P104(Rule):
+    """项目绩效目标表缺少产出指标或效益指标。
+
+    每个项目至少应有一个产出指标和一个效益指标（一级指标空白时沿用上一行，或由二级指标判断）；
+    同时缺少满意度指标的，在提示中一并列出。
+
+    失败示例：项目只有“产出指标—数量指标—出警执勤次数”一条指标。
+    通过示例：项目有产出指标（数量、质量、时效、成本）、效益指标（社会效益）和满意度指标。
+    """
+    code, title, severity, group = "P104", "项目缺少产出或效益指标", "warning", "项目"
+
+    def check(self, ctx):
+        for i, rec in enumerate(projects(ctx) or []):
+            kinds = indicator_kinds(rec.get("indicators"))
+            missing = [k for k in (OUTPUT, BENEFIT) if k not in kinds]
+            if not missing:
+                continue
+            also = "；也没有满意度指标" if SATISFACTION not in kinds else ""
+            lacking = "和".join(missing)
+            what = f"未填任何绩效指标（缺少{lacking}）" if not rec.get("indicators") else f"绩效指标缺少{lacking}"
+            loc = part_where(ctx, PART, i, "name", row=rec.get("name") or f"项目{i + 1}", column="一级指标")
+            yield ctx.finding(self, f"{project_label(i, rec)}{what}{also}", **loc)

@@ -1,0 +1,483 @@
+"""Finance-bureau consolidation: many unit workbooks into department and county totals.
+
+Every input file is read and checked (in parallel), and accounted for in a manifest: included,
+or excluded with the reason (unreadable, errors, the same unit and year in two files). Nothing is
+counted twice or chosen silently. Totals are sums of the included units' *inputs*; every derived
+cell of the consolidated tables is recomputed, so the consolidated workbook checks like any unit.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import BudgetxlError
+from .fileio import atomic_path
+from .model import UnitBudget
+from .money import fmt
+from .spec import DEFAULT_PROFILE, load_profile
+
+KEY_TOTALS = [  # overview columns: (header, table, row, column)
+    ("收入总计", "收支总表", "grand_in", "amount"),
+    ("支出总计", "收支总表", "grand_out", "amount"),
+    ("基本支出", "支出总表", "total", "basic"),
+    ("项目支出", "支出总表", "total", "project"),
+    ("人员经费", "一般公共预算财政拨款基本支出表", "total", "personnel"),
+    ("公用经费", "一般公共预算财政拨款基本支出表", "total", "public"),
+    ("“三公”经费", "三公经费支出表", "total", "total"),
+]
+STATUS_CN = {"included": "已汇总", "errors": "未汇总：有错误", "unreadable": "未汇总：无法读取",
+             "conflict": "未汇总：单位重复", "included_with_errors": "已汇总（含错误）"}
+
+
+@dataclass
+class UnitOutcome:
+    """What a worker reports about one unit of one file (small and picklable)."""
+
+    file: str
+    sha256: str
+    status: str = "included"
+    reason: str = ""
+    unit_code: str = ""
+    unit_name: str = ""
+    year: int = 0
+    profile: str = ""
+    fingerprint: str = ""
+    inputs: dict = field(default_factory=dict)  # (table, row, col) -> Decimal
+    names: dict = field(default_factory=dict)   # (table, code) -> name
+    totals: dict = field(default_factory=dict)  # header -> Decimal
+    errors: int = 0
+    warnings: int = 0
+    findings: list = field(default_factory=list)  # compact dicts
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def process_file(path: str) -> list[UnitOutcome]:
+    """Read and check one input file (runs in a worker process)."""
+    from .check import all_rules
+    from .check.runner import check_budget, load_for_check
+
+    p = Path(path)
+    try:
+        sha = _sha256(p)
+    except OSError as e:
+        return [UnitOutcome(path, "", "unreadable", f"无法打开文件（{e.strerror}）")]
+    try:
+        contexts = load_for_check(p, verify_lists=False)
+    except BudgetxlError as e:
+        return [UnitOutcome(path, sha, "unreadable", str(e).splitlines()[0])]
+    except Exception as e:  # a hostile file must not stop a county run
+        return [UnitOutcome(path, sha, "unreadable", f"无法读取（{type(e).__name__}）")]
+    out = []
+    for ctx in contexts:
+        b = ctx.budget
+        findings = check_budget(ctx, all_rules())
+        meta = getattr(ctx, "meta", {}) or {}
+        o = UnitOutcome(path, sha, unit_code=b.unit_code, unit_name=b.unit_name, year=b.year, profile=b.profile.id,
+                        fingerprint=meta.get("formula_hash", ""))
+        o.inputs = dict(b.inputs)
+        o.names = {k: v for k, v in b.names.items()}
+        o.totals = {h: b.value(t, r, c) for h, t, r, c in KEY_TOTALS}
+        o.errors = sum(1 for f in findings if f.severity == "error")
+        o.warnings = sum(1 for f in findings if f.severity == "warning")
+        o.findings = [{"code": f.code, "severity": f.severity, "message": f.message, "sheet": f.sheet or "",
+                       "cell": f.cell or ""} for f in findings]
+        out.append(o)
+    return out
+
+
+def _process_many(paths: list[str]) -> list[list[UnitOutcome]]:
+    return [process_file(p) for p in paths]
+
+
+def expand_inputs(inputs) -> list[Path]:
+    import glob
+
+    out: list[Path] = []
+    for raw in inputs:
+        p = Path(raw)
+        if p.is_dir():
+            out += sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in (".xlsx", ".xlsm", ".csv")
+                          and not x.name.startswith(("~$", ".")))
+        elif p.exists():
+            out.append(p)
+        else:
+            hits = sorted(glob.glob(str(raw), recursive=True))
+            if not hits:
+                raise BudgetxlError(f"找不到输入：{raw}")
+            out += [Path(h) for h in hits if Path(h).is_file()]
+    seen, unique = set(), []
+    for p in out:
+        key = os.path.realpath(p)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def read_groups(path: Path) -> dict[str, str]:
+    """单位编码 -> 部门 from a CSV (header 单位编码,部门; UTF-8 or GB18030)."""
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or [h.strip() for h in rows[0][:2]] != ["单位编码", "部门"]:
+        raise BudgetxlError(f"{path}：分组文件第1行表头应为“单位编码,部门”")
+    groups = {}
+    for i, row in enumerate(rows[1:], start=2):
+        if not row or not row[0].strip():
+            continue
+        if len(row) < 2 or not row[1].strip():
+            raise BudgetxlError(f"{path} 第{i}行：缺少部门名称")
+        code = row[0].strip()
+        if code in groups and groups[code] != row[1].strip():
+            raise BudgetxlError(f"{path} 第{i}行：单位 {code} 被分到两个部门")
+        groups[code] = row[1].strip()
+    return groups
+
+
+@dataclass
+class Consolidation:
+    outcomes: list[UnitOutcome]
+    year: int
+    profile: str
+    groups: dict[str, str]
+    totals: dict[str, UnitBudget]  # group name -> consolidated budget ("全部单位" first)
+    elapsed: float = 0.0
+
+    @property
+    def conflicts(self) -> list[UnitOutcome]:
+        return [o for o in self.outcomes if o.status == "conflict"]
+
+
+ALL = "全部单位"
+
+
+def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs: int = 0,
+                include_errors: bool = False, progress=None) -> Consolidation:
+    """Read, check and add up. ``progress(n_done, n_total)`` is called as files finish."""
+    started = time.perf_counter()
+    jobs = jobs or os.cpu_count() or 1
+    paths = [str(p) for p in files]
+    outcomes: list[UnitOutcome] = []
+    chunk = max(1, min(50, len(paths) // (jobs * 8) or 1))
+    batches = [paths[i:i + chunk] for i in range(0, len(paths), chunk)]
+    done = 0
+    if jobs == 1 or len(paths) < 8:
+        for batch in batches:
+            for res in _process_many(batch):
+                outcomes += res
+            done += len(batch)
+            if progress:
+                progress(done, len(paths))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            try:
+                for batch, results in zip(batches, pool.map(_process_many, batches)):
+                    for res in results:
+                        outcomes += res
+                    done += len(batch)
+                    if progress:
+                        progress(done, len(paths))
+            except KeyboardInterrupt:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    readable = [o for o in outcomes if o.status != "unreadable"]
+    years = sorted({o.year for o in readable})
+    if len(years) > 1:
+        counts = "、".join(f"{y}年 {sum(1 for o in readable if o.year == y)} 个" for y in years)
+        raise BudgetxlError(f"输入中混有不同的预算年度（{counts}），请按年度分别汇总")
+    profiles = sorted({o.profile for o in readable})
+    if len(profiles) > 1:
+        raise BudgetxlError(f"输入中混有不同的表样（{'、'.join(profiles)}），不能一起汇总")
+    by_unit: dict[tuple, list[UnitOutcome]] = {}
+    for o in readable:
+        by_unit.setdefault((o.unit_code, o.year), []).append(o)
+    for (code, year), same in by_unit.items():
+        if len(same) > 1:
+            for o in same:
+                others = "、".join(x.file for x in same if x is not o)
+                o.status, o.reason = "conflict", f"单位 {code}（{year}年）同时出现在 {others}，均未汇总"
+    for o in readable:
+        if o.status == "included" and o.errors:
+            if include_errors:
+                o.status, o.reason = "included_with_errors", f"有 {o.errors} 个错误，按 --include-errors 仍汇总"
+            else:
+                o.status, o.reason = "errors", f"有 {o.errors} 个错误"
+    profile = load_profile(profiles[0] if profiles else DEFAULT_PROFILE)
+    year = years[0] if years else 0
+    groups = groups or {}
+    totals: dict[str, UnitBudget] = {}
+    included = [o for o in outcomes if o.status in ("included", "included_with_errors")]
+
+    def total_for(name: str, units: list[UnitOutcome]) -> UnitBudget:
+        b = UnitBudget(profile, "", f"{name}（{len(units)}个单位汇总）", year)
+        acc: dict = {}
+        for o in units:
+            for key, v in o.inputs.items():
+                acc[key] = acc.get(key, Decimal("0.00")) + v
+            for (tid, code), nm in o.names.items():
+                b.names.setdefault((tid, code), nm)
+        for key, v in acc.items():
+            t = profile.tables[key[0]]
+            if t.coded:
+                b.add_code(t.id, key[1])
+            if v:
+                b.inputs[key] = v
+        for o in units:  # codes present with zero amounts still appear in the totals' rows
+            for key in o.inputs:
+                if profile.tables[key[0]].coded:
+                    b.add_code(key[0], key[1])
+        b._cache.clear()
+        return b
+
+    totals[ALL] = total_for(ALL, included)
+    if groups:
+        for name in sorted(set(groups.values()) | ({"未分组"} if any(o.unit_code not in groups for o in included)
+                                                   else set())):
+            members = [o for o in included if groups.get(o.unit_code, "未分组") == name]
+            totals[name] = total_for(name, members)
+    return Consolidation(outcomes, year, profile.id, groups, totals, time.perf_counter() - started)
+
+
+MANIFEST_HEADER = ["文件", "sha256", "状态", "原因", "单位编码", "单位名称", "年度", "部门", "模板指纹", "错误数", "警告数"]
+
+
+def manifest_rows(c: Consolidation) -> list[list]:
+    rows = []
+    for o in sorted(c.outcomes, key=lambda o: (o.file, o.unit_code)):
+        rows.append([o.file, o.sha256, STATUS_CN[o.status], o.reason, o.unit_code, o.unit_name, o.year or "",
+                     c.groups.get(o.unit_code, "") if c.groups else "", o.fingerprint, o.errors, o.warnings])
+    return rows
+
+
+def _fact_rows(c: Consolidation):
+    """Input facts of every included unit, straight from the outcomes (no recomputation)."""
+    profile = load_profile(c.profile)
+    for o in c.outcomes:
+        if o.status not in ("included", "included_with_errors"):
+            continue
+        for key in sorted(o.inputs):
+            t = profile.tables[key[0]]
+            if t.coded:
+                code = "" if key[1] == "total" else key[1]
+                label = o.names.get((t.id, key[1])) or ""
+                header = t.column(key[2]).header
+            else:
+                item = t.items[key[1]]
+                code, label, header = "", t.fact_label(item), t.column(key[2], item.side).header
+            yield [o.unit_code, o.unit_name, o.year, t.name, code, label, header, o.inputs[key]]
+
+
+def write_facts_file(c: Consolidation, out: Path) -> int:
+    from .facts import FACT_COLUMNS
+
+    rows = list(_fact_rows(c))
+    if out.suffix.lower() == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise BudgetxlError("写 parquet 需要 pyarrow：pip install pyarrow（或改用 .csv）") from None
+        import pandas as pd
+
+        df = pd.DataFrame(rows, columns=FACT_COLUMNS)
+        with atomic_path(out) as tmp:
+            df.to_parquet(tmp, index=False)
+        return len(rows)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(FACT_COLUMNS)
+    for r in rows:
+        w.writerow(r[:7] + [fmt(r[7])])
+    with atomic_path(out) as tmp:
+        tmp.write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return len(rows)
+
+
+def write_manifest_csv(c: Consolidation, out: Path) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(MANIFEST_HEADER)
+    w.writerows(manifest_rows(c))
+    with atomic_path(out) as tmp:
+        tmp.write_text("\ufeff" + buf.getvalue(), encoding="utf-8", newline="")
+
+
+MAX_FACT_ROWS_IN_WORKBOOK = 300_000
+
+
+def write_workbook(c: Consolidation, out: Path) -> None:
+    """The consolidated workbook: summary with charts, the nine tables for all units and for each
+    group, a per-unit overview, the manifest, the findings and (if not too large) the facts."""
+    import xlsxwriter
+
+    from .render.official import SAFE_OPTIONS, Styles, write_table_sheet
+
+    with atomic_path(out) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), SAFE_OPTIONS)
+        wb.set_properties({"title": f"{c.year}年部门预算汇总", "author": "budgetxl"})
+        st = Styles(wb)
+        bold = wb.add_format({"bold": True, "font_name": "宋体"})
+        money = wb.add_format({"num_format": "#,##0.00", "font_name": "宋体"})
+        text = wb.add_format({"font_name": "宋体"})
+        head = wb.add_format({"bold": True, "font_name": "宋体", "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
+        summary = wb.add_worksheet("汇总说明")
+        overall = c.totals[ALL]
+        for t in overall.profile.ordered:
+            write_table_sheet(wb, st, t, overall)
+        groups = [g for g in c.totals if g != ALL]
+        used = set(wb.sheetnames)
+        for g in groups:
+            name = _sheet_name(f"部门-{g}", used)
+            for t in overall.profile.ordered:
+                write_table_sheet(wb, st, t, c.totals[g], sheet_name=_sheet_name(f"{g[:12]}-{t.name}", used))
+            del name
+        # summary sheet
+        counts: dict[str, int] = {}
+        for o in c.outcomes:
+            counts[o.status] = counts.get(o.status, 0) + 1
+        files = len({o.file for o in c.outcomes})
+        summary.set_column(0, 0, 28)
+        summary.set_column(1, 8, 16)
+        summary.write_string(0, 0, f"{c.year}年部门预算汇总（表样 {c.profile}）", wb.add_format({"bold": True, "font_size": 14}))
+        lines = [("输入文件", files), ("单位", len(c.outcomes))] + [(STATUS_CN[k], v) for k, v in sorted(counts.items())]
+        for i, (k, v) in enumerate(lines, start=2):
+            summary.write_string(i, 0, k, text)
+            summary.write_number(i, 1, v, text)
+        r = len(lines) + 3
+        summary.write_string(r, 0, "汇总范围", head)
+        for j, (h, *_rest) in enumerate(KEY_TOTALS, start=1):
+            summary.write_string(r, j, h, head)
+        for i, g in enumerate(c.totals, start=1):
+            b = c.totals[g]
+            summary.write_string(r + i, 0, g, text)
+            for j, (_h, t, row, col) in enumerate(KEY_TOTALS, start=1):
+                summary.write_number(r + i, j, float(b.value(t, row, col)), money)
+        # chart data: expenditure by 类 (non-zero), basic vs project
+        r2 = r + len(c.totals) + 3
+        summary.write_string(r2, 0, "支出功能分类（类）", head)
+        summary.write_string(r2, 1, "金额（万元）", head)
+        t1 = overall.profile.table("收支总表")
+        classes = [(it.label, overall.value(t1, it.key, "amount")) for it in t1.side("out").body]
+        classes = [(lab, v) for lab, v in classes if v]
+        for i, (lab, v) in enumerate(classes, start=1):
+            summary.write_string(r2 + i, 0, lab, text)
+            summary.write_number(r2 + i, 1, float(v), money)
+        if classes:
+            ch = wb.add_chart({"type": "bar"})
+            ch.add_series({"name": "支出", "categories": ["汇总说明", r2 + 1, 0, r2 + len(classes), 0],
+                           "values": ["汇总说明", r2 + 1, 1, r2 + len(classes), 1], "data_labels": {"value": True}})
+            ch.set_title({"name": "支出按功能分类（类）"})
+            ch.set_legend({"none": True})
+            summary.insert_chart(2, 10, ch, {"x_scale": 1.3, "y_scale": 1.3})
+        r3 = r2 + len(classes) + 3
+        summary.write_string(r3, 0, "支出性质", head)
+        summary.write_string(r3, 1, "金额（万元）", head)
+        split = [("基本支出", overall.value("支出总表", "total", "basic")),
+                 ("项目支出", overall.value("支出总表", "total", "project"))]
+        for i, (lab, v) in enumerate(split, start=1):
+            summary.write_string(r3 + i, 0, lab, text)
+            summary.write_number(r3 + i, 1, float(v), money)
+        pie = wb.add_chart({"type": "pie"})
+        pie.add_series({"name": "基本支出与项目支出", "categories": ["汇总说明", r3 + 1, 0, r3 + 2, 0],
+                        "values": ["汇总说明", r3 + 1, 1, r3 + 2, 1], "data_labels": {"percentage": True}})
+        pie.set_title({"name": "基本支出与项目支出"})
+        summary.insert_chart(24, 10, pie)
+        # per-unit overview
+        ov = wb.add_worksheet("单位明细")
+        heads = ["单位编码", "单位名称", "部门", "状态"] + [h for h, *_ in KEY_TOTALS] + ["错误数", "警告数", "文件"]
+        for j, h in enumerate(heads):
+            ov.write_string(0, j, h, head)
+        ov.freeze_panes(1, 2)
+        ov.set_column(1, 1, 30)
+        ov.set_column(4, 4 + len(KEY_TOTALS), 14)
+        for i, o in enumerate(sorted(c.outcomes, key=lambda o: (o.unit_code, o.file)), start=1):
+            vals = [o.unit_code, o.unit_name, c.groups.get(o.unit_code, "") if c.groups else "", STATUS_CN[o.status]]
+            for j, v in enumerate(vals):
+                ov.write_string(i, j, str(v), text)
+            for j, (h, *_r) in enumerate(KEY_TOTALS, start=4):
+                if h in o.totals:
+                    ov.write_number(i, j, float(o.totals[h]), money)
+            ov.write_number(i, 4 + len(KEY_TOTALS), o.errors, text)
+            ov.write_number(i, 5 + len(KEY_TOTALS), o.warnings, text)
+            ov.write_string(i, 6 + len(KEY_TOTALS), o.file, text)
+        if len(c.outcomes):
+            ov.autofilter(0, 0, len(c.outcomes), len(heads) - 1)
+        # manifest
+        man = wb.add_worksheet("清单")
+        for j, h in enumerate(MANIFEST_HEADER):
+            man.write_string(0, j, h, head)
+        for i, row in enumerate(manifest_rows(c), start=1):
+            for j, v in enumerate(row):
+                if isinstance(v, int):
+                    man.write_number(i, j, v, text)
+                else:
+                    man.write_string(i, j, str(v), text)
+        man.freeze_panes(1, 0)
+        man.autofilter(0, 0, max(1, len(c.outcomes)), len(MANIFEST_HEADER) - 1)
+        # findings
+        fs = wb.add_worksheet("审核问题")
+        fh = ["文件", "单位编码", "单位名称", "状态", "规则", "级别", "问题", "工作表", "单元格"]
+        for j, h in enumerate(fh):
+            fs.write_string(0, j, h, head)
+        i = 1
+        for o in c.outcomes:
+            items = o.findings or ([{"code": "READ", "severity": "error", "message": o.reason, "sheet": "", "cell": ""}]
+                                   if o.status == "unreadable" else [])
+            for f in items:
+                row = [o.file, o.unit_code, o.unit_name, STATUS_CN[o.status], f["code"],
+                       {"error": "错误", "warning": "警告", "info": "提示"}[f["severity"]], f["message"], f["sheet"],
+                       f["cell"]]
+                for j, v in enumerate(row):
+                    fs.write_string(i, j, str(v), text)
+                i += 1
+        fs.freeze_panes(1, 0)
+        fs.set_column(6, 6, 80)
+        # facts
+        data = wb.add_worksheet("数据")
+        from .facts import FACT_COLUMNS
+
+        for j, h in enumerate(FACT_COLUMNS):
+            data.write_string(0, j, h, head)
+        n = 0
+        for n, row in enumerate(_fact_rows(c), start=1):
+            if n > MAX_FACT_ROWS_IN_WORKBOOK:
+                data.write_string(n, 0, f"数据超过 {MAX_FACT_ROWS_IN_WORKBOOK} 行，其余未列出；请用 --facts 导出完整数据", bold)
+                break
+            for j, v in enumerate(row[:7]):
+                data.write_string(n, j, str(v), text)
+            data.write_number(n, 7, float(row[7]), money)
+        summary.activate()
+        wb.close()
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    for ch in '[]:*?/\\':
+        name = name.replace(ch, "_")
+    base = name[:31]
+    cand, i = base, 2
+    while cand in used:
+        suffix = f"~{i}"
+        cand = base[: 31 - len(suffix)] + suffix
+        i += 1
+    used.add(cand)
+    return cand

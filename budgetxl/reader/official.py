@@ -1,0 +1,99 @@
+"""Read an official-layout workbook (budgetxl render / consolidate output, or a bureau's own
+xlsx in the same layout): every printed number goes to the model, inputs as inputs and derived
+cells as supplied values, so the same rules check a published table as a returned template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..cellvalues import parse_amount_cell, parse_text_cell
+from ..errors import BudgetxlError, ProblemList
+from ..labels import norm
+from ..spec import DEFAULT_PROFILE, load_profile
+from ..template.layout import a1
+from ..textimport import PrintedTable, _load_table, _unit_from_line, _YEAR
+from .entry import Positions
+from .xlsxscan import scan_package
+
+
+def is_official(sheet_names: list[str], profile_id: str = DEFAULT_PROFILE) -> bool:
+    prof = load_profile(profile_id)
+    return all(t.name in sheet_names for t in prof.ordered)
+
+
+def _text(v) -> str:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        p = parse_amount_cell(v)
+        return f"{p.value:f}" if p.value is not None else str(v)
+    return parse_text_cell(v)
+
+
+def read_official(path: str | Path, profile: str = DEFAULT_PROFILE):
+    """(budget, positions) of an official-layout workbook."""
+    import python_calamine
+
+    from ..model import UnitBudget
+
+    name = str(path)
+    prof = load_profile(profile)
+    scan = scan_package(path, name)
+    try:
+        cal = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as e:
+        raise BudgetxlError(f"{name}：无法读取工作簿（{type(e).__name__}）") from None
+    if not is_official(cal.sheet_names, profile):
+        missing = [t.name for t in prof.ordered if t.name not in cal.sheet_names]
+        raise BudgetxlError(f"{name}：既不是填报模板，也不是官方格式的公开表（缺少工作表：{'、'.join(missing)}）")
+    del scan
+    problems = ProblemList()
+    budget = None
+    positions = Positions()
+    for t in prof.ordered:
+        rows = cal.get_sheet_by_name(t.name).to_python(skip_empty_area=False)
+        lanci = next((i for i, r in enumerate(rows) if r and norm(_text(r[0])) == "栏次"), None)
+        if lanci is None:
+            problems.add(f"工作表“{t.name}”中找不到“栏次”行", file=name, sheet=t.name)
+            continue
+        pt = PrintedTable(t, 1)
+        pt.unit_line = _text(rows[1][0]) if len(rows) > 1 and rows[1] else ""
+        for v in (rows[1] if len(rows) > 1 else []):
+            m = _YEAR.search(_text(v))
+            if m:
+                pt.year = int(m.group(1))
+        width = len(t.grid)
+        for i in range(lanci + 1, len(rows)):
+            cells = [_text(v) for v in rows[i][:width]] + [""] * max(0, width - len(rows[i]))
+            if cells and cells[0].startswith("注"):
+                break
+            pt.rows.append(cells)
+            pt.row_lines.append(i + 1)
+        if budget is None:
+            code, unit_name = _unit_from_line(pt.unit_line)
+            budget = UnitBudget(prof, code, unit_name, pt.year or 0)
+        _load_table(budget, pt, name, problems)
+        for cells, line in zip(pt.rows, pt.row_lines):
+            r = line - 1
+            if t.coded:
+                row = cells[1].strip() or ("total" if norm(cells[2]) == "合计" else None)
+                if row:
+                    for j, c in enumerate(t.columns):
+                        positions[(t.id, row, c.key)] = (t.name, r, 3 + j)
+            elif cells[0].strip().isdigit() and 0 < int(cells[0]) <= len(t.fixed_rows):
+                fixed = t.fixed_rows[int(cells[0]) - 1]
+                col = 1
+                for side in t.sides:
+                    item = fixed[side.key]
+                    for j, c in enumerate(side.columns):
+                        if item is not None:
+                            positions[(t.id, item.key, c.key)] = (t.name, r, col + 1 + j)
+                    col += 1 + len(side.columns)
+    problems.raise_if_any(f"{name}：公开表内容无法识别")
+    budget._cache.clear()
+    for key in list(budget.origin):
+        if key in positions:
+            sheet, cell = positions[key]
+            budget.origin[key] = f"{sheet}!{cell}"
+    return budget, positions
+
+
+__all__ = ["read_official", "is_official", "a1"]
