@@ -51,20 +51,124 @@ def main():
     """budgetxl：部门预算公开表的模板、读取、审核、排版与汇总工具。"""
 
 
+def _render_blocking(finding) -> bool:
+    """Whether a finding stops `render` (see budgetxl.check.registry.NUMERIC_GROUPS)."""
+    from .check.registry import affects_numbers
+
+    return affects_numbers(finding)
+
+
 @main.command()
 @click.argument("input_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的公开表 .xlsx。")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="输出的公开表 .xlsx（九张表；有补充资料时另有机构设置、项目绩效目标、政府采购、固定资产表）。")
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path),
+              help="同时用 LibreOffice 把公开表转换为 PDF，写到此文件；与 --docx 同用时，文档的 PDF 写在 .docx 旁边，"
+                   "同名、扩展名为 .pdf（公开.docx → 公开.pdf）。")
+@click.option("--docx", "docx", type=click.Path(dir_okay=False, path_type=Path),
+              help="同时写出完整的预算公开文档 .docx（标题、目录、情况说明、各表）。")
+@click.option("--supplement", type=click.Path(dir_okay=False, path_type=Path),
+              help="facts CSV 或公开文本的补充资料（项目、采购、资产、情况说明，TOML）；填报模板已自带。")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="上年的填报模板或数据，用于“比上年增减情况”（否则用补充资料中的上年数）。")
 @click.option("--unit", help="文件含多个单位时，指定单位编码。")
+@click.option("--force", is_flag=True, help="审核发现影响公开表的错误时仍然排版（错误照样列出）。")
 @profile_option
 @_guard
-def render(input_file: Path, output: Path, unit: str | None, profile: str):
-    """把数据（facts CSV 或公开文本）排成官方格式的公开表 xlsx。"""
+def render(input_file: Path, output: Path, pdf: Path | None, docx: Path | None, supplement: Path | None,
+           previous: Path | None, unit: str | None, force: bool, profile: str):
+    """把数据（填报模板、facts CSV 或公开文本）排成官方格式的公开表，可同时生成 PDF 和完整的公开文档。
+
+    \b
+    排版前先审核：有影响公开表的错误（表内、表间、完整性、代码、项目、采购、资产）时拒绝排版，
+    退出码 1；加 --force 仍然排版。全部问题用 budgetxl check 查看。
+    示例：budgetxl render 填报模板.xlsx -o 公开表.xlsx --pdf 公开表.pdf --docx 预算公开.docx
+    生成 PDF 需要 LibreOffice；文档（.docx）的 PDF 还需要它的 Writer 组件。
+    """
     from .inputs import load_budgets, select_unit
-    from .render.official import render_official
+
+    if supplement and input_file.suffix.lower() in (".xlsx", ".xlsm"):
+        raise BudgetxlError("--supplement 只用于 facts CSV 或公开文本；填报模板自带项目、采购、资产和情况说明")
+    outputs = [output] + ([docx] if docx else []) + ([pdf] if pdf else [])
+    doc_pdf = None
+    if pdf and docx:
+        from .render.document import pdf_path
+
+        doc_pdf = pdf_path(docx)
+        outputs.append(doc_pdf)
+    seen: dict[str, Path] = {}
+    for o in outputs:
+        key = str(o.resolve())
+        if key in seen:
+            if o is doc_pdf:
+                raise BudgetxlError(f"输出文件重复：文档的 PDF 写在 .docx 旁边（{doc_pdf}），与 {seen[key]} 是同一个文件，"
+                                    "请给公开表 PDF 或文档换个名字")
+            raise BudgetxlError(f"输出文件重复：{o}")
+        seen[key] = o
+    if pdf:
+        from . import lo
+
+        if lo.find_soffice() is None:
+            raise BudgetxlError("未找到 LibreOffice（soffice），无法生成 PDF。请安装 libreoffice-calc-nogui"
+                                "（Debian/Ubuntu：apt-get install libreoffice-calc-nogui），或用环境变量 "
+                                "BUDGETXL_SOFFICE 指定 soffice 的路径；不加 --pdf 可只生成 xlsx/docx")
+        if docx:
+            from .render.document import WRITER_HINT, writer_available
+
+            if not writer_available():
+                raise BudgetxlError(WRITER_HINT)
 
     budget = select_unit(load_budgets(input_file, profile), unit, str(input_file))
-    render_official(budget, output, inputs=(input_file,))
-    click.echo(f"已写出公开表：{output}（{budget.label}，{budget.year}年，{len(budget.profile.tables)}张表）")
+    sup = None
+    if supplement:
+        from .supplement import load_supplement
+
+        sup = load_supplement(supplement, budget.profile)
+        budget.supplement = sup
+    prev_budget = None
+    if previous:
+        prev_all = load_budgets(previous, profile)
+        prev_budget = select_unit([b for b in prev_all if b.unit_code == budget.unit_code] or prev_all, None,
+                                  str(previous))
+
+    # check before rendering
+    from .check import all_rules
+    from .check.runner import check_file
+
+    results = check_file(input_file, all_rules(), previous=prev_budget, profile=profile, supplement=sup)
+    findings = [f for r in results if r.budget is not None and r.budget.key == budget.key for f in r.findings]
+    blocking = [f for f in findings if _render_blocking(f)]
+    if blocking:
+        click.echo(f"审核发现 {len(blocking)} 个影响公开表的错误：", err=True)
+        for f in blocking:
+            click.echo(f"  {f}", err=True)
+        others = len(findings) - len(blocking)
+        hint = f"全部问题（另有 {others} 个警告或文字问题）" if others else "全部问题"
+        if not force:
+            click.echo(f"未排版。请改正后重试，或加 --force 仍然排版；{hint}请用 budgetxl check {input_file} 查看。",
+                       err=True)
+            sys.exit(EXIT_FINDINGS)
+        click.echo(f"已按 --force 继续排版；{hint}请用 budgetxl check {input_file} 查看。", err=True)
+
+    from .render.official import render_official
+
+    inputs = tuple(p for p in (input_file, supplement, previous) if p)
+    render_official(budget, output, inputs=inputs, parts=True)
+    extra = "，另有机构设置、项目绩效目标、政府采购和固定资产表" if budget.supplement else ""
+    click.echo(f"已写出公开表：{output}（{budget.label}，{budget.year}年，{len(budget.profile.tables)}张表{extra}）")
+    if docx:
+        from .render.document import render_document
+
+        render_document(budget, docx, previous=prev_budget, inputs=inputs)
+        click.echo(f"已写出公开文档：{docx}")
+    if pdf:
+        from . import lo
+
+        lo.convert(output, pdf, "pdf")
+        click.echo(f"已写出公开表 PDF：{pdf}")
+        if doc_pdf:
+            lo.convert(docx, doc_pdf, "pdf")
+            click.echo(f"已写出公开文档 PDF：{doc_pdf}")
 
 
 @main.command()
@@ -266,9 +370,10 @@ def rules(fmt):
 @click.option("--groups", type=click.Path(dir_okay=False, path_type=Path), help="分组文件：单位编码,部门（CSV）。")
 @click.option("--jobs", type=int, default=0, help="进程数（默认为 CPU 核数）。")
 @click.option("--include-errors", is_flag=True, help="有错误的单位也汇总（在清单中注明）。")
+@click.option("--strict", is_flag=True, help="任何错误（包括情况说明文字中的错误）都不汇总该单位；默认只因涉及数字的错误不汇总。")
 @click.option("--quiet", is_flag=True, help="不显示进度条。")
 @_guard
-def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, quiet):
+def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, strict, quiet):
     """汇总多个单位的填报模板：全部单位及各部门的九张表、单位明细、图表、清单和审核问题。
 
     \b
@@ -295,7 +400,7 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, q
             bar.update(done - last[0])
             last[0] = done
     try:
-        c = run(files, groups=group_map, jobs=jobs, include_errors=include_errors, progress=progress)
+        c = run(files, groups=group_map, jobs=jobs, include_errors=include_errors, strict=strict, progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

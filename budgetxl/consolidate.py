@@ -55,6 +55,7 @@ class UnitOutcome:
     names: dict = field(default_factory=dict)   # (table, code) -> name
     totals: dict = field(default_factory=dict)  # header -> Decimal
     errors: int = 0
+    blocking: int = 0  # errors about the figures (budgetxl.check.registry.affects_numbers)
     warnings: int = 0
     findings: list = field(default_factory=list)  # compact dicts
 
@@ -70,6 +71,7 @@ def _sha256(path: Path) -> str:
 def process_file(path: str) -> list[UnitOutcome]:
     """Read and check one input file (runs in a worker process)."""
     from .check import all_rules
+    from .check.registry import affects_numbers
     from .check.runner import check_budget, load_for_check
 
     p = Path(path)
@@ -94,6 +96,7 @@ def process_file(path: str) -> list[UnitOutcome]:
         o.names = {k: v for k, v in b.names.items()}
         o.totals = {h: b.value(t, r, c) for h, t, r, c in KEY_TOTALS}
         o.errors = sum(1 for f in findings if f.severity == "error")
+        o.blocking = sum(1 for f in findings if affects_numbers(f))
         o.warnings = sum(1 for f in findings if f.severity == "warning")
         o.findings = [{"code": f.code, "severity": f.severity, "message": f.message, "sheet": f.sheet or "",
                        "cell": f.cell or ""} for f in findings]
@@ -173,8 +176,12 @@ ALL = "全部单位"
 
 
 def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs: int = 0,
-                include_errors: bool = False, progress=None) -> Consolidation:
-    """Read, check and add up. ``progress(n_done, n_total)`` is called as files finish."""
+                include_errors: bool = False, strict: bool = False, progress=None) -> Consolidation:
+    """Read, check and add up. ``progress(n_done, n_total)`` is called as files finish.
+
+    A unit is excluded when it has errors about its figures (``strict``: any error at all, the
+    unit's wording included), unless ``include_errors``.
+    """
     started = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
     paths = [str(p) for p in files]
@@ -218,11 +225,14 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
                 others = "、".join(x.file for x in same if x is not o)
                 o.status, o.reason = "conflict", f"单位 {code}（{year}年）同时出现在 {others}，均未汇总"
     for o in readable:
-        if o.status == "included" and o.errors:
+        bad = o.errors if strict else o.blocking
+        if o.status == "included" and bad:
             if include_errors:
-                o.status, o.reason = "included_with_errors", f"有 {o.errors} 个错误，按 --include-errors 仍汇总"
+                o.status, o.reason = "included_with_errors", f"有 {bad} 个错误，按 --include-errors 仍汇总"
             else:
-                o.status, o.reason = "errors", f"有 {o.errors} 个错误"
+                o.status, o.reason = "errors", f"有 {bad} 个{'' if strict else '涉及数字的'}错误"
+        elif o.status == "included" and o.errors:
+            o.reason = f"有 {o.errors} 个文字错误（不影响汇总数，见审核问题）"
     profile = load_profile(profiles[0] if profiles else DEFAULT_PROFILE)
     year = years[0] if years else 0
     groups = groups or {}

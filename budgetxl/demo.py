@@ -39,8 +39,37 @@ def run_demo(directory: Path) -> Iterator[str]:
     official = directory / f"{stem}_公开表.xlsx"
     render_official(budget, official)
     yield f"  官方公开表       {official}  九张表"
+
+    yield from _publication(budget, directory, stem)
     t1 = budget.profile.table("收支总表")
     yield (f"收入总计 {budget.value(t1, 'grand_in', 'amount')} 万元，"
            f"基本支出 {budget.value('支出总表', 'total', 'basic')} 万元，"
            f"项目支出 {budget.value('支出总表', 'total', 'project')} 万元。")
     yield f"完成，输出目录：{directory.resolve()}"
+
+
+def _publication(budget, directory: Path, stem: str) -> Iterator[str]:
+    """The complete publication: all tables (xlsx), the document (docx) and their PDFs."""
+    from . import lo
+    from .render.document import pdf_path, render_document, writer_available
+    from .render.official import render_official
+
+    tables = directory / f"{stem}_部门预算公开_全部表.xlsx"
+    render_official(budget, tables, parts=True)
+    n = len(budget.profile.tables)
+    yield f"  全部公开表       {tables}  {n}张表+机构设置、项目绩效目标、政府采购、固定资产表"
+    document = directory / f"{stem}_部门预算信息公开.docx"
+    render_document(budget, document)
+    yield f"  公开文档         {document}  标题、目录、情况说明（数字按表格生成）、各表"
+    if lo.find_soffice() is None:
+        yield "  PDF              已跳过：未找到 LibreOffice（apt-get install libreoffice-calc-nogui）"
+        return
+    tables_pdf = tables.with_suffix(".pdf")
+    lo.convert(tables, tables_pdf, "pdf")
+    yield f"  全部公开表 PDF   {tables_pdf}"
+    if writer_available():
+        doc_pdf = pdf_path(document)
+        lo.convert(document, doc_pdf, "pdf")
+        yield f"  公开文档 PDF     {doc_pdf}"
+    else:
+        yield "  公开文档 PDF     已跳过：LibreOffice 没有 Writer 组件（apt-get install libreoffice-writer-nogui）"

@@ -9,6 +9,7 @@ form ``限定词/标签``, e.g. ``年初财政拨款结转和结余/一般公共
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WS = re.compile(r"[\s\u3000]+")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
@@ -16,6 +17,7 @@ _TRANS = str.maketrans({"（": "(", "）": ")", "“": "", "”": "", "‘": "",
                         "：": ":", "，": ",", "／": "/"})
 
 
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Canonical form of a printed label or header, for matching.
 

@@ -139,12 +139,8 @@ class UnitBudget:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        t = self.profile.tables[key[0]]
-        node = t.formula(key[1], key[2])
-        if node is None:
-            v = self.inputs.get(key, ZERO)
-        else:
-            v = expr.evaluate(node, self._cell, self._leaves, self._side_sum)
+        fn = self.profile.tables[key[0]].compiled(key[1], key[2])
+        v = self.inputs.get(key, ZERO) if fn is None else fn(self)
         self._cache[key] = v
         return v
 

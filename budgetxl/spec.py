@@ -257,6 +257,23 @@ class Table:
             return None
         return expr.bind(expr.parse(text), self.id, row, col)
 
+    def __getstate__(self):  # compiled closures cannot be pickled (process pools): rebuild them there
+        state = self.__dict__.copy()
+        state["_formula_cache"] = {}
+        return state
+
+    def compiled(self, row: str, col: str):
+        """The formula of (row, col) as a Python closure (None for an input cell), cached."""
+        key = ("#py", row, col)
+        try:
+            return self._formula_cache[key]
+        except KeyError:
+            pass
+        node = self.formula(row, col)
+        fn = None if node is None else expr.compile_py(node)
+        self._formula_cache[key] = fn
+        return fn
+
     def is_input(self, row: str, col: str) -> bool:
         return self.formula(row, col) is None
 

@@ -83,6 +83,16 @@ def test_consolidated_workbook_passes_check(county, tmp_path):
     assert res.exit_code == 0, res.output
 
 
+def test_text_errors_do_not_block_unless_strict(county):
+    """The seed's real errors are in its wording (W102, W103, A103): the figures are still added up."""
+    d, _ = county
+    c = consolidate([d / "451.xlsx"], jobs=1)
+    (o,) = c.outcomes
+    assert o.status == "included" and o.errors == 3 and o.blocking == 0 and "文字错误" in o.reason
+    c = consolidate([d / "451.xlsx"], jobs=1, strict=True)
+    assert c.outcomes[0].status == "errors"
+
+
 def test_include_errors(county):
     d, _ = county
     c = consolidate([d / "451.xlsx", d / "503.xlsx"], include_errors=True, jobs=1)

@@ -90,3 +90,22 @@ def select_rules(select: list[str] | None = None, ignore: list[str] | None = Non
     if ignore:
         rules = [r for r in rules if not any(_matches(r, p) for p in ignore)]
     return rules
+
+
+# Errors of these groups mean a unit's figures cannot be published or added up as they are: the
+# workbook's integrity, the tables and their agreement, the codes, and the project, procurement and
+# asset tables. Errors in the unit's own wording (文字: W102 a wrong year, W103 another place's
+# name …; and A103, 本年度拟购置固定资产 stated in the text) do not change a figure: `render`
+# regenerates the numeric text from the tables and `consolidate` adds up tables, so those errors
+# are reported but do not block them.
+NUMERIC_GROUPS = ("完整性", "表内", "表间", "代码", "项目", "采购", "资产")
+TEXT_ONLY_CODES = ("A103",)
+
+
+def affects_numbers(finding) -> bool:
+    """Whether an error finding concerns the figures (an unknown code counts, to be safe)."""
+    _load()
+    if finding.severity != "error" or finding.code in TEXT_ONLY_CODES:
+        return False
+    rule = RULES.get(finding.code)
+    return rule is None or rule.group in NUMERIC_GROUPS

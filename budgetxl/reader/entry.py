@@ -365,7 +365,6 @@ class EntryReader:
                      table=self.profile.tables[key[0]].name)
         if p.value is not None and p.value != 0:
             self.budget.inputs[key] = p.value
-        self.budget.origin[key] = f"{sheet}!{a1(r, c)}"
 
     def _fixed(self, t: Table, sh: _Sheet, sl) -> None:
         label_cols = {}

@@ -1,8 +1,10 @@
 """The official, print-ready disclosure workbook: one sheet per table, in the official layout.
 
-Everything about the layout comes from the profile through :mod:`budgetxl.layout`; this module
-only decides how it looks (fonts, borders, widths, print setup). Every value is computed from
-the inputs; zero is printed as a blank cell, amounts as ``#,##0.00``.
+Everything about the layout comes from the profile through :mod:`budgetxl.layout` (the nine
+tables) and :mod:`budgetxl.render.parts` (机构设置, 项目绩效目标表, 政府采购, 固定资产, declared in
+``parts.toml``); this module only decides how it looks (fonts, borders, widths, print setup).
+Every value is computed from the inputs; zero is printed as a blank cell, amounts as
+``#,##0.00``; text is always written as text (never a formula).
 """
 
 from __future__ import annotations
@@ -55,6 +57,12 @@ class Styles:
         self.money_bold = wb.add_format({**box, "align": "right", "num_format": "#,##0.00", "bold": True})
         self.blank = wb.add_format(box)
         self.note = wb.add_format({**base, "align": "left"})
+        self.label = wb.add_format({**box, "align": "center", "text_wrap": True})
+        self.label_bold = wb.add_format({**box, "align": "center", "text_wrap": True, "bold": True})
+        self.label_left = [wb.add_format({**box, "align": "left", "indent": n, "text_wrap": True}) for n in range(4)]
+        self.label_left_bold = wb.add_format({**box, "align": "left", "text_wrap": True, "bold": True})
+        self.number = wb.add_format({**box, "align": "right"})
+        self.number_bold = wb.add_format({**box, "align": "right", "bold": True})
 
 
 def write_table_sheet(wb, styles: Styles, table: Table, budget: UnitBudget, *, sheet_name: str | None = None):
@@ -125,8 +133,112 @@ def write_table_sheet(wb, styles: Styles, table: Table, budget: UnitBudget, *, s
     return ws
 
 
-def render_official(budget: UnitBudget, out: str | Path, *, inputs=()) -> Path:
-    """Write the official workbook of the nine tables for one unit (atomically)."""
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a wrapped text (possibly with line breaks) needs in a cell ``width`` characters wide."""
+    return sum(text_lines(part, width) for part in text.split("\n")) if text else 1
+
+
+def _print_setup(ws, ncol: int, repeat: tuple[int, int] | None) -> None:
+    ws.set_paper(9)  # A4
+    if ncol > 7:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    if repeat is not None:
+        ws.repeat_rows(*repeat)
+        ws.freeze_panes(repeat[1] + 1, 0)
+
+
+def write_part_sheet(wb, styles: Styles, part, budget: UnitBudget):
+    """Write one supplementary table (:class:`budgetxl.render.parts.PartTable`) onto a new sheet."""
+    from .parts import CODE, HEADER, LABEL, MONEY, NUMBER, show
+
+    ws = wb.add_worksheet(part.sheet)
+    ncol = part.ncols
+    widths = part.widths
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ws.merge_range(0, 0, 0, ncol - 1, part.title, styles.title)
+    ws.set_row(0, 30)
+    split = max(1, ncol - 2) if ncol > 2 else 1
+    if split > 1:
+        ws.merge_range(1, 0, 1, split - 1, part.left, styles.unit)
+    else:
+        ws.write_string(1, 0, part.left, styles.unit)
+    if part.right:
+        if ncol - 1 > split:
+            ws.merge_range(1, split, 1, ncol - 1, part.right, styles.money_unit)
+        else:
+            ws.write_string(1, ncol - 1, part.right, styles.money_unit)
+
+    top = 2
+    heights: dict[int, float] = {}
+    for cell in part.cells:
+        text = show(cell)
+        if not text:
+            continue
+        width = sum(widths[cell.col: cell.right + 1])
+        span = cell.bottom - cell.row + 1
+        need = (13.5 * wrapped_lines(text, width) + 4) / span
+        for r in range(cell.row, cell.bottom + 1):
+            heights[r] = max(heights.get(r, 15.0), need)
+    for r, h in heights.items():
+        ws.set_row(top + r, min(409.0, h))
+
+    def style(cell):
+        if cell.kind == HEADER:
+            return styles.header
+        if cell.kind == MONEY:
+            return styles.money_bold if cell.bold else styles.money
+        if cell.kind == NUMBER:
+            return styles.number_bold if cell.bold else styles.number
+        if cell.kind == CODE:
+            return styles.code
+        if cell.kind == LABEL:
+            if part.key in ("projects",):
+                return styles.label_bold if cell.bold else styles.label
+            return styles.label_left_bold if cell.bold else styles.label_left[min(cell.indent, 3)]
+        return styles.text
+
+    covered = set()
+    for cell in part.cells:
+        r0, c0, r1, c1 = top + cell.row, cell.col, top + cell.bottom, cell.right
+        fmt = style(cell)
+        covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+        if (r0, c0) != (r1, c1):
+            ws.merge_range(r0, c0, r1, c1, "", fmt)
+        value = cell.value
+        if cell.kind in (MONEY, NUMBER):
+            if value is None or value == 0:
+                ws.write_blank(r0, c0, None, fmt)
+            else:
+                ws.write_number(r0, c0, float(value), fmt)
+        else:
+            text = show(cell)
+            if text:
+                ws.write_string(r0, c0, text, fmt)
+            else:
+                ws.write_blank(r0, c0, None, fmt)
+    nrows = part.nrows
+    for r in range(top, top + nrows):  # a border on every cell of the grid, even where nothing is
+        for c in range(ncol):
+            if (r, c) not in covered:
+                ws.write_blank(r, c, None, styles.blank)
+    if part.note:
+        ws.write_string(top + nrows + 1, 0, part.note, styles.note)
+    _print_setup(ws, ncol, (top, top + part.header_rows - 1) if part.header_rows else None)
+    return ws
+
+
+def render_official(budget: UnitBudget, out: str | Path, *, inputs=(), parts: bool = False) -> Path:
+    """Write the official workbook for one unit (atomically).
+
+    The nine tables, one sheet each; with ``parts=True`` and a budget that has a supplement, also
+    部门机构设置情况, one 项目绩效目标表 per project, 部门政府采购预算 and 部门固定资产占用情况表
+    (the complete publication's tables), after the nine.
+    """
     import xlsxwriter
 
     out = Path(out)
@@ -137,5 +249,10 @@ def render_official(budget: UnitBudget, out: str | Path, *, inputs=()) -> Path:
         styles = Styles(wb)
         for table in budget.profile.ordered:
             write_table_sheet(wb, styles, table, budget)
+        if parts and budget.supplement:
+            from .parts import all_part_tables
+
+            for part in all_part_tables(budget):
+                write_part_sheet(wb, styles, part, budget)
         wb.close()
     return out

@@ -1,0 +1,153 @@
+"""年度: this year against last year — the change the narrative states against the change the
+figures give (Y101) and the explanation a large change needs (Y102).
+
+Last year's figures come from the previous year's budget when one is given (``--previous``), else
+from the supplement's ``[previous]`` totals (total, basic, project, sangong, operating). Without
+them Y101 says nothing; Y102 then falls back on the change the text itself states.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...money import fmt
+from ..narrative_facts import (EXPLAIN_RE, LABEL_NAMES, SENTENCE_BREAKS, changes, excerpt, num, previous_value,
+                               sections, table_values, where)
+from ..registry import Rule, register
+
+SUBJECTS = ("total", "basic", "project", "sangong", "operating")
+_SAME = {"public": "operating"}
+# the narrative section where each change is explained
+DESIGNATED = {"total": "change", "basic": "change", "project": "change", "sangong": "sangong", "operating": "operating"}
+
+
+def _subject(label: str | None) -> str | None:
+    return _SAME.get(label, label) if label else None
+
+
+def _direction(v: Decimal) -> str:
+    return "增加" if v > 0 else ("减少" if v < 0 else "持平")
+
+
+@register
+class Y101(Rule):
+    """情况说明写的比上年增减数与本年、上年数据算出的增减不符（收支总计、基本支出、项目支出、“三公”经费、
+    机关运行经费）。
+
+    本年数取自表（收支总表收入总计、支出总表基本支出和项目支出合计、三公经费支出表合计、基本支出表
+    公用经费合计），上年数取自上年预算（--previous）或补充资料的 [previous]；没有上年数时不检查。
+    “增加”应为正数、“减少”应为负数；文字写明的上年数也应等于上年数据。容差 0.005 万元（文字少写小数位时
+    为末位的半个单位）。
+
+    失败示例：上年收支总计 1587.23，本年 1573.23，文字写“较2023年预算增加14.00万元”（实为减少）。
+    通过示例：文字写“较2023年预算减少14.00万元”，1573.23 − 1587.23 = −14.00。
+    """
+    code, title, severity, group = "Y101", "文字中的增减数与上年数据不符", "error", "年度"
+
+    def check(self, ctx):
+        year = ctx.budget.year
+        for sec in sections(ctx):
+            for a in sec.amounts:
+                subject = _subject(a.subject if a.kind == "change" else a.label)
+                if subject not in SUBJECTS:
+                    continue
+                prev = previous_value(ctx, subject)
+                if prev is None:
+                    continue
+                if a.kind == "plain" and a.year is not None and a.year.year == year - 1:
+                    this_year = table_values(ctx.budget, ctx.supplement, subject)
+                    if any(abs(a.value - v) <= a.tolerance for v, _ in this_year):
+                        continue  # this year's figure under last year's name: W102
+                    if abs(a.value - prev) > a.tolerance:
+                        yield ctx.finding(
+                            self, f"{sec.title}：文字“{excerpt(sec, a.start, a.end)}”写上年{LABEL_NAMES[subject]} "
+                                  f"{num(a.value)} 万元，上年数据为 {fmt(prev)} 万元，相差 {num(a.value - prev)} 万元"
+                                  f"（容差 {num(a.tolerance)} 万元）",
+                            expected=prev, actual=a.value, tolerance=a.tolerance, **where(ctx, sec.key, sec.title))
+                    continue
+                if a.kind != "change" or a.sign is None:
+                    continue
+                currents = table_values(ctx.budget, ctx.supplement, subject)
+                if not currents:
+                    continue
+                computed = [(v - prev, v, desc) for v, desc in currents]
+                if any(abs(c - a.signed) <= a.tolerance for c, _, _ in computed):
+                    continue
+                c, v, desc = computed[0]
+                said = f"{'增加' if a.sign > 0 else '减少'} {num(a.value)} 万元"
+                if c * a.sign < 0 or (c == 0 and a.value != 0):
+                    what = f"实为{_direction(c)}" + (f" {fmt(abs(c))} 万元" if c else "")
+                else:
+                    what = f"相差 {num(a.signed - c)} 万元（容差 {num(a.tolerance)} 万元）"
+                yield ctx.finding(
+                    self, f"{sec.title}：文字“{excerpt(sec, a.start, a.end)}”说{LABEL_NAMES[subject]}比上年{said}，而本年 "
+                          f"{fmt(v)}（{desc}）− 上年 {fmt(prev)} = {fmt(c)}，{what}",
+                    expected=c, actual=a.signed, tolerance=a.tolerance, **where(ctx, sec.key, sec.title))
+
+
+@register
+class Y102(Rule):
+    """增减较大（增减额不少于 10 万元且幅度不低于 10%，“三公”经费则是任何增减）而情况说明没有说明原因。
+
+    对收支总计、基本支出、项目支出、“三公”经费、机关运行经费，用本年表中的数和上年数算出增减（没有上年数
+    时用文字写明的增减）。说明原因指在写出该增减的句子或下一句中有“原因、主要、由于、因为、用于”等词，
+    或在应说明的部分（比上年增减情况、“三公”经费、机关运行经费）中提到该项目的句子里有这些词。
+
+    失败示例：上年项目支出 424.52，本年 594.30（增加 40%），文字只写“项目支出增加169.78万元。”
+    通过示例：“项目支出减少30.22万元，主要为转移支付下达资金减少。”
+    """
+    code, title, severity, group = "Y102", "较大增减没有说明原因", "warning", "年度"
+
+    def check(self, ctx):
+        secs = sections(ctx)
+        if not secs:
+            return
+        by_key = {s.key: s for s in secs}
+        for subject in SUBJECTS:
+            currents = table_values(ctx.budget, ctx.supplement, subject)
+            if not currents:
+                continue
+            cur = currents[0][0]
+            stated = [(s, a) for s in secs for a in changes(s) if _subject(a.subject) == subject and a.sign is not None]
+            prev = previous_value(ctx, subject)
+            if prev is None:
+                if not stated:
+                    continue
+                prev = cur - stated[0][1].signed
+            delta = cur - prev
+            if subject == "sangong":
+                large = delta != 0
+            else:
+                large = abs(delta) >= 10 and (prev <= 0 or abs(delta) >= prev * Decimal("0.1"))
+            if not large or self._explained(subject, stated, by_key):
+                continue
+            pct = f"，{_direction(delta)} {abs(delta) / prev * 100:.1f}%" if prev > 0 else ""
+            sec = stated[0][0] if stated else by_key.get(DESIGNATED[subject])
+            loc = where(ctx, sec.key, sec.title) if sec else where(ctx, DESIGNATED[subject])
+            yield ctx.finding(
+                self, f"{LABEL_NAMES[subject]}比上年{_direction(delta)} {fmt(abs(delta))} 万元（上年 {fmt(prev)}，本年 "
+                      f"{fmt(cur)}{pct}），情况说明中没有说明增减原因（应写明“主要原因是……”）",
+                expected=prev, actual=cur, **loc)
+
+    @staticmethod
+    def _explained(subject, stated, by_key) -> bool:
+        for sec, a in stated:
+            s, e = a.sentence
+            nxt = e + 1
+            ends = [i for i in (sec.text.find(b, nxt) for b in SENTENCE_BREAKS) if i >= 0]
+            if EXPLAIN_RE.search(sec.text[s:min(ends) if ends else len(sec.text)]):
+                return True
+        sec = by_key.get(DESIGNATED[subject])
+        if sec is None:
+            return False
+        headline = _subject(sec.first_label())
+        start = 0
+        for i, ch in enumerate(sec.text + "。"):
+            if ch in SENTENCE_BREAKS or i == len(sec.text):
+                sentence = sec.text[start:i]
+                labels = {_subject(lb[2]) for lb in sec.labels if start <= lb[0] < i}
+                if EXPLAIN_RE.search(sentence) and (subject in labels or headline == subject):
+                    return True
+                start = i + 1
+        return False
+

@@ -1,0 +1,344 @@
+"""The whole disclosure document (部门预算信息公开) as a Word file, laid out like the published ones.
+
+Title, 目录, 第一部分 情况说明 (sections 一 to 十 as ``parts.toml`` [document] declares them: the
+generated paragraphs of :mod:`.narrative`, the unit's own texts as written, and the supplementary
+tables of :mod:`.parts`), then 第二部分 the nine tables as Word tables (merged header cells as in
+the official workbook, the 栏次 row, zero blank, amounts right-aligned). The nine tables and the
+procurement table are printed on landscape pages. Text is set in a CJK font (宋体 as the
+east-Asian font; a system without it substitutes its own CJK font, e.g. Noto CJK).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ..fileio import atomic_path
+from ..layout import data_rows, header_cells, lanci_row
+from ..model import UnitBudget
+from . import parts as P
+from .official import FONT, column_width
+
+HEADING_FONT = "黑体"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """Text safe for XML (control characters dropped)."""
+    return _CONTROL.sub("", text or "")
+
+
+# ---------------------------------------------------------------------- the nine tables as grids
+def table_grid(table, budget: UnitBudget) -> P.PartTable:
+    """One of the nine tables as a printable grid (the same layout as the official workbook)."""
+    grid = table.grid
+    t = P.PartTable(table.id, table.title, table.name, [column_width(g) for g in grid], budget.label,
+                    f"单位：{budget.profile.money_unit}", header_rows=table.header_depth + 1,
+                    note=table.empty_note if (table.empty_note and budget.is_empty(table)) else "")
+    for h in header_cells(table):
+        t.cells.append(P.PCell(h.row, h.col, h.text, P.HEADER, h.last_row, h.last_col))
+    top = table.header_depth
+    for c, text in enumerate(lanci_row(table)):
+        t.cells.append(P.PCell(top, c, text, "lanci"))
+    for r, slots in enumerate(data_rows(table, budget), start=top + 1):
+        total_row = table.coded and slots[0].text == "1"
+        for c, slot in enumerate(slots):
+            if slot.kind == "value":
+                t.cells.append(P.PCell(r, c, budget._value(slot.key), P.MONEY, bold=total_row))
+            elif slot.kind == "seq":
+                t.cells.append(P.PCell(r, c, slot.text, "seq"))
+            elif slot.kind == "code":
+                t.cells.append(P.PCell(r, c, slot.text, P.CODE))
+            elif slot.kind in ("name", "label"):
+                t.cells.append(P.PCell(r, c, slot.text, P.LABEL, indent=slot.indent))
+            else:
+                t.cells.append(P.PCell(r, c, None, P.TEXT))
+    return t
+
+
+# ---------------------------------------------------------------------- python-docx helpers
+class _Doc:
+    def __init__(self, budget: UnitBudget):
+        import docx
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml.ns import qn
+        from docx.shared import Cm, Pt, RGBColor
+
+        self.docx, self.qn, self.Pt, self.Cm, self.RGB = docx, qn, Pt, Cm, RGBColor
+        self.ALIGN = WD_ALIGN_PARAGRAPH
+        self.b = budget
+        self.doc = docx.Document()
+        sec = self.doc.sections[0]
+        sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+        sec.left_margin = sec.right_margin = Cm(2.2)
+        sec.top_margin = sec.bottom_margin = Cm(2.2)
+        self._styles()
+        self._footer(sec)
+
+    # -- fonts and styles
+    def _set_font(self, rpr_owner, name: str, east_asia: str) -> None:
+        rpr = rpr_owner.get_or_add_rPr()
+        fonts = rpr.find(self.qn("w:rFonts"))
+        if fonts is None:
+            fonts = rpr.makeelement(self.qn("w:rFonts"), {})
+            rpr.insert(0, fonts)
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(self.qn(attr), None)
+        for attr, value in (("w:ascii", name), ("w:hAnsi", name), ("w:eastAsia", east_asia), ("w:cs", name)):
+            fonts.set(self.qn(attr), value)
+
+    def _styles(self) -> None:
+        styles = self.doc.styles
+        normal = styles["Normal"]
+        normal.font.size = self.Pt(12)
+        self._set_font(normal.element, FONT, FONT)
+        rpr = normal.element.get_or_add_rPr()
+        lang = rpr.makeelement(self.qn("w:lang"), {self.qn("w:val"): "en-US", self.qn("w:eastAsia"): "zh-CN"})
+        rpr.append(lang)
+        normal.paragraph_format.space_after = self.Pt(3)
+        normal.paragraph_format.line_spacing = 1.25
+        for name, size in (("Title", 20), ("Heading 1", 16), ("Heading 2", 14), ("Heading 3", 12)):
+            st = styles[name]
+            st.font.size = self.Pt(size)
+            st.font.bold = True
+            st.font.italic = False
+            st.font.color.rgb = self.RGB(0, 0, 0)
+            self._set_font(st.element, FONT, HEADING_FONT)
+            st.paragraph_format.space_before = self.Pt(12 if name != "Heading 3" else 6)
+            st.paragraph_format.space_after = self.Pt(6)
+        title_ppr = styles["Title"].element.get_or_add_pPr()
+        for el in title_ppr.findall(self.qn("w:pBdr")):  # the default template underlines the title
+            title_ppr.remove(el)
+
+    def _footer(self, section) -> None:
+        p = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
+        p.alignment = self.ALIGN.CENTER
+        p.add_run("第 ")
+        fld = p._p.makeelement(self.qn("w:fldSimple"), {self.qn("w:instr"): "PAGE"})
+        run = fld.makeelement(self.qn("w:r"), {})
+        t = run.makeelement(self.qn("w:t"), {})
+        t.text = "1"
+        run.append(t)
+        fld.append(run)
+        p._p.append(fld)
+        p.add_run(" 页")
+
+    # -- blocks
+    def heading(self, text: str, level: int):
+        return self.doc.add_heading(clean(text), level=level)
+
+    def title(self, text: str):
+        p = self.doc.add_paragraph(clean(text), style="Title")
+        p.alignment = self.ALIGN.CENTER
+        return p
+
+    def para(self, text: str, *, indent: bool = True, bold: bool = False, align=None, size: float | None = None):
+        p = self.doc.add_paragraph()
+        run = p.add_run(clean(text))
+        run.bold = bold or None
+        if size:
+            run.font.size = self.Pt(size)
+        if indent:
+            p.paragraph_format.first_line_indent = self.Pt(24)
+        if align is not None:
+            p.alignment = align
+        return p
+
+    def text_block(self, text: str) -> None:
+        for line in (text or "").split("\n"):
+            if line.strip():
+                self.para(line.strip())
+
+    def page_break(self) -> None:
+        from docx.enum.text import WD_BREAK
+
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def new_section(self, landscape: bool) -> None:
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        sec = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        sec.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        long, short = self.Cm(29.7), self.Cm(21.0)
+        sec.page_width, sec.page_height = (long, short) if landscape else (short, long)
+
+    @property
+    def text_width(self):
+        sec = self.doc.sections[-1]
+        return sec.page_width - sec.left_margin - sec.right_margin
+
+    def caption(self, title: str, left: str, right: str, middle: str = "") -> None:
+        """A table's title, then one line: the unit on the left, 预算年度 in the middle (the nine
+        tables) and 单位/截止时间 on the right."""
+        from docx.enum.text import WD_TAB_ALIGNMENT
+
+        p = self.para(title, indent=False, bold=True, align=self.ALIGN.CENTER, size=14)
+        p.paragraph_format.keep_with_next = True
+        line = self.doc.add_paragraph()
+        stops = line.paragraph_format.tab_stops
+        if middle:
+            stops.add_tab_stop(int(self.text_width / 2), WD_TAB_ALIGNMENT.CENTER)
+        stops.add_tab_stop(self.text_width, WD_TAB_ALIGNMENT.RIGHT)
+        line.paragraph_format.keep_with_next = True
+        text = clean(left) + (f"\t{clean(middle)}" if middle else "") + (f"\t{clean(right)}" if right else "")
+        line.add_run(text).font.size = self.Pt(10)
+
+    def grid(self, part: P.PartTable) -> None:
+        """A :class:`PartTable` as a Word table: merged blocks, borders, header rows repeated."""
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+        from docx.table import _Cell
+
+        nrows, ncols = part.nrows, part.ncols
+        table = self.doc.add_table(rows=nrows, cols=ncols)
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        total = sum(part.widths)
+        widths = [int(self.text_width * w / total) for w in part.widths]
+        for i, col in enumerate(table.columns):
+            col.width = widths[i]
+        size = self.Pt(8 if ncols > 10 else 9 if ncols > 5 else 10.5)
+        # The cells, taken once before any merge (python-docx's table.cell() walks the whole table).
+        trs = table._tbl.tr_lst
+        cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in trs]
+        for r, tr in enumerate(trs):
+            trpr = tr.get_or_add_trPr()
+            if r < part.header_rows:
+                trpr.append(trpr.makeelement(self.qn("w:tblHeader"), {}))
+            trpr.append(trpr.makeelement(self.qn("w:cantSplit"), {}))
+            for i, cell in enumerate(cells[r]):
+                cell.width = widths[i]
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        for pc in part.cells:
+            cell = cells[pc.row][pc.col]
+            if (pc.bottom, pc.right) != (pc.row, pc.col):
+                cell = cell.merge(cells[pc.bottom][pc.right])
+            text = clean(P.show(pc))
+            par = cell.paragraphs[0]
+            par.paragraph_format.first_line_indent = None
+            par.paragraph_format.space_after = self.Pt(0)
+            par.paragraph_format.line_spacing = 1.0
+            if pc.kind in (P.MONEY, P.NUMBER):
+                par.alignment = self.ALIGN.RIGHT
+            elif pc.kind in (P.HEADER, "lanci", "seq") or (pc.kind == P.LABEL and part.key == "projects"):
+                par.alignment = self.ALIGN.CENTER
+            else:
+                par.alignment = self.ALIGN.LEFT
+                if pc.indent:
+                    par.paragraph_format.left_indent = self.Pt(10 * pc.indent)
+            lines = text.split("\n")
+            for k, line in enumerate(lines):
+                run = par.add_run(line)
+                run.font.size = size
+                run.bold = (pc.bold or pc.kind == P.HEADER) or None
+                if k < len(lines) - 1:
+                    run.add_break()
+        if part.note:
+            self.para(part.note, indent=False, size=10)
+
+    def save(self, out: Path, inputs=()) -> Path:
+        with atomic_path(out, inputs=inputs) as tmp:
+            self.doc.save(str(tmp))
+        return out
+
+
+# ---------------------------------------------------------------------- the document
+def document_parts(budget: UnitBudget) -> dict:
+    return budget.profile.parts["document"]
+
+
+def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget | None = None,
+                    inputs=()) -> Path:
+    """Write the whole disclosure document (.docx) for one unit, atomically."""
+    from .narrative import narrative
+
+    out = Path(out)
+    spec = document_parts(budget)
+    texts = narrative(budget, previous)
+    d = _Doc(budget)
+    core = d.doc.core_properties
+    core.title = P.fill(spec["title"], budget)
+    core.author = "budgetxl"
+    core.subject = "部门预算公开"
+
+    def f(template: str) -> str:
+        return P.fill(template, budget)
+
+    # title and 目录
+    d.title(f(spec["title"]))
+    d.para(f(spec["toc_title"]), indent=False, bold=True, align=d.ALIGN.CENTER, size=16)
+    d.para(f(spec["part1"]), indent=False)
+    for sec in spec["sections"]:
+        d.para("    " + sec["title"], indent=False)
+    d.para(f(spec["part2"]), indent=False)
+    for table in budget.profile.ordered:
+        d.para(f"    {table.number}、{table.title}", indent=False)
+    d.page_break()
+
+    # 第一部分 情况说明
+    d.heading(f(spec["part1"]), 1)
+    if spec.get("preface"):
+        d.text_block(f(spec["preface"]))
+    for sec in spec["sections"]:
+        d.heading(sec["title"], 2)
+        for item in sec["content"]:
+            if "text" in item:
+                body = texts.get(item["text"], "")
+                if item.get("heading"):
+                    d.para(item["heading"], indent=False, bold=True)
+                d.text_block(body)
+            else:
+                tables = P.part_tables(budget, item["table"])
+                if item.get("heading") and tables:
+                    d.para(item["heading"], indent=False, bold=True)
+                for pt in tables:
+                    wide = pt.ncols > 10
+                    if wide:
+                        d.new_section(landscape=True)
+                    d.caption(pt.heading or pt.title, pt.left, pt.right)
+                    d.grid(pt)
+                    if wide:
+                        d.new_section(landscape=False)
+
+    # 第二部分 the nine tables, on landscape pages
+    d.new_section(landscape=True)
+    d.heading(f(spec["part2"]), 1)
+    for i, table in enumerate(budget.profile.ordered):
+        if i:
+            d.page_break()
+        grid = table_grid(table, budget)
+        d.caption(table.title, grid.left, grid.right, middle=f"预算年度：{budget.year}")
+        d.grid(grid)
+    return d.save(out, inputs)
+
+
+# ---------------------------------------------------------------------- PDF
+def pdf_path(docx: str | Path) -> Path:
+    """Where the document's PDF goes: next to the .docx, same stem (公开.docx -> 公开.pdf)."""
+    return Path(docx).with_suffix(".pdf")
+
+
+def writer_available() -> bool:
+    """Whether the installed LibreOffice can open Word documents (its Writer component).
+
+    Debian splits LibreOffice: ``libreoffice-calc-nogui`` converts workbooks only; documents need
+    ``libreoffice-writer-nogui``. Unknown layouts (no Calc library found either) count as able.
+    """
+    from .. import lo
+
+    exe = lo.find_soffice()
+    if exe is None:
+        return False
+    prog = Path(os.path.realpath(exe)).parent
+    dirs = [prog, prog.parent / "Frameworks", prog.parent / "program"]
+    has = lambda stem: any((d / n).exists() for d in dirs for n in (f"lib{stem}lo.so", f"{stem}lo.dll",  # noqa: E731
+                                                                        f"lib{stem}lo.dylib"))
+    if has("sw"):
+        return True
+    return not has("sc")
+
+
+WRITER_HINT = ("LibreOffice 缺少文字处理组件（Writer），无法把文档（.docx）转换为 PDF。请安装 libreoffice-writer-nogui"
+               "（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）；或不同时使用 --pdf 与 --docx，"
+               "只生成公开表 PDF")
