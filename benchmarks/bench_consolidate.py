@@ -42,6 +42,11 @@ def county_files(d: Path, n: int, distinct: int) -> list[Path]:
     for i in range(distinct):
         b = copy.deepcopy(base, {id(base.profile): base.profile})
         b.unit_code = f"BXL{i:06d}"
+        # the sample's narrative has the seed's real text errors; the county's units here are clean
+        nar = b.supplement["narrative"]
+        nar["operating"] = nar["operating"].replace("2023年", "2024年")
+        nar["safeguards"] = nar["safeguards"].replace("顺平", "曲阳")
+        nar["assets"] = nar["assets"].replace("拟购置固定资产总额为0.00万元", "拟购置固定资产总额为46.78万元")
         for key in list(b.inputs)[: 5 + i % 7]:
             if key[0] in ("t6", "t9"):
                 b.inputs[key] = b.inputs[key] + Decimal(i % 13) / 100
@@ -94,7 +99,7 @@ def main() -> None:
         t2 = time.perf_counter()
         write_workbook(c, d / "out.xlsx")
         write_manifest_csv(c, d / "out_清单.csv")
-        write_facts_file(c, d / "facts.csv")
+        write_facts_file(c, d / "facts.csv")  # what the CLI does (with --facts, or past 100,000 facts)
         t_write = time.perf_counter() - t2
         wall = t_read + t_write
         parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

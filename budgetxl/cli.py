@@ -407,6 +407,10 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
     write_workbook(c, output)
     manifest = output.with_name(output.stem + "_清单.csv")
     write_manifest_csv(c, manifest)
+    from .consolidate import facts_overflow
+
+    if facts_out is None and facts_overflow(c):
+        facts_out = output.with_name(output.stem + "_数据.csv")
     n_facts = write_facts_file(c, facts_out) if facts_out else None
     counts = {}
     for o in c.outcomes:

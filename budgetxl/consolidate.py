@@ -80,7 +80,7 @@ def process_file(path: str) -> list[UnitOutcome]:
     except OSError as e:
         return [UnitOutcome(path, "", "unreadable", f"无法打开文件（{e.strerror}）")]
     try:
-        contexts = load_for_check(p, verify_lists=False)
+        contexts = load_for_check(p, verify_lists="auto")
     except BudgetxlError as e:
         return [UnitOutcome(path, sha, "unreadable", str(e).splitlines()[0])]
     except Exception as e:  # a hostile file must not stop a county run
@@ -332,7 +332,13 @@ def write_manifest_csv(c: Consolidation, out: Path) -> None:
         tmp.write_text("\ufeff" + buf.getvalue(), encoding="utf-8", newline="")
 
 
-MAX_FACT_ROWS_IN_WORKBOOK = 300_000
+MAX_FACT_ROWS_IN_WORKBOOK = 100_000
+
+
+def facts_overflow(c: Consolidation) -> bool:
+    """Whether the facts are too many for the workbook's 数据 sheet (they then go to a CSV)."""
+    n = sum(len(o.inputs) for o in c.outcomes if o.status in ("included", "included_with_errors"))
+    return n > MAX_FACT_ROWS_IN_WORKBOOK
 
 
 def write_workbook(c: Consolidation, out: Path) -> None:
@@ -471,7 +477,8 @@ def write_workbook(c: Consolidation, out: Path) -> None:
         n = 0
         for n, row in enumerate(_fact_rows(c), start=1):
             if n > MAX_FACT_ROWS_IN_WORKBOOK:
-                data.write_string(n, 0, f"数据超过 {MAX_FACT_ROWS_IN_WORKBOOK} 行，其余未列出；请用 --facts 导出完整数据", bold)
+                data.write_string(n, 0, f"数据超过 {MAX_FACT_ROWS_IN_WORKBOOK} 行，完整数据见 --facts 文件"
+                                        f"（未指定时写在汇总工作簿旁的 {out.stem}_数据.csv）", bold)
                 break
             for j, v in enumerate(row[:7]):
                 data.write_string(n, j, str(v), text)

@@ -26,14 +26,15 @@ def load_budgets(path: str | Path, profile: str = DEFAULT_PROFILE) -> list[UnitB
 
         budget, _ = read_disclosure_text(p, profile)
         return [budget]
-    if suffix in (".xlsx", ".xlsm") and not _is_entry(p):
-        from .reader.official import read_official
-
-        return [read_official(p, profile)[0]]
     if suffix in (".xlsx", ".xlsm"):
-        from .reader.entry import read_entry
+        from .reader.entry import NotATemplate, read_entry
 
-        result = read_entry(p, profile=profile)
+        try:
+            result = read_entry(p, profile=profile)
+        except NotATemplate:
+            from .reader.official import read_official
+
+            return [read_official(p, profile)[0]]
         bad = [f for f in result.findings if f.code.startswith("V") and f.severity == "error"]
         if bad:
             raise BudgetxlError(f"{p}：有无法读取的数据", [Problem(f.message, file=str(p), sheet=f.sheet, cell=f.cell)
@@ -58,18 +59,3 @@ def select_unit(budgets: list[UnitBudget], unit: str | None, source: str) -> Uni
         raise BudgetxlError(f"{source} 含有 {len(budgets)} 个单位，请用 --unit 指定一个：{have}")
     return budgets[0]
 
-
-def _is_entry(path: Path) -> bool:
-    """An entry workbook carries the very-hidden fingerprint sheet; an official one does not."""
-    import zipfile
-
-    from .safety import check_container
-    from .template.layout import SHEET_META
-
-    check_container(path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            data = zf.read("xl/workbook.xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return True  # let the entry reader produce its precise message
-    return f'name="{SHEET_META}"'.encode() in data

@@ -29,8 +29,11 @@ def require_defusedxml() -> None:
         raise BudgetxlError("openpyxl 未启用 defusedxml 防护，拒绝读取工作簿")
 
 
-def check_container(path: str | Path) -> None:
-    """Refuse anything that is not a sane xlsx zip, before parsing. Raises BudgetxlError."""
+def check_container(path: str | Path, *, keep_open: bool = False):
+    """Refuse anything that is not a sane xlsx zip, before parsing. Raises BudgetxlError.
+
+    With ``keep_open`` the checked, open :class:`zipfile.ZipFile` is returned (caller closes it).
+    """
     p = Path(path)
     name = str(p)
     try:
@@ -49,25 +52,36 @@ def check_container(path: str | Path) -> None:
         zf = zipfile.ZipFile(p)
     except (zipfile.BadZipFile, OSError):
         raise BudgetxlError(f"{name}：文件已损坏或不完整（不是有效的 zip/xlsx）") from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise BudgetxlError(f"{name}：压缩包内文件数 {len(infos)} 过多，疑似恶意文件，拒绝读取")
-        total = 0
-        names = set()
-        for info in infos:
-            names.add(info.filename)
-            total += info.file_size
-            if info.file_size > MAX_PART_UNCOMPRESSED:
-                raise BudgetxlError(f"{name}：内部文件 {info.filename} 解压后过大，疑似压缩炸弹，拒绝读取")
-            if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise BudgetxlError(f"{name}：内部文件 {info.filename} 压缩比异常，疑似压缩炸弹，拒绝读取")
-        if total > MAX_TOTAL_UNCOMPRESSED:
-            raise BudgetxlError(f"{name}：解压后总大小过大，疑似压缩炸弹，拒绝读取")
-        if "EncryptedPackage" in names:
-            raise BudgetxlError(f"{name}：工作簿设置了打开密码，请取消密码后再提交")
-        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-            raise BudgetxlError(f"{name}：不是 xlsx 工作簿（缺少工作簿结构）")
+    try:
+        _check_entries(zf, name)
+    except BaseException:
+        zf.close()
+        raise
+    if keep_open:
+        return zf
+    zf.close()
+    return None
+
+
+def _check_entries(zf: zipfile.ZipFile, name: str) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise BudgetxlError(f"{name}：压缩包内文件数 {len(infos)} 过多，疑似恶意文件，拒绝读取")
+    total = 0
+    names = set()
+    for info in infos:
+        names.add(info.filename)
+        total += info.file_size
+        if info.file_size > MAX_PART_UNCOMPRESSED:
+            raise BudgetxlError(f"{name}：内部文件 {info.filename} 解压后过大，疑似压缩炸弹，拒绝读取")
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise BudgetxlError(f"{name}：内部文件 {info.filename} 压缩比异常，疑似压缩炸弹，拒绝读取")
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise BudgetxlError(f"{name}：解压后总大小过大，疑似压缩炸弹，拒绝读取")
+    if "EncryptedPackage" in names:
+        raise BudgetxlError(f"{name}：工作簿设置了打开密码，请取消密码后再提交")
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise BudgetxlError(f"{name}：不是 xlsx 工作簿（缺少工作簿结构）")
 
 
 def open_workbook_checked(path: str | Path, **kwargs):

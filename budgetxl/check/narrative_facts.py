@@ -11,6 +11,7 @@ digits and thousands separators (``1,573.23 万元``) are accepted. Everything i
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -114,6 +115,7 @@ def _label_regex() -> tuple[re.Pattern, list[tuple[re.Pattern, str]]]:
 LABEL_RE, _LABEL_FORMS_RE = _label_regex()
 
 
+@functools.lru_cache(maxsize=4096)
 def label_id(text: str) -> str:
     """The label id of a matched label text."""
     return next(k for rx, k in _LABEL_FORMS_RE if rx.fullmatch(text))

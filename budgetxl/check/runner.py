@@ -41,21 +41,21 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None) -> li
     return out
 
 
-def load_for_check(path: str | Path, profile: str | None = None, verify_lists: bool = True) -> list[CheckContext]:
+def load_for_check(path: str | Path, profile: str | None = None,
+                   verify_lists: bool | str = "auto") -> list[CheckContext]:
     """Contexts for every unit in a file (an entry workbook holds one; a facts CSV may hold many)."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        from ..inputs import _is_entry
+        from ..reader.entry import NotATemplate, read_entry
 
-        if not _is_entry(p):
+        try:
+            r = read_entry(p, profile=profile, verify_lists=verify_lists)
+        except NotATemplate:  # no fingerprint: an official-layout workbook, perhaps
             from ..reader.official import read_official
 
             budget, positions = read_official(p, profile or "hebei-2024")
             return [CheckContext(budget, str(p), positions, kind="official")]
-        from ..reader.entry import read_entry
-
-        r = read_entry(p, profile=profile, verify_lists=verify_lists)
         return [CheckContext(r.budget, str(p), r.positions, r.findings, kind="workbook", meta=r.meta)]
     from ..inputs import load_budgets
 

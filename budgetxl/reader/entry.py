@@ -31,6 +31,10 @@ from .xlsxscan import PackageScan, scan_package
 CHECK_MARK = "校验"
 
 
+class NotATemplate(BudgetxlError):
+    """The workbook has no budgetxl fingerprint (it may be an official-layout workbook)."""
+
+
 class Positions(dict):
     """Cell positions, stored raw as (sheet, row, col) and read as (sheet, "A1"): formatting
     thousands of addresses per workbook is done only for the few that a finding names."""
@@ -67,6 +71,9 @@ class _Plan:
 
     def __init__(self, formulas: dict[str, dict[tuple[int, int], str]], labels, inputs, order, states):
         self.formulas = formulas
+        # each sheet's formulas as the byte-level scan sees an untouched file: (letters, row, xml text)
+        self.raw = {sheet: [(_col_letters(c).encode(), str(r + 1).encode(), _xml_escape(f[1:]).encode())
+                            for (r, c), f in sorted(fs.items())] for sheet, fs in formulas.items()}
         self.labels = labels
         self.inputs = inputs
         self.order = order
@@ -89,6 +96,16 @@ def _plan(profile_id: str, layout_key: tuple) -> _Plan:
     labels = {name: sh.labels for name, sh in rec.sheets.items()}
     inputs = {name: sh.inputs for name, sh in rec.sheets.items()}
     return _Plan(formulas, labels, inputs, list(rec.sheets), {n: sh.state for n, sh in rec.sheets.items()})
+
+
+def _col_letters(c: int) -> str:
+    from ..template.layout import col_letter
+
+    return col_letter(c)
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _rc(cell: str) -> tuple[int, int]:
@@ -160,7 +177,8 @@ class EntryReader:
     def read(self) -> ReadResult:
         require_defusedxml()
         skip = {L.SHEET_GUIDE} | (set() if self.verify_lists else {L.SHEET_LISTS})
-        scan = scan_package(self.path, self.name, frozenset(skip))
+        light = {L.SHEET_LISTS} if self.verify_lists == "auto" else set()
+        scan = scan_package(self.path, self.name, frozenset(skip), frozenset(light))
         if scan.has_macros:
             raise BudgetxlError(f"{self.name}：工作簿含有宏（VBA 代码），出于安全考虑拒绝读取；请另存为不含宏的 .xlsx 后再提交")
         import python_calamine
@@ -177,8 +195,8 @@ class EntryReader:
         layout_items = tuple(sorted((k, v) for k, v in meta.items()
                                     if k.endswith(".preset") or k.endswith(".spare") or k.startswith("part.")))
         if not layout_items:
-            raise BudgetxlError(f"{self.name}：不是 budgetxl 生成的填报模板（缺少模板指纹），无法定位数据。"
-                                "请使用财政局下发的填报模板填写")
+            raise NotATemplate(f"{self.name}：不是 budgetxl 生成的填报模板（缺少模板指纹），无法定位数据。"
+                               "请使用财政局下发的填报模板填写")
         self.layout = EntryLayout.from_meta(profile, dict(layout_items))
         self.plan = _plan(profile.id, layout_items)
         self._sheets(names, scan)
@@ -400,7 +418,10 @@ class EntryReader:
         for sheet_name, expected in self.plan.formulas.items():
             if sheet_name not in present or sheet_name in self.shifted:
                 continue
-            actual = scan.sheet(sheet_name).formulas
+            sheet = scan.sheet(sheet_name)
+            if sheet.fast is not None and sheet.fast == self.plan.raw[sheet_name]:
+                continue  # every formula exactly as written, and no other: nothing to report
+            actual = sheet.formulas
             for (r, c), f in expected.items():
                 got = actual.get((r, c))
                 if got is None:
@@ -444,8 +465,23 @@ class EntryReader:
     def _lists(self, meta: dict[str, str], present: set[str]) -> None:
         if not self.verify_lists or L.SHEET_LISTS not in present or "lists_hash" not in meta:
             return
+        if self.verify_lists == "auto" and self._lists_untouched(meta):
+            return
+        sheet = self.scan.sheet(L.SHEET_LISTS)
+        if sheet.light:  # bounds-check it before calamine reads it
+            from .xlsxscan import rescan
+
+            rescan(self.path, sheet, self.name)
         if L.grid_hash(self._values(L.SHEET_LISTS).rows) != meta["lists_hash"]:
             self.add("I08", "error", "隐藏的代码表被修改（下拉列表来源与模板不符）", sheet=L.SHEET_LISTS)
+
+    def _lists_untouched(self, meta: dict[str, str]) -> bool:
+        """Cheap evidence that the hidden list sheet was not edited: it is still hidden and
+        protected, the workbook structure is still locked (it cannot be unhidden otherwise), and
+        it has the rows it was written with. Anything else: compare its whole content."""
+        s = self.scan.sheet(L.SHEET_LISTS)
+        return bool(s and s.state == "hidden" and s.protected and self.scan.lock_structure
+                    and meta.get("lists_rows") and s.rows == int(meta["lists_rows"]))
 
     # ------------------------------------------------------------------ supplementary parts
     def _supplement(self, present: set[str]) -> dict:
@@ -559,10 +595,12 @@ class EntryReader:
 
 
 def read_entry(path: str | Path, *, profile: str | None = None, name: str | None = None,
-               verify_lists: bool = True) -> ReadResult:
+               verify_lists: bool | str = True) -> ReadResult:
     """Read one returned entry workbook. Raises BudgetxlError (Chinese) when it cannot be read at all.
 
-    ``verify_lists=False`` skips reading the hidden 代码表 (used by consolidation at scale: a
-    changed list still shows in the data as unknown codes or names, rules C101/C102).
+    The hidden 代码表 is compared cell by cell with what was generated when ``verify_lists`` is
+    True; ``"auto"`` (check and consolidate, where speed matters) does so only when the cheap
+    evidence — still hidden, protected, structure locked, same number of rows — is missing; False
+    skips it. An edited list also shows in the data as unknown codes or names (C101/C102).
     """
     return EntryReader(path, profile, name, verify_lists).read()

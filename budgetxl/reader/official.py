@@ -41,6 +41,11 @@ def read_official(path: str | Path, profile: str = DEFAULT_PROFILE):
         cal = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as e:
         raise BudgetxlError(f"{name}：无法读取工作簿（{type(e).__name__}）") from None
+    from ..template.layout import SHEET_GUIDE, SHEET_LISTS
+
+    if SHEET_GUIDE in cal.sheet_names or SHEET_LISTS in cal.sheet_names:
+        raise BudgetxlError(f"{name}：这是填报模板，但模板指纹（隐藏的 _budgetxl 工作表）被删除或损坏，无法可靠定位数据。"
+                            "请使用财政局下发的原模板重新填写")
     if not is_official(cal.sheet_names, profile):
         missing = [t.name for t in prof.ordered if t.name not in cal.sheet_names]
         raise BudgetxlError(f"{name}：既不是填报模板，也不是官方格式的公开表（缺少工作表：{'、'.join(missing)}）")

@@ -40,10 +40,26 @@ class SheetScan:
     name: str
     part: str
     state: str = "visible"
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    _formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    fast: list | None = None  # raw (column letters, row, escaped text) of plain formulas, in order
     max_row: int = -1
     max_col: int = -1
     protected: bool | None = False
+    rows: int = 0  # number of <row> elements
+    light: bool = False  # only rows and protection were scanned
+
+    @property
+    def formulas(self) -> dict[tuple[int, int], str]:
+        """Formula text by (row, col), "=" included; built on first use from the raw matches."""
+        if self.fast is not None:
+            for letters, row, text in self.fast:
+                col = _COLS.get(letters)
+                if col is None:
+                    col = _COLS[letters] = col_index(letters.decode())
+                t = text.decode("utf-8", "replace")
+                self._formulas[(int(row) - 1, col)] = "=" + (html.unescape(t) if "&" in t else t)
+            self.fast = None
+        return self._formulas
 
 
 @dataclass
@@ -79,6 +95,7 @@ def _parse(zf: zipfile.ZipFile, part: str, name: str):
 # row 100000 and beyond, or column 500 (SF) and beyond
 _RE_BOUNDS = re.compile(rb'r="(?:[A-Z]{0,3}[1-9]\d{5}|(?:[A-Z]{3}|S[G-Z]|[T-Z][A-Z])\d)')
 _RE_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,9})"')
+_RE_ROOT = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?worksheet\b')
 _RE_F_FAST = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*><f>([^<]*)</f>')
 _COLS: dict[bytes, int] = {}
 _RE_F_PLAIN = re.compile(rb'<f\b([^>]*?)(?:/>|>(.*?)</f>)', re.S)
@@ -95,8 +112,11 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据缺失，文件已损坏") from None
     except (zipfile.BadZipFile, OSError, EOFError):
         raise BudgetxlError(f"{name}：文件已损坏（压缩数据校验失败或被截断）") from None
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    m = _RE_ROOT.search(data)  # the root element comes first: the search ends almost at once
+    prolog = data[: m.start()] if m else data
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”含有 DTD/实体声明（可能是 XML 攻击），拒绝读取")
+    special = b"<f " in data or b":f" in data  # shared formulas or namespace prefixes: the general path
     hit = _RE_BOUNDS.search(data)
     if hit:
         ref = re.compile(rb'r="([A-Z]{0,3})(\d+)').match(data, data.rfind(b"r=", 0, hit.end()))
@@ -106,23 +126,16 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
             where = f"第{ref.group(2).decode()}行" if ref else hit.group(0).decode(errors="replace")
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据范围异常（{where}，超过 {MAX_ROWS} 行或 {MAX_COLS} 列），"
                             "疑似异常文件，拒绝读取")
-    n_f = data.count(b"</f>")  # (<formula1> of data validations must not count)
-    with_attrs = b"<f " in data
-    prefixed = b":f" in data
-    if not n_f and not with_attrs and not prefixed:
-        _protection(sheet, data)
-        return
-    fast = _RE_F_FAST.findall(data) if not (prefixed or with_attrs) else None
-    if fast is not None and len(fast) == n_f:  # the usual layout: <c r="D6" …><f>E6+M6</f>
-        formulas = sheet.formulas
-        for letters, row, text in fast:
-            col = _COLS.get(letters)
-            if col is None:
-                col = _COLS[letters] = col_index(letters.decode())
-            t = text.decode("utf-8", "replace")
-            formulas[(int(row) - 1, col)] = "=" + (html.unescape(t) if "&" in t else t)
-        _protection(sheet, data)
-        return
+    if not special:  # only plain <f>…</f> formulas, if any
+        n_f = data.count(b"</f>")  # (<formula1> of data validations must not count)
+        if not n_f:
+            _protection(sheet, data)
+            return
+        fast = _RE_F_FAST.findall(data)
+        if len(fast) == n_f:  # the usual layout: <c r="D6" …><f>E6+M6</f>
+            sheet.fast = fast  # decoded only if someone asks for the formulas (see SheetScan.formulas)
+            _protection(sheet, data)
+            return
     shared: dict[bytes, tuple[int, int, str]] = {}
     prefixed = b":f>" in data or b":f " in data
     for f in (_RE_F if prefixed else _RE_F_PLAIN).finditer(data):
@@ -139,8 +152,27 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
                 shared[si] = (r, c, text)
             else:
                 text = _from_shared(shared.get(si), r, c)
-        sheet.formulas[(r, c)] = "=" + text
+        sheet._formulas[(r, c)] = "=" + text
     _protection(sheet, data)
+
+
+def _light_scan(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
+    """Rows and protection only, for a sheet that will not be read unless something looks wrong
+    (call :func:`rescan` before reading it)."""
+    try:
+        data = zf.read(sheet.part)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError):
+        raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据缺失或已损坏") from None
+    sheet.rows = data.count(b"<row ") + data.count(b":row ")
+    sheet.light = True
+    _protection(sheet, data)
+
+
+def rescan(path: str | Path, sheet: SheetScan, name: str) -> None:
+    """The full scan (bounds, formulas) of a sheet that was only scanned lightly."""
+    with zipfile.ZipFile(path) as zf:
+        _scan_sheet(zf, sheet, name)
+    sheet.light = False
 
 
 def _protection(sheet: SheetScan, data: bytes) -> None:
@@ -165,15 +197,12 @@ def _from_shared(master, r: int, c: int) -> str:
         return text
 
 
-def scan_package(path: str | Path, name: str | None = None, skip: frozenset[str] = frozenset()) -> PackageScan:
+def scan_package(path: str | Path, name: str | None = None, skip: frozenset[str] = frozenset(),
+                 light: frozenset[str] = frozenset()) -> PackageScan:
     """Check the container, then scan workbook structure and every worksheet part except those
     named in ``skip`` (sheets that will not be read at all; their protection stays unknown)."""
     name = name or str(path)
-    check_container(path)
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise BudgetxlError(f"{name}：文件已损坏或不完整") from None
+    zf = check_container(path, keep_open=True)
     with zf:
         names = set(zf.namelist())
         has_macros = any(n.lower().endswith("vbaproject.bin") for n in names)
@@ -198,6 +227,8 @@ def scan_package(path: str | Path, name: str | None = None, skip: frozenset[str]
         for sheet in sheets:
             if sheet.name in skip:
                 sheet.protected = None
+            elif sheet.name in light and sheet.part in names:
+                _light_scan(zf, sheet, name)
             elif sheet.part in names:
                 _scan_sheet(zf, sheet, name)
         custom = {}

@@ -244,6 +244,7 @@ class TemplateWriter:
                 grid[(i, col)] = ch
             col += 1
         nrows = max(r for r, _ in grid) + 1
+        self.lists_rows = nrows
         ncols = max(c for _, c in grid) + 1
         self.lists_hash = L.grid_hash([[grid.get((r, c), "") for c in range(ncols)] for r in range(nrows)])
         ws.hide()
@@ -655,6 +656,7 @@ class TemplateWriter:
             "year": str(self.b.year),
             "formula_hash": digest,
             "lists_hash": self.lists_hash,
+            "lists_rows": str(self.lists_rows),
             "function_codes": self.fcodes.edition or self.fcodes.path,
             "economic_codes": self.ecodes.edition or self.ecodes.path,
             **self.layout.meta(),

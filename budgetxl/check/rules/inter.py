@@ -78,13 +78,20 @@ class X202(Rule):
         t3 = ctx.profile.table("支出总表")
         fiscal = [ctx.profile.table(n) for n in ("一般公共预算财政拨款支出表", "政府性基金预算财政拨款支出表",
                                                   "国有资本经营预算财政拨款支出表")]
-        codes = set().union(*(_codes(b, t) for t in fiscal))
+        present = [(t, _codes(b, t)) for t in fiscal]
+        codes = set().union(*(c for _, c in present))
+        t3_codes = _codes(b, t3)
         for code in sorted(codes):
+            having = [t for t, c in present if code in c]
             for col in ("basic", "project", "total"):
-                part = sum((b.value(t, code, col) for t in fiscal), Decimal("0.00"))
-                whole = b.value(t3, code, col)
+                part = sum((b._value((t.id, code, col)) for t in having), Decimal("0.00"))
+                if not part:
+                    continue
+                whole = b._value((t3.id, code, col)) if code in t3_codes else Decimal("0.00")
+                if part <= whole:
+                    continue
                 if part > whole:
-                    where = next(t for t in fiscal if b.value(t, code, col) != 0)
+                    where = next(t for t in having if b._value((t.id, code, col)) != 0)
                     header = t3.column(col).header
                     yield ctx.finding(self, f"科目 {code} {b.row_name(t3.id, code)}“{header}”：财政拨款 {fmt(part)} "
                                             f"超过支出总表的 {fmt(whole)}，多 {fmt(part - whole)}",
