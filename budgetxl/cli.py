@@ -239,25 +239,6 @@ def export(workbooks, output: Path, derived: bool, quiet: bool, profile: str):
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
 
 
-def _expand_inputs(inputs) -> list[Path]:
-    out: list[Path] = []
-    for raw in inputs:
-        p = Path(raw)
-        if p.is_dir():
-            out += sorted(x for x in p.rglob("*") if x.suffix.lower() in (".xlsx", ".csv", ".txt")
-                          and not x.name.startswith((".", "~$")))
-        elif p.exists():
-            out.append(p)
-        else:
-            import glob
-
-            hits = sorted(glob.glob(str(raw), recursive=True))
-            if not hits:
-                raise BudgetxlError(f"找不到文件：{raw}")
-            out += [Path(h) for h in hits]
-    return out
-
-
 def _split(values) -> list[str]:
     return [v for item in values for v in item.replace("，", ",").split(",") if v.strip()]
 
@@ -291,7 +272,9 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
         rules = select_rules(_split(select), _split(ignore))
     except ValueError as e:
         raise BudgetxlError(f"未知的规则或分组：{e}（用 budgetxl rules 查看全部规则）") from None
-    files = _expand_inputs(inputs)
+    from .inputs import expand_inputs
+
+    files = expand_inputs(inputs)
     if not files:
         raise BudgetxlError("没有找到要检查的文件")
     prev = None
@@ -384,7 +367,7 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
     from .consolidate import (consolidate as run, expand_inputs, read_groups, write_facts_file,
                               write_manifest_csv, write_workbook)
 
-    files = expand_inputs(inputs)
+    files = expand_inputs(inputs, suffixes=(".xlsx", ".xlsm", ".csv"))
     if not files:
         raise BudgetxlError("没有找到要汇总的文件")
     group_map = read_groups(groups) if groups else None

@@ -64,14 +64,9 @@ class CodeList:
 
 
 def _rows_from_csv(data: bytes) -> tuple[list[list[str]], dict[str, str]]:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise BudgetxlError("科目代码文件既不是 UTF-8 也不是 GB18030 编码")
+    from .fileio import decode_bureau_text
+
+    text = decode_bureau_text(data, "科目代码文件")
     meta: dict[str, str] = {}
     body = []
     for line in text.splitlines():

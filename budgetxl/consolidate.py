@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .errors import BudgetxlError
 from .fileio import atomic_path
+from .inputs import expand_inputs  # noqa: F401  (consolidate's inputs: files, directories, globs)
 from .model import UnitBudget
 from .money import fmt
 from .spec import DEFAULT_PROFILE, load_profile
@@ -108,41 +109,11 @@ def _process_many(paths: list[str]) -> list[list[UnitOutcome]]:
     return [process_file(p) for p in paths]
 
 
-def expand_inputs(inputs) -> list[Path]:
-    import glob
-
-    out: list[Path] = []
-    for raw in inputs:
-        p = Path(raw)
-        if p.is_dir():
-            out += sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in (".xlsx", ".xlsm", ".csv")
-                          and not x.name.startswith(("~$", ".")))
-        elif p.exists():
-            out.append(p)
-        else:
-            hits = sorted(glob.glob(str(raw), recursive=True))
-            if not hits:
-                raise BudgetxlError(f"找不到输入：{raw}")
-            out += [Path(h) for h in hits if Path(h).is_file()]
-    seen, unique = set(), []
-    for p in out:
-        key = os.path.realpath(p)
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
-    return unique
-
-
 def read_groups(path: Path) -> dict[str, str]:
     """单位编码 -> 部门 from a CSV (header 单位编码,部门; UTF-8 or GB18030)."""
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    rows = list(csv.reader(io.StringIO(text)))
+    from .fileio import decode_bureau_text
+
+    rows = list(csv.reader(io.StringIO(decode_bureau_text(path.read_bytes(), f"{path}："))))
     if not rows or [h.strip() for h in rows[0][:2]] != ["单位编码", "部门"]:
         raise BudgetxlError(f"{path}：分组文件第1行表头应为“单位编码,部门”")
     groups = {}
@@ -474,15 +445,14 @@ def write_workbook(c: Consolidation, out: Path) -> None:
 
         for j, h in enumerate(FACT_COLUMNS):
             data.write_string(0, j, h, head)
-        n = 0
-        for n, row in enumerate(_fact_rows(c), start=1):
-            if n > MAX_FACT_ROWS_IN_WORKBOOK:
-                data.write_string(n, 0, f"数据超过 {MAX_FACT_ROWS_IN_WORKBOOK} 行，完整数据见 --facts 文件"
-                                        f"（未指定时写在汇总工作簿旁的 {out.stem}_数据.csv）", bold)
-                break
-            for j, v in enumerate(row[:7]):
-                data.write_string(n, j, str(v), text)
-            data.write_number(n, 7, float(row[7]), money)
+        if facts_overflow(c):
+            data.write_string(1, 0, f"数据超过 {MAX_FACT_ROWS_IN_WORKBOOK} 行，不列在工作簿中：完整数据见 --facts 文件"
+                                    f"（未指定时写在汇总工作簿旁的 {out.stem}_数据.csv）", bold)
+        else:
+            for n, row in enumerate(_fact_rows(c), start=1):
+                for j, v in enumerate(row[:7]):
+                    data.write_string(n, j, str(v), text)
+                data.write_number(n, 7, float(row[7]), money)
         summary.activate()
         wb.close()
 

@@ -53,3 +53,13 @@ def _umask() -> int:
 def write_text_atomic(target: str | Path, text: str, *, encoding: str = "utf-8", inputs=()) -> None:
     with atomic_path(target, inputs=inputs) as tmp:
         tmp.write_text(text, encoding=encoding, newline="")
+
+
+def decode_bureau_text(data: bytes, what: str) -> str:
+    """Text of a CSV a finance bureau supplies: UTF-8 (with or without BOM), else GB18030 (WPS/Excel)."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise BudgetxlError(f"{what}既不是 UTF-8 也不是 GB18030 编码")  # pragma: no cover - gb18030 decodes nearly all

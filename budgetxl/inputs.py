@@ -59,3 +59,31 @@ def select_unit(budgets: list[UnitBudget], unit: str | None, source: str) -> Uni
         raise BudgetxlError(f"{source} 含有 {len(budgets)} 个单位，请用 --unit 指定一个：{have}")
     return budgets[0]
 
+
+
+def expand_inputs(inputs, suffixes=(".xlsx", ".xlsm", ".csv", ".txt")) -> list[Path]:
+    """Files named by paths, directories (searched recursively for ``suffixes``) or globs, each
+    once, in a stable order. A name that matches nothing is an error."""
+    import glob
+    import os
+
+    out: list[Path] = []
+    for raw in inputs:
+        p = Path(raw)
+        if p.is_dir():
+            out += sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in suffixes
+                          and not x.name.startswith(("~$", ".")))
+        elif p.exists():
+            out.append(p)
+        else:
+            hits = sorted(glob.glob(str(raw), recursive=True))
+            if not hits:
+                raise BudgetxlError(f"找不到文件：{raw}")
+            out += [Path(h) for h in hits if Path(h).is_file()]
+    seen, unique = set(), []
+    for p in out:
+        key = os.path.realpath(p)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
