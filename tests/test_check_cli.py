@@ -113,3 +113,12 @@ def test_check_facts_and_text(path, seed_path):
         res = run("check", p, "--format", "json")
         assert res.exit_code in (0, 1)
         assert any(f["code"] == "X301" for f in json.loads(res.output)["findings"])
+
+
+def test_previous_year_rules(tmp_path, sample_facts):
+    """--previous: the change stated in the text is compared with the computed change."""
+    res = run("check", ENTRY, "--previous", sample_facts, "--format", "json", "--select", "年度")
+    data = json.loads(res.output)
+    codes = {f["code"] for f in data["findings"]}
+    # last year's figures equal this year's, so the stated 减少14.00万元 is wrong
+    assert "Y101" in codes, data["findings"]
