@@ -29,6 +29,7 @@ from ..template.layout import EntryLayout, a1
 from .xlsxscan import PackageScan, scan_package
 
 CHECK_MARK = "校验"
+_ZERO = Decimal("0.00")
 
 
 class NotATemplate(BudgetxlError):
@@ -95,7 +96,9 @@ def _plan(profile_id: str, layout_key: tuple) -> _Plan:
         formulas.setdefault(sheet, {})[_rc(cell)] = f
     labels = {name: sh.labels for name, sh in rec.sheets.items()}
     inputs = {name: sh.inputs for name, sh in rec.sheets.items()}
-    return _Plan(formulas, labels, inputs, list(rec.sheets), {n: sh.state for n, sh in rec.sheets.items()})
+    plan = _Plan(formulas, labels, inputs, list(rec.sheets), {n: sh.state for n, sh in rec.sheets.items()})
+    plan.layout = layout
+    return plan
 
 
 def _col_letters(c: int) -> str:
@@ -197,8 +200,8 @@ class EntryReader:
         if not layout_items:
             raise NotATemplate(f"{self.name}：不是 budgetxl 生成的填报模板（缺少模板指纹），无法定位数据。"
                                "请使用财政局下发的填报模板填写")
-        self.layout = EntryLayout.from_meta(profile, dict(layout_items))
         self.plan = _plan(profile.id, layout_items)
+        self.layout = self.plan.layout
         self._sheets(names, scan)
         self.unit_code = meta.get("unit_code", "")
         try:
@@ -343,15 +346,18 @@ class EntryReader:
             if len(code) < t.leaf_length:
                 self._given_row(t, sh, code, r, sl)
                 continue
+            width = len(row)
             for c in t.columns:
                 col = sl.value_col[c.key]
                 key = (t.id, code, c.key)
-                self.positions[key] = (t.name, r, col)
-                v = sh.get(r, col)
+                dict.__setitem__(self.positions, key, (t.name, r, col))
+                v = row[col] if col < width else ""
                 if c.formula:
                     self._given(key, v)
-                    continue
-                self._input(key, v, t.name, r, col, code, c.header)
+                elif v == "" or v is None:
+                    continue  # a blank input: zero
+                else:
+                    self._input(key, v, t.name, r, col, code, c.header)
         for code in sl.preset:
             if code not in seen:
                 self.shifted.add(t.name)
@@ -359,18 +365,28 @@ class EntryReader:
                          r=sl.code_rows[code], c=1, row=code)
 
     def _given_row(self, t: Table, sh: _Sheet, row: str, r: int, sl) -> None:
+        cells = sh.rows[r] if r < len(sh.rows) else ()
+        width = len(cells)
+        positions, given, tid, name = self.positions, self.budget.given, t.id, t.name
         for c in t.columns:
             col = sl.value_col[c.key]
-            key = (t.id, row, c.key)
-            self.positions[key] = (t.name, r, col)
-            self._given(key, sh.get(r, col))
+            key = (tid, row, c.key)
+            dict.__setitem__(positions, key, (name, r, col))
+            v = cells[col] if col < width else ""
+            if v == "" or v is None:
+                given[key] = _ZERO
+            else:
+                p = parse_amount_cell(v)
+                if p.error is None and p.value is not None:
+                    given[key] = p.value
 
     def _given(self, key, v) -> None:
+        if v == "" or v is None:
+            self.budget.given[key] = _ZERO
+            return
         p = parse_amount_cell(v)
         if p.error is None and p.value is not None:
             self.budget.given[key] = p.value
-        elif v in ("", None):
-            self.budget.given[key] = Decimal("0.00")
 
     def _input(self, key, v, sheet: str, r: int, c: int, row: str, header: str) -> None:
         p = parse_amount_cell(v)
