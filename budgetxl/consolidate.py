@@ -317,7 +317,7 @@ def write_workbook(c: Consolidation, out: Path) -> None:
     group, a per-unit overview, the manifest, the findings and (if not too large) the facts."""
     import xlsxwriter
 
-    from .render.official import SAFE_OPTIONS, Styles, write_table_sheet
+    from .render.official import SAFE_OPTIONS, Styles, write_table_sheet, write_tables_stacked
 
     with atomic_path(out) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), SAFE_OPTIONS)
@@ -331,13 +331,9 @@ def write_workbook(c: Consolidation, out: Path) -> None:
         overall = c.totals[ALL]
         for t in overall.profile.ordered:
             write_table_sheet(wb, st, t, overall)
-        groups = [g for g in c.totals if g != ALL]
-        used = set(wb.sheetnames)
-        for g in groups:
-            name = _sheet_name(f"部门-{g}", used)
-            for t in overall.profile.ordered:
-                write_table_sheet(wb, st, t, c.totals[g], sheet_name=_sheet_name(f"{g[:12]}-{t.name}", used))
-            del name
+        used = set(wb.sheetnames) | {"汇总说明", "单位明细", "清单", "审核问题", "数据"}
+        for g in (g for g in c.totals if g != ALL):  # each 部门: its nine tables on one sheet
+            write_tables_stacked(wb, st, c.totals[g], _sheet_name(f"部门-{g}", used))
         # summary sheet
         counts: dict[str, int] = {}
         for o in c.outcomes:

@@ -107,6 +107,16 @@ def test_groups_totals(county):
 
     c = consolidate([d / "451.xlsx", d / "501.xlsx", d / "502.xlsx"], groups=read_groups(groups), jobs=2)
     assert set(c.totals) == {"全部单位", "公安局", "教育局"}
+    from budgetxl.consolidate import write_workbook
+
+    out = d.parent / f"{d.name}_groups.xlsx"
+    write_workbook(c, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["部门-公安局"]
+    titles = [r[0].value for r in ws.iter_rows() if r[0].value and str(r[0].value).startswith("部门预算")]
+    assert len(titles) == 9  # the nine tables, one below the other
+    total = next(r[2].value for r in ws.iter_rows() if r[1].value == "收入总计")
+    assert Decimal(str(total)).quantize(Decimal("0.01")) == Decimal("3146.46")
     assert c.totals["公安局"].value("收支总表", "收入总计", "预算数") == Decimal("3146.46")
     assert c.totals["教育局"].value("收支总表", "收入总计", "预算数") == Decimal("1573.23")
 

@@ -65,40 +65,39 @@ class Styles:
         self.number_bold = wb.add_format({**box, "align": "right", "bold": True})
 
 
-def write_table_sheet(wb, styles: Styles, table: Table, budget: UnitBudget, *, sheet_name: str | None = None):
-    """Write one official table onto a new sheet; returns the worksheet."""
-    ws = wb.add_worksheet(sheet_name or table.name)
+def write_table_block(ws, styles: Styles, table: Table, budget: UnitBudget, top: int) -> tuple[int, int]:
+    """Write one official table on ``ws`` starting at row ``top`` (title, unit line, header rows,
+    栏次, data rows, the note of an empty table). Returns (next free row, row of 栏次)."""
     grid = table.grid
     ncol = len(grid)
     widths = [column_width(g) for g in grid]
-    for i, w in enumerate(widths):
-        ws.set_column(i, i, w)
-
-    ws.merge_range(0, 0, 0, ncol - 1, table.title, styles.title)
-    ws.set_row(0, 30)
+    ws.merge_range(top, 0, top, ncol - 1, table.title, styles.title)
+    ws.set_row(top, 30)
     left_end = max(0, ncol // 2 - 1)
-    ws.merge_range(1, 0, 1, left_end, budget.label, styles.unit) if left_end > 0 else ws.write_string(1, 0, budget.label, styles.unit)
-    ws.write_string(1, ncol // 2, f"预算年度：{budget.year}", styles.year)
-    ws.write_string(1, ncol - 1, f"单位：{budget.profile.money_unit}", styles.money_unit)
+    if left_end > 0:
+        ws.merge_range(top + 1, 0, top + 1, left_end, budget.label, styles.unit)
+    else:
+        ws.write_string(top + 1, 0, budget.label, styles.unit)
+    ws.write_string(top + 1, ncol // 2, f"预算年度：{budget.year}", styles.year)
+    ws.write_string(top + 1, ncol - 1, f"单位：{budget.profile.money_unit}", styles.money_unit)
 
-    top = 2
+    head = top + 2
     heights: dict[int, float] = {}
     for h in header_cells(table):
         if h.row == h.last_row:
             lines = text_lines(h.text, sum(widths[h.col: h.last_col + 1]))
             heights[h.row] = max(heights.get(h.row, 15.0), 13.5 * lines + 4)
     for level, height in heights.items():
-        ws.set_row(top + level, height)
+        ws.set_row(head + level, height)
     for h in header_cells(table):
-        r0, c0, r1, c1 = top + h.row, h.col, top + h.last_row, h.last_col
+        r0, c0, r1, c1 = head + h.row, h.col, head + h.last_row, h.last_col
         if (r0, c0) == (r1, c1):
             ws.write_string(r0, c0, h.text, styles.header)
         else:
             ws.merge_range(r0, c0, r1, c1, h.text, styles.header)
-    lanci_at = top + table.header_depth
+    lanci_at = head + table.header_depth
     for c, text in enumerate(lanci_row(table)):
         ws.write_string(lanci_at, c, text, styles.lanci)
-    ws.repeat_rows(top, lanci_at)
 
     r = lanci_at + 1
     for slots in data_rows(table, budget):
@@ -121,7 +120,38 @@ def write_table_sheet(wb, styles: Styles, table: Table, budget: UnitBudget, *, s
         r += 1
     if table.empty_note and budget.is_empty(table):
         ws.write_string(r + 1, 0, table.empty_note, styles.note)
+        r += 2
+    return r, lanci_at
 
+
+def write_tables_stacked(wb, styles: Styles, budget: UnitBudget, sheet_name: str):
+    """All nine tables of a budget on one sheet, one below the other, a page each when printed."""
+    ws = wb.add_worksheet(sheet_name)
+    tables = budget.profile.ordered
+    width = max(len(t.grid) for t in tables)
+    for i in range(width):
+        ws.set_column(i, i, max(column_width(t.grid[i]) for t in tables if i < len(t.grid)))
+    r, breaks = 0, []
+    for t in tables:
+        if r:
+            breaks.append(r)
+        r = write_table_block(ws, styles, t, budget, r)[0] + 2
+    ws.set_h_pagebreaks(breaks)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    return ws
+
+
+def write_table_sheet(wb, styles: Styles, table: Table, budget: UnitBudget, *, sheet_name: str | None = None):
+    """Write one official table onto a new sheet; returns the worksheet."""
+    ws = wb.add_worksheet(sheet_name or table.name)
+    ncol = len(table.grid)
+    for i, w in enumerate(column_width(g) for g in table.grid):
+        ws.set_column(i, i, w)
+    lanci_at = write_table_block(ws, styles, table, budget, 0)[1]
+    ws.repeat_rows(2, lanci_at)
     ws.set_paper(9)  # A4
     if ncol > 7:
         ws.set_landscape()
