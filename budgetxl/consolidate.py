@@ -74,6 +74,7 @@ def process_file(path: str) -> list[UnitOutcome]:
     from .check import all_rules
     from .check.registry import affects_numbers
     from .check.runner import check_budget, load_for_check
+    from .codes import code_list
 
     p = Path(path)
     try:
@@ -94,7 +95,8 @@ def process_file(path: str) -> list[UnitOutcome]:
         o = UnitOutcome(path, sha, unit_code=b.unit_code, unit_name=b.unit_name, year=b.year, profile=b.profile.id,
                         fingerprint=meta.get("formula_hash", ""))
         o.inputs = dict(b.inputs)
-        o.names = {k: v for k, v in b.names.items()}
+        lists = {t.id: code_list(b.profile, t.classification) for t in b.profile.ordered if t.coded}
+        o.names = {k: v for k, v in b.names.items() if lists[k[0]].name(k[1]) != v}  # only names that differ
         o.totals = {h: b.value(t, r, c) for h, t, r, c in KEY_TOTALS}
         o.errors = sum(1 for f in findings if f.severity == "error")
         o.blocking = sum(1 for f in findings if affects_numbers(f))
@@ -253,6 +255,8 @@ def manifest_rows(c: Consolidation) -> list[list]:
 
 def _fact_rows(c: Consolidation):
     """Input facts of every included unit, straight from the outcomes (no recomputation)."""
+    from .codes import code_list
+
     profile = load_profile(c.profile)
     for o in c.outcomes:
         if o.status not in ("included", "included_with_errors"):
@@ -261,7 +265,7 @@ def _fact_rows(c: Consolidation):
             t = profile.tables[key[0]]
             if t.coded:
                 code = "" if key[1] == "total" else key[1]
-                label = o.names.get((t.id, key[1])) or ""
+                label = o.names.get((t.id, key[1])) or code_list(profile, t.classification).name(key[1]) or ""
                 header = t.column(key[2]).header
             else:
                 item = t.items[key[1]]

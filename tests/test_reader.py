@@ -126,3 +126,19 @@ def test_no_command_modifies_its_inputs(tmp_path, sample_facts, seed_path):
         runner.invoke(main, [str(a) for a in args])
     for p, (data, mtime) in files.items():
         assert p.read_bytes() == data and p.stat().st_mtime_ns == mtime, p
+
+
+def test_wps_wrong_sheet_dimension_is_harmless(tmp_path, sample):
+    """WPS may write a wrong <dimension>: reading does not depend on it."""
+    import re
+    import zipfile
+
+    out = tmp_path / "wps.xlsx"
+    with zipfile.ZipFile(ENTRY) as zi, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zi.infolist():
+            data = zi.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            zo.writestr(info, data)
+    r = read_entry(out)
+    assert r.findings == [] and r.budget.inputs == sample.inputs
