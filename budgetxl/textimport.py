@@ -21,6 +21,7 @@ from .spec import DEFAULT_PROFILE, TOTAL, Profile, Table, load_profile
 
 _ARTEFACT = re.compile(r"^\s*\[bookmark:[^\]]*\]\s*")
 _YEAR = re.compile(r"预算年度[:：]\s*(\d{4})")
+_PAGE_NUMBER = re.compile(r"^\s*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:/\s*\d{1,4}\s*)?$|^\s*-\s*\d{1,4}\s*-\s*$")
 
 
 @dataclass
@@ -53,6 +54,8 @@ def _blocks(lines: list[str], start: int):
             if row:
                 yield row_line, row
                 row = []
+        elif _PAGE_NUMBER.match(raw):
+            pass  # a page number between the rows of a table split over pages
         else:
             break
         i += 1
@@ -89,6 +92,8 @@ def find_tables(text: str, profile: Profile) -> list[PrintedTable]:
                 else:
                     pt.header_rows.append(cells)
                 continue
+            if cells and norm(cells[0]) in ("序号", "栏次") or cells in pt.header_rows:
+                continue  # header rows repeated on a new page
             pt.rows.append(cells)
             pt.row_lines.append(ln)
         # a note such as 注：无…，空表列示。 printed right after the table
@@ -163,6 +168,7 @@ def _put(budget: UnitBudget, t: Table, row: str, col: str, value, origin: str) -
 def _load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: ProblemList) -> None:
     t = pt.table
     width = len(t.grid)
+    used: set[str] = set()
     for cells, ln in zip(pt.rows, pt.row_lines):
         where = {"file": name, "line": ln}
         if not any(c.strip() for c in cells):
@@ -185,23 +191,38 @@ def _load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: Probl
                     _put(budget, t, row, col.key, v, origin)
             continue
         idx = int(cells[0]) - 1 if cells[0].strip().isdigit() else -1
-        if not 0 <= idx < len(t.fixed_rows):
-            problems.add(f"{t.name}的序号“{cells[0]}”超出表样行数", **where)
-            continue
         pos = 1
         for side in t.sides:
-            item = t.fixed_rows[idx][side.key]
             label = cells[pos]
             values = cells[pos + 1: pos + 1 + len(side.columns)]
             pos += 1 + len(side.columns)
+            if not label.strip():
+                if any(v.strip() for v in values):
+                    problems.add(f"{t.name}第{cells[0]}行“{side.group or '项目'}”一侧有金额却没有项目名称", **where)
+                continue
+            item = _locate(t, side, label, idx, used)
             if item is None:
-                if label.strip() or any(v.strip() for v in values):
-                    problems.add(f"{t.name}第{idx + 1}行“{side.group}”一侧在表样中应为空，实为“{label}”", **where)
+                problems.add(f"{t.name}中没有项目“{label}”（第{cells[0]}行）", **where)
                 continue
-            if norm(label) != norm(item.label):
-                problems.add(f"{t.name}第{idx + 1}行的项目应为“{item.label}”，实为“{label}”", **where)
-                continue
+            used.add(item.key)
             for col, text in zip(side.columns, values):
                 v = _amount(text, where, problems)
                 if v is not None:
                     _put(budget, t, item.key, col.key, v, origin)
+
+
+def _locate(t: Table, side, label: str, idx: int, used: set[str]):
+    """The item a printed row label names on one side of a fixed table, found by its label (so a
+    publication whose table lists a class more or less than the profile still reads); a label
+    printed twice (财政拨款收支总表) is told apart by position, then by order."""
+    want = norm(label)
+    candidates = [it for it in (*side.body, *(r[side.key] for r in t.footer if r.get(side.key)))
+                  if norm(it.label) == want]
+    if not candidates:
+        return None
+    if 0 <= idx < len(t.fixed_rows):
+        at = t.fixed_rows[idx].get(side.key)
+        if at is not None and at in candidates:
+            return at
+    fresh = [it for it in candidates if it.key not in used]
+    return (fresh or candidates)[0]

@@ -113,3 +113,52 @@ def test_console_script_no_traceback_on_bad_input(tmp_path):
                          capture_output=True, text=True, env=env)
     assert out.returncode == 2
     assert "表头应为" in out.stderr and "Traceback" not in out.stderr
+
+
+def _seed_variant(seed_path, tmp_path, edit) -> Path:
+    lines = seed_path.read_text("utf-8").splitlines()
+    out = tmp_path / "variant.txt"
+    out.write_text("\n".join(edit(lines)) + "\n", "utf-8")
+    return out
+
+
+def test_text_with_page_break_and_repeated_header_reads_the_same(tmp_path, seed_path):
+    """A table split over pages (a page number line, the header rows printed again) reads the same."""
+    from budgetxl.textimport import read_disclosure_text
+
+    def edit(lines):
+        i = lines.index("\t2040250")  # inside 收入总表, before a data row's code cell
+        row_start = max(j for j in range(i) if lines[j] == "") + 1
+        repeat = ["\t序号", "\t功能分类科目", "\t合计", "\t本年收入", "\t上年结转", ""]
+        return lines[:row_start] + [" 2", ""] + repeat + lines[row_start:]
+    base, _ = read_disclosure_text(seed_path)
+    other, _ = read_disclosure_text(_seed_variant(seed_path, tmp_path, edit))
+    assert other.inputs == base.inputs and other.given == base.given
+
+
+def test_text_with_a_class_line_less_still_reads(tmp_path, seed_path):
+    """A 收支总表 printed without the 三十一、人行科目 line (an older layout) is read by its labels."""
+    from budgetxl.textimport import read_disclosure_text
+
+    def edit(lines):
+        out, skip, done = [], 0, False
+        for j, line in enumerate(lines):
+            if line == "\t三十一、人行科目" and not done:  # the first: 收支总表's
+                done = True
+                # drop that row of 收支总表: 序号, two blank cells, label, amount, then the blank line
+                start = max(k for k in range(j) if lines[k] == "") + 1
+                del out[start - j:]
+                skip = 2
+                continue
+            if skip:
+                skip -= 1
+                continue
+            out.append(line)
+        return out
+    base, _ = read_disclosure_text(seed_path)
+    variant = _seed_variant(seed_path, tmp_path, edit)
+    assert variant.read_text("utf-8").count("人行科目") == 1
+    other, printed = read_disclosure_text(variant)
+    assert len(printed[0].rows) == 33
+    assert other.inputs == base.inputs
+    assert other.mismatches() == []
