@@ -151,15 +151,7 @@ def write_table_sheet(wb, styles: Styles, table: Table, budget: UnitBudget, *, s
     for i, w in enumerate(column_width(g) for g in table.grid):
         ws.set_column(i, i, w)
     lanci_at = write_table_block(ws, styles, table, budget, 0)[1]
-    ws.repeat_rows(2, lanci_at)
-    ws.set_paper(9)  # A4
-    if ncol > 7:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.freeze_panes(lanci_at + 1, 0)
+    _print_setup(ws, ncol, (2, lanci_at))  # also freezes the panes below the 栏次 row
     return ws
 
 
