@@ -23,7 +23,7 @@ from .errors import BudgetxlError
 from .fileio import atomic_path
 from .inputs import expand_inputs  # noqa: F401  (consolidate's inputs: files, directories, globs)
 from .model import UnitBudget
-from .money import fmt
+from .money import fmt, from_fen, to_fen
 from .spec import DEFAULT_PROFILE, load_profile
 
 KEY_TOTALS = [  # overview columns: (header, table, row, column)
@@ -52,13 +52,22 @@ class UnitOutcome:
     year: int = 0
     profile: str = ""
     fingerprint: str = ""
-    inputs: dict = field(default_factory=dict)  # (table, row, col) -> Decimal
+    keys: tuple = ()       # input cells (table, row, col), in order …
+    fen: tuple = ()        # … and their amounts in integer fen: compact for 100,000 units
     names: dict = field(default_factory=dict)   # (table, code) -> name
     totals: dict = field(default_factory=dict)  # header -> Decimal
     errors: int = 0
     blocking: int = 0  # errors about the figures (budgetxl.check.registry.affects_numbers)
     warnings: int = 0
     findings: list = field(default_factory=list)  # compact dicts
+
+
+_KEYS: dict = {}  # one shared tuple per input cell key across all units (parent process)
+
+
+def _inputs(o: "UnitOutcome") -> dict:
+    """The unit's input cells as exact amounts."""
+    return {k: from_fen(v) for k, v in zip(o.keys, o.fen)}
 
 
 def _sha256(path: Path) -> str:
@@ -94,7 +103,9 @@ def process_file(path: str) -> list[UnitOutcome]:
         meta = getattr(ctx, "meta", {}) or {}
         o = UnitOutcome(path, sha, unit_code=b.unit_code, unit_name=b.unit_name, year=b.year, profile=b.profile.id,
                         fingerprint=meta.get("formula_hash", ""))
-        o.inputs = dict(b.inputs)
+        items = sorted(b.inputs.items())
+        o.keys = tuple(k for k, _ in items)
+        o.fen = tuple(to_fen(v) for _, v in items)
         lists = {t.id: code_list(b.profile, t.classification) for t in b.profile.ordered if t.coded}
         o.names = {k: v for k, v in b.names.items() if lists[k[0]].name(k[1]) != v}  # only names that differ
         o.totals = {h: b.value(t, r, c) for h, t, r, c in KEY_TOTALS}
@@ -174,6 +185,8 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
             try:
                 for batch, results in zip(batches, pool.map(_process_many, batches)):
                     for res in results:
+                        for o in res:
+                            o.keys = tuple(_KEYS.setdefault(k, k) for k in o.keys)
                         outcomes += res
                     done += len(batch)
                     if progress:
@@ -216,8 +229,8 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
         b = UnitBudget(profile, "", f"{name}（{len(units)}个单位汇总）", year)
         acc: dict = {}
         for o in units:
-            for key, v in o.inputs.items():
-                acc[key] = acc.get(key, Decimal("0.00")) + v
+            for key, v in zip(o.keys, o.fen):
+                acc[key] = acc.get(key, 0) + v
             for (tid, code), nm in o.names.items():
                 b.names.setdefault((tid, code), nm)
         for key, v in acc.items():
@@ -225,9 +238,9 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
             if t.coded:
                 b.add_code(t.id, key[1])
             if v:
-                b.inputs[key] = v
+                b.inputs[key] = from_fen(v)
         for o in units:  # codes present with zero amounts still appear in the totals' rows
-            for key in o.inputs:
+            for key in o.keys:
                 if profile.tables[key[0]].coded:
                     b.add_code(key[0], key[1])
         b._cache.clear()
@@ -261,7 +274,8 @@ def _fact_rows(c: Consolidation):
     for o in c.outcomes:
         if o.status not in ("included", "included_with_errors"):
             continue
-        for key in sorted(o.inputs):
+        inputs = _inputs(o)
+        for key in sorted(inputs):
             t = profile.tables[key[0]]
             if t.coded:
                 code = "" if key[1] == "total" else key[1]
@@ -270,14 +284,14 @@ def _fact_rows(c: Consolidation):
             else:
                 item = t.items[key[1]]
                 code, label, header = "", t.fact_label(item), t.column(key[2], item.side).header
-            yield [o.unit_code, o.unit_name, o.year, t.name, code, label, header, o.inputs[key]]
+            yield [o.unit_code, o.unit_name, o.year, t.name, code, label, header, inputs[key]]
 
 
 def write_facts_file(c: Consolidation, out: Path) -> int:
     from .facts import FACT_COLUMNS
 
-    rows = list(_fact_rows(c))
     if out.suffix.lower() == ".parquet":
+        rows = list(_fact_rows(c))
         try:
             import pyarrow  # noqa: F401
         except ImportError:
@@ -288,14 +302,14 @@ def write_facts_file(c: Consolidation, out: Path) -> int:
         with atomic_path(out) as tmp:
             df.to_parquet(tmp, index=False)
         return len(rows)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(FACT_COLUMNS)
-    for r in rows:
-        w.writerow(r[:7] + [fmt(r[7])])
-    with atomic_path(out) as tmp:
-        tmp.write_text(buf.getvalue(), encoding="utf-8", newline="")
-    return len(rows)
+    n = 0
+    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:  # streamed
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(FACT_COLUMNS)
+        for r in _fact_rows(c):
+            w.writerow(r[:7] + [fmt(r[7])])
+            n += 1
+    return n
 
 
 def write_manifest_csv(c: Consolidation, out: Path) -> None:
@@ -312,7 +326,7 @@ MAX_FACT_ROWS_IN_WORKBOOK = 100_000
 
 def facts_overflow(c: Consolidation) -> bool:
     """Whether the facts are too many for the workbook's 数据 sheet (they then go to a CSV)."""
-    n = sum(len(o.inputs) for o in c.outcomes if o.status in ("included", "included_with_errors"))
+    n = sum(len(o.keys) for o in c.outcomes if o.status in ("included", "included_with_errors"))
     return n > MAX_FACT_ROWS_IN_WORKBOOK
 
 
