@@ -260,6 +260,7 @@ def own_county(ctx, pl: Places) -> County | None:
 
 
 _OPEN_QUOTES = "“\"「『‘'"
+_OPEN_QUOTES_RE = re.compile("[" + re.escape("".join(_OPEN_QUOTES)) + "]")
 
 
 @register
@@ -317,7 +318,7 @@ class W103(Rule):
                     continue
                 hits.setdefault(county.name, []).append((start, end, name, county))
             shorts = [pl.short_before(t, m.start()) for m in INSTITUTION.finditer(t)]
-            shorts += [pl.short_after(t, i + 1) for i, ch in enumerate(t) if ch in _OPEN_QUOTES]
+            shorts += [pl.short_after(t, q.end()) for q in _OPEN_QUOTES_RE.finditer(t)]
             for start, end, name in _no_overlap([x for x in shorts if x]):
                 if any(s <= start < e for s, e in covered):
                     continue
