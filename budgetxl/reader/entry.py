@@ -505,11 +505,15 @@ class EntryReader:
         parts = p.parts
         sup: dict = {"unit": {"code": self.budget.unit_code, "name": self.budget.unit_name, "year": self.budget.year}}
         sup["previous"] = {}
+        unit_texts: dict[str, str] = {}
         if L.SHEET_UNIT in present:
             sh = self.unit_values
             rows = L.unit_rows()
             for key, label, kind in L.UNIT_FIELDS:
-                if kind == "money":
+                if kind == "text":
+                    unit_texts[key] = parse_text_cell(sh.get(rows[key], 1))
+                    self.positions[("narrative", key)] = (L.SHEET_UNIT, rows[key], 1)
+                elif kind == "money":
                     sup["previous"][L.PREVIOUS_KEYS[key]] = self._money(sh, L.SHEET_UNIT, rows[key], 1, label)
             hr = L.institutions_header_row()
             sup["institutions"] = self._records(sh, L.SHEET_UNIT, hr + 1, self.layout.parts.get("institutions", 0),
@@ -560,9 +564,12 @@ class EntryReader:
         if L.SHEET_TEXT in present:
             sh = self._values(L.SHEET_TEXT)
             sup["narrative"] = {sec["key"]: parse_text_cell(sh.get(L.TEXT_FIRST_ROW + i, 2))
-                                for i, sec in enumerate(parts["narrative"])}
+                                for i, sec in enumerate(parts["narrative"]) if sec["key"] not in L.UNIT_TEXT}
             for i, sec in enumerate(parts["narrative"]):
-                self.positions[("narrative", sec["key"])] = (L.SHEET_TEXT, L.TEXT_FIRST_ROW + i, 2)
+                if sec["key"] not in L.UNIT_TEXT:
+                    self.positions[("narrative", sec["key"])] = (L.SHEET_TEXT, L.TEXT_FIRST_ROW + i, 2)
+        if "narrative" in sup or unit_texts:
+            sup.setdefault("narrative", {}).update(unit_texts)
         return sup
 
     def _records(self, sh: _Sheet, sheet: str, first: int, n: int, fields: list[dict], skip=frozenset(),

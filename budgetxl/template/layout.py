@@ -188,6 +188,7 @@ UNIT_FIELDS = [  # (key, label, kind) rows of the 单位信息 sheet, from row 2
     ("unit_code", "单位编码", "fixed"),
     ("unit_name", "单位名称", "fixed"),
     ("year", "预算年度", "fixed"),
+    ("duties", "部门职责", "text"),
     ("prev_total", "上年预算收支总额（万元）", "money"),
     ("prev_basic", "上年基本支出（万元）", "money"),
     ("prev_project", "上年项目支出（万元）", "money"),
@@ -226,6 +227,7 @@ def asset_rows(profile: Profile) -> dict[str, int]:
 
 ASSET_ASOF_ROW = 2
 TEXT_FIRST_ROW = 3
+UNIT_TEXT = {"duties"}  # narrative sections entered on the 单位信息 sheet, not on 情况说明
 
 
 def grid_hash(rows) -> str:

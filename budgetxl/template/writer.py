@@ -267,6 +267,11 @@ class TemplateWriter:
             if kind == "fixed":
                 value = {"unit_code": self.b.unit_code, "unit_name": self.b.unit_name, "year": str(self.b.year)}[key]
                 ws.write_string(r, 1, value, f.text)
+            elif kind == "text":
+                content = (self.b.supplement or {}).get("narrative", {}).get(key, "")
+                ws.merge_range(r, 1, r, 5, content, f.in_text)
+                ws.set_row(r, min(409, max(60, 14 * text_lines(content, 75))))
+                self._text_validation(ws, r, 1, r, 5, label, f"填写{label}（照单位原文）。")
             else:
                 v = prev.get(L.PREVIOUS_KEYS[key])
                 if v is None:
@@ -625,6 +630,9 @@ class TemplateWriter:
             r = L.TEXT_FIRST_ROW + i
             ws.write_string(r, 0, sec["section"], f.text)
             ws.write_string(r, 1, sec["title"] + ("（自动生成）" if sec["kind"] == "generated" else ""), f.text)
+            if sec["key"] in L.UNIT_TEXT:
+                ws.write_string(r, 2, f"（在“{L.SHEET_UNIT}”页填写）", f.text)
+                continue
             content = narrative.get(sec["key"], "")
             ws.write_string(r, 2, content, f.in_text)
             ws.set_row(r, min(409, max(30, 14 * text_lines(content, 88))))
