@@ -116,7 +116,8 @@ _AUTONOMOUS = re.compile(rf"^(?P<core>.+?)(?:(?:{_ETHNIC})族)*自治[县旗州�
 _PROVINCE_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市)$")
 
 # words that follow a place's name when it names an institution: 顺平交警, 顺平县公安局, 唐县人民政府
-INSTITUTION = re.compile(r"(?:县|区|市|旗)?(?:交警|公安|交管|车管|县委|区委|市委|旗委|县政府|区政府|市政府|人民|政府|财政|"
+INSTITUTION = re.compile(r"(?=[县区市旗交公车人政财法检教卫医供城税自住水民审应消融电日纪监发大支])"
+                         r"(?:县|区|市|旗)?(?:交警|公安|交管|车管|县委|区委|市委|旗委|县政府|区政府|市政府|人民|政府|财政|"
                          r"交通|法院|检察|教育|卫健|卫生健康|医院|供电|城管|税务|市场监管|自然资源|住建|水利|民政|人社|"
                          r"审计|应急管理|消防|融媒|电视台|日报|纪委|监委|发改|大队|支队)")
 # short forms that are also everyday words (or name institutions themselves): never a place on their own
@@ -219,6 +220,9 @@ def places(ctx) -> Places | None:
     from ...resources import templates_dir
 
     rel = getattr(ctx.profile, "places", "") or ""
+    memo = (str(ctx.profile.directory), rel)  # resolve the path once per profile, not per unit
+    if memo in _PLACES:
+        return _PLACES[memo]
     path = (ctx.profile.directory / rel) if rel else templates_dir() / "places" / "county-divisions.csv"
     path = path.resolve()
     key = str(path)
@@ -226,6 +230,7 @@ def places(ctx) -> Places | None:
         if not path.is_file():
             return None
         _PLACES[key] = Places(path)
+    _PLACES[memo] = _PLACES[key]
     return _PLACES[key]
 
 
