@@ -122,3 +122,19 @@ def test_previous_year_rules(tmp_path, sample_facts):
     codes = {f["code"] for f in data["findings"]}
     # last year's figures equal this year's, so the stated 减少14.00万元 is wrong
     assert "Y101" in codes, data["findings"]
+
+
+def test_bureau_code_list(tmp_path):
+    """--codes: a code missing from the bureau's own list is reported (C101)."""
+    from budgetxl.codes import code_list
+    from budgetxl.spec import load_profile
+
+    full = code_list(load_profile(), "function")
+    lines = ["科目编码,科目名称"] + [f"{c},{n}" for c, n in full.entries.items() if c != "2040220"]
+    codes = tmp_path / "codes.csv"
+    codes.write_text("\n".join(lines) + "\n", "utf-8")
+    res = run("check", ENTRY, "--codes", codes, "--format", "json", "--select", "代码")
+    found = json.loads(res.output)["findings"]
+    assert found and all(f["code"] == "C101" and "2040220" in f["message"] for f in found)
+    assert {f["table"] for f in found} == {"收入总表", "支出总表", "一般公共预算财政拨款支出表"}  # each table's cell
+    assert run("check", ENTRY, "--format", "json", "--select", "代码").output.count('"C101"') == 0
