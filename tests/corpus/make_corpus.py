@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Callable
 from xml.etree import ElementTree as ET  # only ever parses the template we just generated
 
+from budgetxl.reader.xlsxscan import col_index
+from budgetxl.template.layout import col_letter
+
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -142,20 +145,8 @@ def _cell_re(ref: str) -> re.Pattern:
     return re.compile(rb'<c r="' + ref.encode() + rb'"(?=[\s/>])[^>]*?(?:/>|>.*?</c>)', re.S)
 
 
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def _col_letters(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
+_col_index = col_index      # the reader's own conversions: the corpus addresses cells as it does
+_col_letters = col_letter
 
 
 def _split(ref: str) -> tuple[str, int]:
