@@ -21,6 +21,7 @@ from .spec import DEFAULT_PROFILE, TOTAL, Profile, Table, load_profile
 
 _ARTEFACT = re.compile(r"^\s*\[bookmark:[^\]]*\]\s*")
 _YEAR = re.compile(r"预算年度[:：]\s*(\d{4})")
+_LOOKS_LIKE_HEADING = re.compile(r"^\[bookmark|^[一二三四五六七八九十]+、|^第[一二三四五六七八九十]+部分|表$|^注[:：]")
 _PAGE_NUMBER = re.compile(r"^\s*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:/\s*\d{1,4}\s*)?$|^\s*-\s*\d{1,4}\s*-\s*$")
 
 
@@ -44,20 +45,29 @@ def _blocks(lines: list[str], start: int):
     row: list[str] = []
     row_line = start
     i = start
+    prev_tab = False
     while i < len(lines):
         raw = lines[i]
         if raw.startswith("\t"):
             if not row:
                 row_line = i + 1
             row.append(raw[1:].strip())
-        elif raw.strip() == "":
+            prev_tab = True
+            i += 1
+            continue
+        if raw.strip() == "":
             if row:
                 yield row_line, row
                 row = []
         elif _PAGE_NUMBER.match(raw):
             pass  # a page number between the rows of a table split over pages
+        elif prev_tab and row and not _LOOKS_LIKE_HEADING.search(raw.strip()):
+            row[-1] = f"{row[-1]}\n{raw.strip()}"  # a line break inside a cell's text
+            i += 1
+            continue
         else:
             break
+        prev_tab = False
         i += 1
     if row:
         yield row_line, row
@@ -142,6 +152,10 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
     for pt in printed:
         _load_table(budget, pt, name, problems)
     problems.raise_if_any(f"{name}：表格内容无法识别")
+    from .textparts import complete, extract_parts
+
+    budget.supplement = complete(extract_parts(text, prof), prof,
+                                 {"code": budget.unit_code, "name": budget.unit_name, "year": budget.year})
     budget._cache.clear()
     return budget, printed
 
