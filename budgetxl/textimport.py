@@ -75,12 +75,15 @@ def _blocks(lines: list[str], start: int):
 
 def find_tables(text: str, profile: Profile) -> list[PrintedTable]:
     lines = text.splitlines()
-    titles = {norm(t.title): t for t in profile.ordered}
+    titles = table_titles(profile)
     out: list[PrintedTable] = []
+    seen: set[str] = set()
     for i, raw in enumerate(lines):
         if raw.startswith("\t"):
             continue
-        t = titles.get(norm(_ARTEFACT.sub("", raw)))
+        t = match_title(norm(_ARTEFACT.sub("", raw)), titles)
+        if t is not None and t.id in seen:
+            t = None  # a table is read once (a later mention is a cross-reference, not the table)
         if t is None:
             continue
         pt = PrintedTable(t, i + 1)
@@ -113,6 +116,40 @@ def find_tables(text: str, profile: Profile) -> list[PrintedTable]:
         if j < len(lines) and lines[j].strip().startswith("注"):
             pt.note = lines[j].strip().split("\t")[0]
         out.append(pt)
+        seen.add(t.id)
+    return out
+
+
+# what may stand before a table's title: "表一：", "附表3", "XX局2024年" …
+_TITLE_PREFIX = re.compile(r"^(?:附?表[一二三四五六七八九十\d]+[、:.．-]*)?(?:.*\d{4}年度?)?$")
+
+
+def match_title(line: str, titles: dict):
+    """The table a (normalized) line is the title of: a title form ending the line, longest first,
+    after nothing or a table number / a unit name with the year."""
+    if line in titles:
+        return titles[line]
+    for form in sorted(titles, key=len, reverse=True):
+        if line.endswith(form):
+            prefix = line[: -len(form)]
+            if _TITLE_PREFIX.match(prefix) and (re.search(r"\d{4}年", prefix) or re.match(r"附?表", prefix)):
+                return titles[form]
+            return None
+    return None
+
+
+def table_titles(profile) -> dict:
+    """Normalized printed titles of the tables: the full title, and the title with 部门预算 shortened
+    to 部门 or left out (as some publications print them). The forms are distinct per table."""
+    out = {}
+    for t in profile.ordered:
+        full = norm(t.title)
+        forms = {full}
+        if profile.title_prefix and full.startswith(profile.title_prefix):
+            rest = full[len(profile.title_prefix):]
+            forms |= {"部门" + rest, rest}
+        for f in forms:
+            out.setdefault(f, t)
     return out
 
 
@@ -145,8 +182,11 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
         problems.raise_if_any(f"{name}：不是可识别的部门预算公开文本")
     code, unit_name = _unit_from_line(printed[0].unit_line)
     year = next((pt.year for pt in printed if pt.year), None)
+    if year is None:  # no 预算年度 line: the document's title says it (……2024年部门预算……)
+        m = re.search(r"(20\d{2})\s*年(?:度)?部门预算", text)
+        year = int(m.group(1)) if m else None
     if year is None:
-        problems.add("没有找到“预算年度：YYYY”", file=name)
+        problems.add("没有找到“预算年度：YYYY”，也无法从标题中看出预算年度", file=name)
         year = 0
     budget = UnitBudget(prof, code, unit_name, year)
     for pt in printed:

@@ -162,3 +162,22 @@ def test_text_with_a_class_line_less_still_reads(tmp_path, seed_path):
     assert len(printed[0].rows) == 33
     assert other.inputs == base.inputs
     assert other.mismatches() == []
+
+
+def test_text_with_other_title_forms_and_no_year_line(tmp_path, seed_path):
+    """Titles printed as 表一：2024年部门收支总表 …, and no 预算年度 line (the year from the document title)."""
+    from budgetxl.textimport import read_disclosure_text
+
+    def edit(lines):
+        out = []
+        for n, line in enumerate(lines):
+            if "部门预算" in line and line.rstrip().endswith("表") and not line.startswith("\t"):
+                line = line.replace("部门预算", f"表{n % 9 + 1}：2024年部门", 1)
+            if line.strip().startswith("预算年度"):
+                continue
+            out.append(line)
+        return out
+    base, _ = read_disclosure_text(seed_path)
+    other, printed = read_disclosure_text(_seed_variant(seed_path, tmp_path, edit))
+    assert len(printed) == 9 and other.year == 2024
+    assert other.inputs == base.inputs and other.given == base.given
