@@ -200,11 +200,15 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
     return budget, printed
 
 
+_ZERO_MARKS = {"-", "—", "－", "–", "/", "／", "——", "--"}
+
+
 def _amount(text: str, where: dict, problems: ProblemList):
-    if text.strip() == "":
+    t = text.strip().replace(",", "").replace("，", "")
+    if t == "" or t in _ZERO_MARKS:  # a dash is how some publications print zero
         return None
     try:
-        return parse_amount(text.replace(",", ""))
+        return parse_amount(t)
     except AmountError as e:
         problems.add(str(e), **where)
         return None
@@ -233,6 +237,7 @@ def _load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: Probl
         origin = f"{name} 第{ln}行"
         if t.coded:
             code, label = cells[1].strip(), cells[2].strip()
+            code = "" if code in _ZERO_MARKS else code
             row = code if code else (TOTAL if norm(label) == "合计" else None)
             if row is None:
                 problems.add(f"{t.name}的行既无科目编码也不是合计行：{label}", **where)

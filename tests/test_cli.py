@@ -181,3 +181,23 @@ def test_text_with_other_title_forms_and_no_year_line(tmp_path, seed_path):
     other, printed = read_disclosure_text(_seed_variant(seed_path, tmp_path, edit))
     assert len(printed) == 9 and other.year == 2024
     assert other.inputs == base.inputs and other.given == base.given
+
+
+def test_text_with_dashes_for_zero(tmp_path, seed_path):
+    """Some publications print zero as a dash; it reads as zero."""
+    from budgetxl.textimport import read_disclosure_text
+
+    def edit(lines):
+        out, in_t3 = [], False
+        for line in lines:
+            if line.endswith("部门预算支出总表"):
+                in_t3 = True
+            elif line.endswith("部门预算财政拨款收支总表"):
+                in_t3 = False
+            out.append("\t-" if in_t3 and line == "\t" else line)
+        return out
+    base, _ = read_disclosure_text(seed_path)
+    variant = _seed_variant(seed_path, tmp_path, edit)
+    assert "\t-\n" in variant.read_text("utf-8")
+    other, _ = read_disclosure_text(variant)
+    assert other.inputs == base.inputs and other.mismatches() == []
