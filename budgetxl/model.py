@@ -42,6 +42,7 @@ class UnitBudget:
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (table id, code) -> name as written
     origin: dict[CellKey, str] = field(default_factory=dict)  # where a value came from (CSV line, cell)
     supplement: dict | None = None
+    read_problems: list = field(default_factory=list)  # what a lenient reader could not read
     _codes: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _cache: dict[CellKey, Decimal] = field(default_factory=dict, repr=False)
 

@@ -158,19 +158,24 @@ def _unit_from_line(unit_line: str) -> tuple[str, str]:
     return (m.group(1), m.group(2).strip()) if m else ("", unit_line.strip())
 
 
-def read_disclosure_text(path: str | Path, profile: Profile | str = DEFAULT_PROFILE) -> tuple[UnitBudget, list[PrintedTable]]:
+def read_disclosure_text(path: str | Path, profile: Profile | str = DEFAULT_PROFILE, *, strict: bool = True
+                         ) -> tuple[UnitBudget, list[PrintedTable]]:
     p = Path(path)
     try:
         text = p.read_text("utf-8-sig")
     except UnicodeDecodeError:
         text = p.read_bytes().decode("gb18030", errors="replace")
-    return parse_disclosure_text(text, str(p), profile)
+    return parse_disclosure_text(text, str(p), profile, strict=strict)
 
 
-def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | str = DEFAULT_PROFILE
-                          ) -> tuple[UnitBudget, list[PrintedTable]]:
+def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | str = DEFAULT_PROFILE, *,
+                          strict: bool = True) -> tuple[UnitBudget, list[PrintedTable]]:
     """Parse the nine tables. Every printed number goes to ``inputs`` (input cells) or ``given``
-    (derived cells, to be compared with the computed values)."""
+    (derived cells, to be compared with the computed values).
+
+    ``strict`` (import): anything unreadable is an error. Otherwise (check): what can be read is
+    read, and the rest is kept in ``budget.read_problems`` to be reported as findings (V05).
+    """
     prof = load_profile(profile) if isinstance(profile, str) else profile
     printed = find_tables(text, prof)
     problems = ProblemList()
@@ -191,7 +196,9 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
     budget = UnitBudget(prof, code, unit_name, year)
     for pt in printed:
         _load_table(budget, pt, name, problems)
-    problems.raise_if_any(f"{name}：表格内容无法识别")
+    if strict:
+        problems.raise_if_any(f"{name}：表格内容无法识别")
+    budget.read_problems = list(problems.items)
     from .textparts import complete, extract_parts
 
     budget.supplement = complete(extract_parts(text, prof), prof,

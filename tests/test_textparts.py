@@ -43,3 +43,16 @@ def test_planted_errors_in_text_are_found(seed_path, tmp_path):
         p.write_text(variant, "utf-8")
         res = CliRunner().invoke(main, ["check", str(p), "--format", "json", "--select", code])
         assert [f["code"] for f in json.loads(res.output)["findings"]] == [code], code
+
+
+def test_check_reads_what_it_can_of_an_odd_text(seed_path, tmp_path):
+    """An unknown row in a published table is reported (V05); the rest is still checked."""
+    text = seed_path.read_text("utf-8").replace("\t五、单位资金\n", "\t五、其他来源收入\n", 1)
+    p = tmp_path / "odd.txt"
+    p.write_text(text, "utf-8")
+    res = CliRunner().invoke(main, ["check", str(p), "--format", "json"])
+    codes = [f["code"] for f in json.loads(res.output)["findings"]]
+    assert "V05" in codes and "W103" in codes and "X301" in codes
+    assert res.exit_code == 1
+    res = CliRunner().invoke(main, ["import-text", str(p), "-o", str(tmp_path / "f.csv")])
+    assert res.exit_code == 2 and "其他来源收入" in res.output  # import stays strict

@@ -57,11 +57,18 @@ def load_for_check(path: str | Path, profile: str | None = None,
             budget, positions = read_official(p, profile or "hebei-2024")
             return [CheckContext(budget, str(p), positions, kind="official")]
         return [CheckContext(r.budget, str(p), r.positions, r.findings, kind="workbook", meta=r.meta)]
+    if suffix == ".txt":  # a published text: read what can be read, report the rest (V05)
+        from ..textimport import read_disclosure_text
+
+        budget, _ = read_disclosure_text(p, profile or "hebei-2024", strict=False)
+        read = [Finding("V05", "error", pr.message, file=str(p), unit=budget.unit_code,
+                        extra={"origin": f"{p} 第{pr.line}行"} if pr.line else {})
+                for pr in getattr(budget, "read_problems", [])]
+        return [CheckContext(budget, str(p), read_findings=read, kind="text")]
     from ..inputs import load_budgets
 
     budgets = load_budgets(p, profile or "hebei-2024")
-    kind = "text" if suffix == ".txt" else "facts"
-    return [CheckContext(b, str(p), kind=kind) for b in budgets]
+    return [CheckContext(b, str(p), kind="facts") for b in budgets]
 
 
 def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previous: UnitBudget | None = None,

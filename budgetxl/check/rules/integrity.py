@@ -144,3 +144,18 @@ class V04(_ReadRule):
     通过示例：指标行的项目编码从下拉列表中选择。
     """
     code, title, severity = "V04", "指标所属项目不存在", "warning"
+
+
+@register
+class V05(Rule):
+    """已公开文本中有无法识别的内容（未知的行、不是数字的金额、格数不对的行），其余内容照常审核。
+
+    失败示例：收支总表中出现表样没有的行“六、其他收入”，或金额写成“12.3.4”。
+    通过示例：按河北省 2024 年表样公开的九张表。
+    """
+    code, title, severity, group = "V05", "公开文本中有无法识别的内容", "error", "完整性"
+
+    def check(self, ctx):
+        for f in ctx.read_findings:
+            if f.code == self.code:
+                yield f
