@@ -49,9 +49,10 @@ def extract_parts(text: str, profile) -> dict:
     lines = text.splitlines()
     parts = profile.parts
     sup: dict = {}
-    narrative = _narrative(lines, profile)
+    narrative, first_lines = _narrative(lines, profile)
     if narrative:
         sup["narrative"] = narrative
+        sup["narrative_lines"] = first_lines  # where each section starts in the text (for findings)
     keys = [_key(l) if not l.startswith("\t") else None for l in lines]
     inst_title = norm(parts["institutions"]["title"])
     for i, k in enumerate(keys):
@@ -77,14 +78,15 @@ def extract_parts(text: str, profile) -> dict:
     return sup
 
 
-def _narrative(lines: list[str], profile) -> dict[str, str]:
+def _narrative(lines: list[str], profile) -> tuple[dict[str, str], dict[str, int]]:
     items = profile.parts.get("narrative", [])
     headings = {norm(n["title"]): n["key"] for n in items}
     stops = {norm(n["section"]) for n in items} | {norm(t.title) for t in profile.ordered}
     stops |= {norm(profile.parts[p]["title"]) for p in ("institutions", "procurement", "assets")} | {"机构设置"}
     out: dict[str, list[str]] = {}
+    first_line: dict[str, int] = {}
     current = None
-    for raw in lines:
+    for n_line, raw in enumerate(lines, start=1):
         if raw.startswith("\t"):
             current = None if current in ("procurement", "assets") else current
             if current is None:
@@ -111,8 +113,10 @@ def _narrative(lines: list[str], profile) -> dict[str, str]:
             current = None
             continue
         if current is not None:
+            first_line.setdefault(current, n_line)
             out[current].append(line)
-    return {k: "\n".join(v).strip() for k, v in out.items() if "\n".join(v).strip()}
+    texts = {k: "\n".join(v).strip() for k, v in out.items() if "\n".join(v).strip()}
+    return texts, {k: n for k, n in first_line.items() if k in texts}
 
 
 def _rows(lines: list[str], i: int) -> list[list[str]]:

@@ -301,6 +301,10 @@ def where(ctx, key: str, title: str | None = None) -> dict:
     pos = ctx.positions.get(("narrative", key))
     if pos:
         loc["sheet"], loc["cell"] = pos
+    else:  # a published text: the line where the section starts
+        line = (ctx.supplement or {}).get("narrative_lines", {}).get(key)
+        if line:
+            loc["extra"] = {"origin": f"{ctx.file} 第{line}行"}
     return loc
 
 
