@@ -36,6 +36,8 @@ def run_demo(directory: Path) -> Iterator[str]:
     write_template(UnitBudget(budget.profile, budget.unit_code, budget.unit_name, budget.year + 1), blank)
     yield f"  空白填报模板     {blank}  （{budget.year + 1}年）"
 
+    yield from _check(prefilled, directory, stem)
+
     official = directory / f"{stem}_公开表.xlsx"
     render_official(budget, official)
     yield f"  官方公开表       {official}  九张表"
@@ -46,6 +48,25 @@ def run_demo(directory: Path) -> Iterator[str]:
            f"基本支出 {budget.value('支出总表', 'total', 'basic')} 万元，"
            f"项目支出 {budget.value('支出总表', 'total', 'project')} 万元。")
     yield f"完成，输出目录：{directory.resolve()}"
+
+
+def _check(workbook: Path, directory: Path, stem: str) -> Iterator[str]:
+    """Check the filled-in template as a finance bureau would, with a report and a marked copy."""
+    from .check import all_rules
+    from .check.report import annotate, as_json
+    from .check.runner import check_file
+    from .fileio import write_text_atomic
+    from .findings import SEVERITY_CN
+
+    (result,) = check_file(workbook, all_rules())
+    report = directory / f"{stem}_审核.json"
+    write_text_atomic(report, as_json([result]) + "\n")
+    marked = directory / f"{stem}_审核标注.xlsx"
+    annotate(workbook, result.findings, marked)
+    yield (f"  审核             {report}、{marked}：错误 {result.count('error')} 个，"
+           f"警告 {result.count('warning')} 个（即原公开文件中的真实问题）")
+    for f in result.findings:
+        yield f"    {f.code} {SEVERITY_CN[f.severity]} {f.sheet}!{f.cell}：{f.message[:60]}…"
 
 
 def _publication(budget, directory: Path, stem: str) -> Iterator[str]:

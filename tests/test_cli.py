@@ -27,6 +27,8 @@ def test_demo_writes_outputs(tmp_path):
     files = sorted(p.name for p in (tmp_path / "d").iterdir())
     assert "451_2024_公开表.xlsx" in files and "451_2024_facts.csv" in files
     assert "1573.23" in res.output
+    assert "451_2024_审核.json" in files and "451_2024_审核标注.xlsx" in files
+    assert "W102" in res.output and "X301" in res.output  # the seed's real problems, found
     wb = openpyxl.load_workbook(tmp_path / "d" / "451_2024_公开表.xlsx")
     assert wb.sheetnames[0] == "收支总表" and len(wb.sheetnames) == 9
 
