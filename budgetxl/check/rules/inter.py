@@ -21,7 +21,8 @@ def _profile_rule(check):
         if not ok:
             key = (c.left.table, c.left.row, c.left.col) if hasattr(c.left, "row") else None
             rel = "应等于" if c.relation == "eq" else "应不少于"
-            yield ctx.finding(self, f"{c.title}：左方 {fmt(left)} {rel} 右方 {fmt(right)}，相差 {fmt(left - right)}",
+            hint = slip_hint(left, right) if c.relation == "eq" else ""
+            yield ctx.finding(self, f"{c.title}：左方 {fmt(left)} {rel} 右方 {fmt(right)}，相差 {fmt(left - right)}{hint}",
                               key, expected=right, actual=left)
 
     doc = (f"{check.title}。\n\n由表样定义中的校验 {check.code} 给出，填报模板的“校验”区域实时显示同一差额。\n\n"
@@ -59,7 +60,8 @@ class X201(Rule):
             if income != spend:
                 note = "（单位有年终结转结余，请核对差额是否为结转）" if carry_out else ""
                 yield ctx.finding(self, f"科目 {code} {b.row_name(t3.id, code) or b.row_name(t2.id, code)}：收入总表合计 "
-                                        f"{fmt(income)}，支出总表合计 {fmt(spend)}，相差 {fmt(spend - income)}{note}",
+                                        f"{fmt(income)}，支出总表合计 {fmt(spend)}，相差 {fmt(spend - income)}"
+                                        f"{slip_hint(income, spend)}{note}",
                                   (t3.id, code, "total") if code in _codes(b, t3) else (t2.id, code, "total"),
                                   expected=income, actual=spend, severity=severity)
 

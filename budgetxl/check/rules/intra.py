@@ -9,6 +9,7 @@ from decimal import Decimal
 from ...money import fmt
 from ...spec import TOTAL
 from ..registry import Rule, register
+from .inter import slip_hint
 
 
 def _given_mismatches(ctx, category):
@@ -41,7 +42,8 @@ class H101(Rule):
             return  # in a workbook these cells are formulas: a difference is I05/I06
         for key, given, computed in _given_mismatches(ctx, "hierarchy"):
             what = "合计" if key[1] == TOTAL else f"科目 {key[1]}"
-            yield ctx.finding(self, f"{ctx.describe(key)}：{what}应等于其下明细之和 {fmt(computed)}，实为 {fmt(given)}",
+            yield ctx.finding(self, f"{ctx.describe(key)}：{what}应等于其下明细之和 {fmt(computed)}，实为 {fmt(given)}"
+                                    f"{slip_hint(computed, given)}",
                               key, expected=computed, actual=given)
 
 
@@ -59,7 +61,8 @@ class H102(Rule):
             return
         for key, given, computed in _given_mismatches(ctx, "row"):
             t = ctx.profile.tables[key[0]]
-            yield ctx.finding(self, f"{ctx.describe(key)} 应为 {fmt(computed)}（{t.column(key[2]).formula}），实为 {fmt(given)}",
+            yield ctx.finding(self, f"{ctx.describe(key)} 应为 {fmt(computed)}（{t.column(key[2]).formula}），实为 {fmt(given)}"
+                                    f"{slip_hint(computed, given)}",
                               key, expected=computed, actual=given)
 
 
@@ -80,7 +83,7 @@ class H103(Rule):
         for key, given, computed in _given_mismatches(ctx, "fixed"):
             node = ctx.budget.formula(key)
             yield ctx.finding(self, f"{ctx.describe(key)} 应为 {fmt(computed)}（= {describe_formula(ctx.profile, node)}），"
-                                    f"实为 {fmt(given)}", key, expected=computed, actual=given)
+                                    f"实为 {fmt(given)}{slip_hint(computed, given)}", key, expected=computed, actual=given)
 
 
 @register
