@@ -82,3 +82,23 @@ def load_supplement(path: str | Path, profile: Profile) -> dict:
     sup["narrative"] = {k: str(narrative.get(k, "")).strip() for k in known}
     problems.raise_if_any(f"{p}：补充资料有误")
     return sup
+
+
+# ---------------------------------------------------------------------- procurement lines
+def procurement_fund_keys(profile) -> tuple[str, ...]:
+    """The fund columns whose sum is a procurement line's 合计 (from the profile's formula)."""
+    from . import expr
+
+    f = next(f for f in profile.parts["procurement"]["fields"] if f.get("formula"))
+    return tuple(n.col for n in expr.walk(expr.parse(f["formula"])) if isinstance(n, expr.Ref))
+
+
+def procurement_funds(profile, rec: dict) -> Decimal:
+    """Σ of a procurement line's fund columns (blank = 0): what the workbook's 合计 formula gives."""
+    return sum((rec.get(k) or Decimal("0.00") for k in procurement_fund_keys(profile)), Decimal("0.00"))
+
+
+def procurement_total(profile, rec: dict) -> Decimal:
+    """A procurement line's 合计: as given (TOML, text), else the sum of its fund columns (workbook)."""
+    given = rec.get("total")
+    return given if given is not None else procurement_funds(profile, rec)

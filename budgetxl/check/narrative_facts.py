@@ -331,22 +331,18 @@ def _sum(cells: list[tuple[str, str, str]], desc: str):
     return lambda b, sup: (sum((b.value(*c) for c in cells), ZERO), desc)
 
 
-def procurement_total(sup: dict) -> Decimal | None:
-    """Σ of the procurement lines (合计, or the sum of the fund columns when 合计 is a formula)."""
+def procurement_sum(profile, sup: dict) -> Decimal | None:
+    """Σ of the procurement lines' 合计 (None when there are none)."""
+    from ..supplement import procurement_total
+
     lines = (sup or {}).get("procurement") or []
     if not lines:
         return None
-    return sum((line_total(rec) for rec in lines), ZERO)
-
-
-def line_total(rec: dict) -> Decimal:
-    if rec.get("total") is not None:
-        return rec["total"]
-    return sum((rec.get(k) or ZERO for k in ("gpb", "fund", "soe", "special", "own", "carryover")), ZERO)
+    return sum((procurement_total(profile, rec) for rec in lines), ZERO)
 
 
 def _procurement(b, sup):
-    total = procurement_total(sup)
+    total = procurement_sum(b.profile, sup)
     if total is None:
         raise KeyError("procurement")
     return total, "政府采购预算表“合计”"

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from .. import expr
 from ..layout import header_cells
 from ..money import ZERO
+from ..supplement import procurement_total
 
 MONEY, NUMBER, TEXT, HEADER, LABEL, CODE = "money", "number", "text", "header", "label", "code"
 
@@ -74,14 +75,6 @@ def amount(v) -> Decimal:
 
 def _refs(formula: str) -> list[str]:
     return [n.col if n.row == "*" else n.row for n in expr.walk(expr.parse(formula)) if isinstance(n, expr.Ref)]
-
-
-def procurement_total(profile, rec: dict) -> Decimal:
-    """A procurement line's 合计: as given (TOML), else the sum of its fund columns (workbook)."""
-    if rec.get("total") is not None:
-        return rec["total"]
-    f = next(f for f in profile.parts["procurement"]["fields"] if f.get("formula"))
-    return sum((amount(rec.get(k)) for k in _refs(f["formula"])), ZERO)
 
 
 def procurement_value(profile, rec: dict, key: str) -> Decimal | None:

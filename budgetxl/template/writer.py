@@ -13,7 +13,6 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
 from xlsxwriter.workbook import Workbook
 
 from .. import __version__, expr
@@ -23,6 +22,7 @@ from ..layout import header_cells, lanci_row
 from ..model import UnitBudget
 from ..render.official import SAFE_OPTIONS, column_width, text_lines
 from ..spec import TOTAL, Table
+from ..supplement import procurement_funds
 from . import layout as L
 from .excel import compile_formula
 from .layout import EntryLayout, a1, quote_sheet
@@ -554,7 +554,7 @@ class TemplateWriter:
             if fd["type"] == "money" and fd["key"] not in ("project_budget", "unit_price"):
                 col = L.col_letter(c)
                 total = sum((l.get(fd["key"]) or Decimal(0)) for l in lines) if fd["key"] != "total" else \
-                    sum(self._proc_total(l) for l in lines)
+                    sum(procurement_funds(self.p, l) for l in lines)
                 self._formula(ws, total_row, c, f"=SUM({col}{first + 1}:{col}{first + n})", f.money_bold, float(total))
             elif c:
                 ws.write_blank(total_row, c, None, f.text)
@@ -565,7 +565,7 @@ class TemplateWriter:
                 if fd.get("formula"):
                     node = expr.parse(fd["formula"])
                     terms = [f"{L.col_letter(keyidx[ref.col])}{r + 1}" for ref in expr.walk(node) if isinstance(ref, expr.Ref)]
-                    self._formula(ws, r, c, "=" + "+".join(terms), f.money, float(self._proc_total(rec)) if rec else 0)
+                    self._formula(ws, r, c, "=" + "+".join(terms), f.money, float(procurement_funds(self.p, rec)) if rec else 0)
                 else:
                     self._part_value(ws, r, c, fd, rec.get(fd["key"]))
         for c, fd in enumerate(fields):
@@ -573,11 +573,6 @@ class TemplateWriter:
                 self._part_validation(ws, first, first + n - 1, c, fd)
         ws.write_string(first + n + 1, 0, parts.get("note", ""), f.left)
         self._protect(ws)
-
-    def _proc_total(self, rec: dict) -> Decimal:
-        fd = next(fd for fd in self.p.parts["procurement"]["fields"] if fd.get("formula"))
-        node = expr.parse(fd["formula"])
-        return sum(((rec.get(ref.col) or Decimal(0)) for ref in expr.walk(node) if isinstance(ref, expr.Ref)), Decimal(0))
 
     def _assets(self, ws) -> None:
         f = self.f

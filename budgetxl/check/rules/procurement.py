@@ -8,39 +8,19 @@ TOML or facts supplement it is given, and G101 compares the two. Blank amounts c
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from ...money import ZERO, fmt
+from ...supplement import procurement_fund_keys, procurement_funds, procurement_total
 from ..registry import Rule, register
 from .projects import amount, headers, norm_name, part_where, projects
 
 PART = "procurement"
-_FUNDS = ("gpb", "fund", "soe", "special", "own", "carryover")
 HALF_CENT = Decimal("0.005")
-
-
-def fund_keys(ctx) -> tuple[str, ...]:
-    """The fund columns whose sum is a line's 合计 (read from the profile's formula)."""
-    f = next((f for f in ctx.profile.parts[PART]["fields"] if f["key"] == "total"), {})
-    keys = tuple(re.findall(r"\*\.(\w+)", f.get("formula", "")))
-    return keys or _FUNDS
 
 
 def lines(ctx) -> list[dict]:
     return list(ctx.supplement.get(PART) or [])
-
-
-def fund_sum(ctx, rec: dict) -> Decimal:
-    return sum((amount(rec.get(k)) for k in fund_keys(ctx)), ZERO)
-
-
-def line_total(ctx, rec: dict) -> Decimal:
-    """The line's 合计: as given (TOML, facts), else computed from the fund columns (workbook)."""
-    given = rec.get("total")
-    if given is not None:
-        return given
-    return fund_sum(ctx, rec)
 
 
 def line_label(i: int, rec: dict) -> str:
@@ -88,9 +68,10 @@ class G101(Rule):
         for i, rec in enumerate(lines(ctx)):
             if "total" not in rec:
                 continue  # a workbook: 合计 is a formula over the fund columns
-            given, computed = amount(rec.get("total")), fund_sum(ctx, rec)
+            given, computed = amount(rec.get("total")), procurement_funds(ctx.profile, rec)
             if given != computed:
-                parts = " + ".join(f"{h.get(k, k)} {fmt(rec[k])}" for k in fund_keys(ctx) if rec.get(k) is not None)
+                parts = " + ".join(f"{h.get(k, k)} {fmt(rec[k])}" for k in procurement_fund_keys(ctx.profile)
+                                   if rec.get(k) is not None)
                 loc = part_where(ctx, PART, i, "total", row=_row(i, rec), column=h.get("total", "合计"))
                 shown = fmt(given) if rec.get("total") is not None else "空白"
                 yield ctx.finding(self, f"{line_label(i, rec)}：合计 {shown}，各资金来源之和 "
@@ -115,7 +96,7 @@ class G102(Rule):
             qty, price = rec.get("quantity"), rec.get("unit_price")
             if qty is None or price is None or qty == 0:
                 continue
-            total = line_total(ctx, rec)
+            total = procurement_total(ctx.profile, rec)
             product = qty * price
             tolerance = abs(qty) * HALF_CENT + HALF_CENT
             diff = total - product
@@ -142,7 +123,7 @@ class G103(Rule):
         recs = lines(ctx)
         sme_sum, total_sum = ZERO, ZERO
         for i, rec in enumerate(recs):
-            sme, total = amount(rec.get("sme_reserved")), line_total(ctx, rec)
+            sme, total = amount(rec.get("sme_reserved")), procurement_total(ctx.profile, rec)
             sme_sum, total_sum = sme_sum + sme, total_sum + total
             if sme > total:
                 loc = part_where(ctx, PART, i, "sme_reserved", row=_row(i, rec), column=col)
@@ -194,7 +175,7 @@ class G104(Rule):
                 if given is None:
                     continue
                 budget, source = given, "采购表中的预算资金"
-            totals = [line_total(ctx, recs[i]) for i in idx]
+            totals = [procurement_total(ctx.profile, recs[i]) for i in idx]
             bought = sum(totals, ZERO)
             if bought > budget:
                 h = headers(ctx, PART)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ...supplement import procurement_total
 from ...money import ZERO, fmt
 from ..narrative_facts import (HEADLINE, LABEL_NAMES, STEADY_RE, Section, Stated, changes, excerpt,
-                               line_total, num, previous_value, sections, table_values, where)
+                               num, previous_value, sections, table_values, where)
 from ..registry import Rule, register
 from .inter import slip_hint
 
@@ -507,7 +508,7 @@ class A103(Rule):
         for rec in lines:
             cat = "".join(str(rec.get("catalog") or "").split()).upper()
             if cat.startswith(classes):
-                items.append((rec, line_total(rec)))
+                items.append((rec, procurement_total(ctx.profile, rec)))
         bought = sum((v for _, v in items), ZERO)
         year = ctx.budget.year
         for sec in sections(ctx):
