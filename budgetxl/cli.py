@@ -215,7 +215,6 @@ def export(workbooks, output: Path, derived: bool, quiet: bool, profile: str):
     模板被改动（公式被覆盖、行被插入等）列为问题，退出码 1。
     """
     from .facts import write_facts
-    from .findings import SEVERITY_CN
     from .reader.entry import read_entry
 
     results, unreadable, seen = [], [], {}

@@ -12,11 +12,9 @@ import csv
 import hashlib
 import io
 import os
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from .errors import BudgetxlError

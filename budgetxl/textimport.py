@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BudgetxlError, ProblemList
+from .errors import ProblemList
 from .labels import norm
 from .model import UnitBudget
 from .money import AmountError, parse_amount

@@ -96,7 +96,6 @@ def _safe(v):
 def annotate(workbook: str | Path, findings: list[Finding], out: str | Path) -> int:
     """Copy ``workbook`` to ``out`` with every finding's cell highlighted and commented, plus a
     审核结果 sheet linking to the cells. Returns the number of cells marked."""
-    import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 

@@ -36,7 +36,7 @@ def read_official(path: str | Path, profile: str = DEFAULT_PROFILE):
 
     name = str(path)
     prof = load_profile(profile)
-    scan = scan_package(path, name)
+    scan_package(path, name)  # refuse hostile or absurd files before calamine reads them
     try:
         cal = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as e:
@@ -49,7 +49,6 @@ def read_official(path: str | Path, profile: str = DEFAULT_PROFILE):
     if not is_official(cal.sheet_names, profile):
         missing = [t.name for t in prof.ordered if t.name not in cal.sheet_names]
         raise BudgetxlError(f"{name}：既不是填报模板，也不是官方格式的公开表（缺少工作表：{'、'.join(missing)}）")
-    del scan
     problems = ProblemList()
     budget = None
     positions = Positions()
