@@ -159,10 +159,25 @@ def _plain(d: Decimal) -> Decimal:
     return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
 
 
+_CODES: dict[tuple[str, tuple[int, ...]], tuple[str, None, None]] = {}
+
+
 def parse_code_cell(
     v: object, lengths: tuple[int, ...]
 ) -> tuple[str | None, str | None, str | None]:
     """A classification code as ``(code, warning, error)``; blank gives ``(None, None, None)``."""
+    if type(v) is str:  # clean codes as text (the template's format), memoised
+        hit = _CODES.get((v, lengths))
+        if hit is not None:
+            return hit
+        parsed = _parse_code(v, lengths)
+        if parsed[0] == v and len(_CODES) < 100_000:
+            _CODES[(v, lengths)] = parsed
+        return parsed
+    return _parse_code(v, lengths)
+
+
+def _parse_code(v: object, lengths: tuple[int, ...]) -> tuple[str | None, str | None, str | None]:
     need = "/".join(str(n) for n in lengths)
     warnings: list[str] = []
     if v is None or isinstance(v, bool) or isinstance(v, _TIME_TYPES):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tomllib
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import BudgetxlError, ProblemList
@@ -87,10 +88,15 @@ def load_supplement(path: str | Path, profile: Profile) -> dict:
 # ---------------------------------------------------------------------- procurement lines
 def procurement_fund_keys(profile) -> tuple[str, ...]:
     """The fund columns whose sum is a procurement line's 合计 (from the profile's formula)."""
+    f = next(f for f in profile.parts["procurement"]["fields"] if f.get("formula"))
+    return _formula_refs(f["formula"])
+
+
+@lru_cache(maxsize=16)
+def _formula_refs(formula: str) -> tuple[str, ...]:
     from . import expr
 
-    f = next(f for f in profile.parts["procurement"]["fields"] if f.get("formula"))
-    return tuple(n.col for n in expr.walk(expr.parse(f["formula"])) if isinstance(n, expr.Ref))
+    return tuple(n.col for n in expr.walk(expr.parse(formula)) if isinstance(n, expr.Ref))
 
 
 def procurement_funds(profile, rec: dict) -> Decimal:

@@ -23,17 +23,22 @@ _TRANS = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": "
                         "\u3000": " ", "\u00a0": " ", "＂": '"'})
 
 
+_NEEDS_TRANS = re.compile("[" + "".join(chr(c) for c in _TRANS) + "]")
+
+
 def normalize(text: str) -> str:
     """Full-width digits, point, minus and spaces folded to ASCII, one character for one (so
     positions in the result are positions in the original)."""
-    return (text or "").translate(_TRANS)
+    text = text or ""
+    return text.translate(_TRANS) if _NEEDS_TRANS.search(text) else text  # translate is slow on CJK text
 
 
 SENTENCE_BREAKS = "。！？!?\n"
 CLAUSE_BREAKS = SENTENCE_BREAKS + "；;"
 
+# (the leading look-ahead lets the scan skip to candidate characters; same matches without it)
 AMOUNT_RE = re.compile(
-    r"(?<![\d.,])(?P<neg>-)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)(?!\s*[/／每])")
+    r"(?=[-\d])(?<![\d.,])(?P<neg>-)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)(?!\s*[/／每])")
 
 # ---------------------------------------------------------------------------------- labels
 _Q_OPEN, _Q_CLOSE = "[“\"‘'「『]?", "[”\"’'」』]?"
@@ -127,7 +132,7 @@ GAP_RE = re.compile(r"^(?:[\s：:]|预算数?|总额|总计|合计|共计|累计
 GAP_MAX = 12
 
 # ---------------------------------------------------------------------------------- years, comparisons
-YEAR_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年(?!\d)|"
+YEAR_RE = re.compile(r"(?=[12上去前本今当])(?<!\d)(?P<y>(?:19|20)\d{2})\s*年(?!\d)|"
                      r"(?P<prev>上一?年度?|去年|前一年)(?!度?结转|度?结余)|(?P<cur>本年度?|今年|当年)")
 _CMP_BEFORE = re.compile(r"(?:较之?|比|与|同|相较于?|相对于?|对比|低于|高于|超过)(?:的)?\s*$")
 _CMP_AFTER = re.compile(r"^(?:度)?(?:的)?(?:年初)?(?:预算数?|决算数?|执行数|同期|水平|实际数?)?(?:数)?\s*"

@@ -318,16 +318,15 @@ class EntryReader:
                 break
             if not any(v not in ("", None) for v in row[1:2] + row[3:]):
                 continue  # an empty spare row
-            raw_code = sh.get(r, 1)
+            raw_code = row[1] if len(row) > 1 else ""
             code, warn, err = parse_code_cell(raw_code, lengths)
-            values = [sh.get(r, sl.value_col[c.key]) for c in t.columns if not c.formula]
             if err:
                 self.add("V02", "error", err, sheet=t.name, r=r, c=1, actual=parse_text_cell(raw_code))
                 continue
             if warn:
                 self.add("V01", "warning", warn, sheet=t.name, r=r, c=1)
             if not code:
-                if any(v not in ("", None) for v in values):
+                if any(sh.get(r, sl.value_col[c.key]) not in ("", None) for c in t.columns if not c.formula):
                     self.add("V02", "error", "这一行填了金额，但没有科目编码", sheet=t.name, r=r, c=1)
                 continue
             if r > sl.last_row:
@@ -576,11 +575,11 @@ class EntryReader:
                  part: str | None = None) -> list[dict]:
         """Non-empty rows of a list; ``part`` records each field's cell as positions[(part, i, key)]."""
         out = []
-        width = len(fields)
+        entered = [c for c, fd in enumerate(fields) if fd["key"] not in skip]  # formula columns are never empty
         for i in range(n):
             r = first + i
-            row = sh.rows[r][:width] if r < len(sh.rows) else ()
-            if not any(v not in ("", None) for v in row):
+            row = sh.rows[r] if r < len(sh.rows) else ()
+            if not any(row[c] not in ("", None) for c in entered if c < len(row)):
                 continue
             rec = {}
             for c, fd in enumerate(fields):
