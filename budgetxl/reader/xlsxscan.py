@@ -116,7 +116,9 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
     prolog = data[: m.start()] if m else data
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”含有 DTD/实体声明（可能是 XML 攻击），拒绝读取")
-    special = b"<f " in data or b":f" in data  # shared formulas or namespace prefixes: the general path
+    # namespace prefixes (<x:worksheet>, <x:f>) take the general path; so do shared formulas and
+    # formulas with attributes (<f t="shared" …>, <f aca="false">): their </f> is not matched below
+    special = m is None or b":" in m.group(0)
     hit = _RE_BOUNDS.search(data)
     if hit:
         ref = re.compile(rb'r="([A-Z]{0,3})(\d+)').match(data, data.rfind(b"r=", 0, hit.end()))
