@@ -24,7 +24,7 @@ from typing import Iterable, Iterator
 from . import expr
 from .errors import BudgetxlError
 from .money import ZERO, money
-from .spec import DEFAULT_PROFILE, TOTAL, Profile, Table, load_profile
+from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, Profile, Table, load_profile
 
 CellKey = tuple[str, str, str]  # (table id, row key or code, column key)
 
@@ -140,7 +140,7 @@ class UnitBudget:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        fn = self.profile.tables[key[0]].compiled(key[1], key[2])
+        fn = self.profile.cell_function(key)
         v = self.inputs.get(key, ZERO) if fn is None else fn(self)
         self._cache[key] = v
         return v
@@ -149,21 +149,28 @@ class UnitBudget:
         return self._value((table, row, col))
 
     def _leaves(self, table: str, prefix: str, col: str) -> Decimal:
-        memo = ("#leaves", table, prefix, col)
-        hit = self._cache.get(memo)  # type: ignore[arg-type]
+        """Σ of a column over the leaf codes that start with ``prefix``. The sums for every 类/款
+        prefix (and the total, prefix "") are made in one pass over the leaves per column."""
+        memo = ("#sums", table, col)
+        sums = self._cache.get(memo)  # type: ignore[arg-type]
+        if sums is None:
+            n, cuts = _leaf_cuts(self.profile.tables[table])
+            sums = {"": ZERO}
+            for code in self._codes.get(table, ()):
+                if len(code) == n:
+                    v = self._value((table, code, col))
+                    for k in cuts:
+                        p = code[:k]
+                        sums[p] = sums.get(p, ZERO) + v
+            self._cache[memo] = sums  # type: ignore[index]
+        hit = sums.get(prefix)
         if hit is not None:
             return hit
-        leaves = self._cache.get(("#leafcodes", table, ""))  # type: ignore[arg-type]
-        if leaves is None:
-            n = self.profile.tables[table].leaf_length
-            leaves = tuple(c for c in self._codes.get(table, ()) if len(c) == n)
-            self._cache[("#leafcodes", table, "")] = leaves  # type: ignore[assignment]
-        total = ZERO
-        for code in leaves:
-            if code.startswith(prefix):
-                total += self._value((table, code, col))
-        self._cache[memo] = total  # type: ignore[index]
-        return total
+        n, cuts = _leaf_cuts(self.profile.tables[table])
+        if len(prefix) in cuts:
+            return ZERO  # a 类/款 with no leaves
+        return sum((self._value((table, c, col)) for c in self._codes.get(table, ())
+                    if len(c) == n and c.startswith(prefix)), ZERO)  # any other prefix: add it up
 
     def _side_sum(self, table: str, side: str, col: str) -> Decimal:
         t = self.profile.tables[table]
@@ -270,9 +277,17 @@ class UnitBudget:
         return pd.DataFrame(list(fact_rows([self], derived=derived, zeros=zeros)), columns=FACT_COLUMNS)
 
 
-def t_levels(t: Table) -> tuple[int, ...]:
-    from .spec import LEVEL_LENGTHS
+def _leaf_cuts(t: Table) -> tuple[int, tuple[int, ...]]:
+    """A coded table's leaf code length, and the prefix lengths its leaves are summed by (0: all)."""
+    try:
+        return t.__dict__["_leaf_cuts"]
+    except KeyError:
+        n = t.leaf_length
+        cuts = t.__dict__["_leaf_cuts"] = (n, (0, *(k for k in t_levels(t) if k < n)))
+        return cuts
 
+
+def t_levels(t: Table) -> tuple[int, ...]:
     return LEVEL_LENGTHS[t.classification]  # type: ignore[index]
 
 

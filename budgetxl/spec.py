@@ -295,6 +295,20 @@ class Profile:
     economic_codes: str
     places: str
     checks: tuple[Check, ...] = ()
+    _cell_fns: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self):  # compiled closures cannot be pickled: rebuilt on first use
+        state = self.__dict__.copy()
+        state["_cell_fns"] = {}
+        return state
+
+    def cell_function(self, key: tuple[str, str, str]):
+        """The compiled formula of a cell (table id, row, column), None for an input cell."""
+        try:
+            return self._cell_fns[key]
+        except KeyError:
+            fn = self._cell_fns[key] = self.tables[key[0]].compiled(key[1], key[2])
+            return fn
 
     @property
     def ordered(self) -> list[Table]:
