@@ -116,6 +116,20 @@ def process_file(path: str) -> list[UnitOutcome]:
     return out
 
 
+def _worker_start() -> None:
+    """A worker reads thousands of workbooks, allocating many short-lived objects and almost no
+    reference cycles: import what it needs, set that aside from the collector, and collect the
+    young generation less often (about 3% of the time per workbook otherwise)."""
+    import gc
+
+    from .check import all_rules
+
+    all_rules()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def _process_many(paths: list[str]) -> list[list[UnitOutcome]]:
     return [process_file(p) for p in paths]
 
@@ -179,7 +193,7 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
             if progress:
                 progress(done, len(paths))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
             try:
                 for batch, results in zip(batches, pool.map(_process_many, batches)):
                     for res in results:
