@@ -11,6 +11,7 @@ digits and thousands separators (``1,573.23 万元``) are accepted. Everything i
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -206,6 +207,18 @@ def _span(text: str, pos: int, breaks: str) -> tuple[int, int]:
     return s, (min(ends) if ends else len(text))
 
 
+class _Spans:
+    """The sentence or clause around any position of one text (breaks found once, then bisected)."""
+
+    def __init__(self, text: str, breaks: str):
+        self.at = [m.start() for m in re.finditer(f"[{re.escape(breaks)}]", text)]
+        self.n = len(text)
+
+    def __call__(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.at, pos)
+        return (self.at[i - 1] + 1 if i else 0), (self.at[i] if i < len(self.at) else self.n)
+
+
 def _amount(num: str, unit: str, neg: bool) -> tuple[Decimal, Decimal]:
     s = num.replace(",", "")
     d = Decimal(s)
@@ -239,13 +252,14 @@ def parse_section(key: str, title: str, raw_text: str, budget_year: int) -> Sect
         sec.labels.append((m.start(), m.end(), label_id(m.group(0)), m.group(0)))
     sec.years = _years(t, budget_year)
     prev_end = 0
+    clause_of, sentence_of = _Spans(t, CLAUSE_BREAKS), _Spans(t, SENTENCE_BREAKS)
     for m in AMOUNT_RE.finditer(t):
         if "每" in t[max(0, m.start() - 2):m.start()]:
             prev_end = m.end()
             continue  # a unit price (每人1200元), not an amount
         value, half = _amount(m.group("num"), m.group("unit"), bool(m.group("neg")))
-        clause = _span(t, m.start(), CLAUSE_BREAKS)
-        sentence = _span(t, m.start(), SENTENCE_BREAKS)
+        clause = clause_of(m.start())
+        sentence = sentence_of(m.start())
         seg_start = max(clause[0], prev_end)
         seg = t[seg_start:m.start()]
         st = Stated(key, m.start(), m.end(), m.group(0), value, half, "plain", sentence=sentence, clause=clause)

@@ -22,7 +22,6 @@ from ..facts import describe_cell
 from ..findings import Finding
 from ..labels import norm
 from ..model import UnitBudget
-from ..safety import require_defusedxml
 from ..spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, Profile, Table, load_profile
 from ..template import layout as L
 from ..template.layout import EntryLayout, a1
@@ -178,7 +177,6 @@ class EntryReader:
 
     # ------------------------------------------------------------------ main
     def read(self) -> ReadResult:
-        require_defusedxml()
         skip = {L.SHEET_GUIDE} | (set() if self.verify_lists else {L.SHEET_LISTS})
         light = {L.SHEET_LISTS} if self.verify_lists == "auto" else set()
         scan = scan_package(self.path, self.name, frozenset(skip), frozenset(light))
