@@ -6,7 +6,10 @@ a zip bomb or an absurd part is refused with a Chinese message naming the file.
 
 from __future__ import annotations
 
+import io
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from .errors import BudgetxlError
@@ -15,6 +18,7 @@ MAX_ENTRIES = 2_000
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # 200 MB
 MAX_PART_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, per part larger than 1 MB
+MAX_IN_MEMORY = 64 * 1024 * 1024  # packages up to this size are read into memory once
 
 
 def require_defusedxml() -> None:
@@ -49,7 +53,10 @@ def check_container(path: str | Path, *, keep_open: bool = False):
     if not head.startswith(b"PK"):
         raise BudgetxlError(f"{name}：不是 xlsx 工作簿（可能是改了扩展名的 CSV 或其他文件）")
     try:
-        zf = zipfile.ZipFile(p)
+        if keep_open and size <= MAX_IN_MEMORY:  # members are then inflated from memory (see Package)
+            zf = Package(p.read_bytes())
+        else:
+            zf = zipfile.ZipFile(p)
     except (zipfile.BadZipFile, OSError):
         raise BudgetxlError(f"{name}：文件已损坏或不完整（不是有效的 zip/xlsx）") from None
     try:
@@ -61,6 +68,36 @@ def check_container(path: str | Path, *, keep_open: bool = False):
         return zf
     zf.close()
     return None
+
+
+class Package(zipfile.ZipFile):
+    """A package read into memory once; :meth:`read` inflates a deflated member in one call,
+    bounded by its declared size and with its CRC checked: what ``ZipFile.read`` gives (and the
+    same exceptions, KeyError and zipfile.BadZipFile) at about two thirds of the cost."""
+
+    def __init__(self, raw: bytes):
+        super().__init__(io.BytesIO(raw))
+        self.raw = raw
+
+    def read(self, name, pwd=None) -> bytes:
+        info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
+        if pwd is not None or info.flag_bits & 0x1 or info.compress_type != zipfile.ZIP_DEFLATED:
+            return super().read(info, pwd)
+        raw, h = self.raw, info.header_offset
+        if raw[h:h + 4] != b"PK\x03\x04" or len(raw) < h + 30:
+            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+        n, m = struct.unpack_from("<HH", raw, h + 26)
+        start = h + 30 + n + m
+        comp = raw[start:start + info.compress_size]
+        if len(comp) != info.compress_size:
+            raise zipfile.BadZipFile(f"truncated member {info.filename}")
+        try:
+            out = zlib.decompressobj(-15).decompress(comp, info.file_size + 1)
+        except zlib.error:
+            raise zipfile.BadZipFile(f"bad deflate data in {info.filename}") from None
+        if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+            raise zipfile.BadZipFile(f"size or CRC mismatch in {info.filename}")
+        return out
 
 
 def _check_entries(zf: zipfile.ZipFile, name: str) -> None:

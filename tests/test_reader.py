@@ -142,3 +142,23 @@ def test_wps_wrong_sheet_dimension_is_harmless(tmp_path, sample):
             zo.writestr(info, data)
     r = read_entry(out)
     assert r.findings == [] and r.budget.inputs == sample.inputs
+
+
+def test_in_memory_package_reads_every_member_as_zipfile_does(tmp_path):
+    """The scan inflates members itself (one call each, size-bounded, CRC-checked); the bytes must
+    be exactly zipfile's, for deflated and stored members alike."""
+    import zipfile
+
+    from budgetxl.safety import Package, check_container
+
+    mixed = tmp_path / "mixed.xlsx"
+    with zipfile.ZipFile(ENTRY) as src, zipfile.ZipFile(mixed, "w") as dst:
+        for i, info in enumerate(src.infolist()):
+            dst.writestr(info.filename, src.read(info), zipfile.ZIP_STORED if i % 3 == 0 else zipfile.ZIP_DEFLATED)
+    for path in (ENTRY, mixed):
+        pkg = check_container(path, keep_open=True)
+        assert isinstance(pkg, Package)
+        with pkg, zipfile.ZipFile(path) as plain:
+            assert pkg.namelist() == plain.namelist()
+            for name in plain.namelist():
+                assert pkg.read(name) == plain.read(name), name

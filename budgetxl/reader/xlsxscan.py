@@ -82,10 +82,11 @@ def _q(ns: str, tag: str) -> str:
 
 def _parse(zf: zipfile.ZipFile, part: str, name: str):
     try:
-        with zf.open(part) as fh:
-            return DET.parse(fh, forbid_dtd=True)
+        return DET.fromstring(zf.read(part), forbid_dtd=True)
     except KeyError:
         raise BudgetxlError(f"{name}：工作簿缺少部件 {part}，文件已损坏") from None
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise BudgetxlError(f"{name}：文件已损坏（部件 {part} 的压缩数据校验失败或被截断）") from None
     except DET.ParseError:
         raise BudgetxlError(f"{name}：工作簿部件 {part} 不是有效的 XML，文件已损坏") from None
     except Exception as e:  # defusedxml raises DTDForbidden, EntitiesForbidden …
@@ -208,8 +209,8 @@ def scan_package(path: str | Path, name: str | None = None, skip: frozenset[str]
     with zf:
         names = set(zf.namelist())
         has_macros = any(n.lower().endswith("vbaproject.bin") for n in names)
-        wb = _parse(zf, "xl/workbook.xml", name).getroot()
-        rels = _parse(zf, "xl/_rels/workbook.xml.rels", name).getroot()
+        wb = _parse(zf, "xl/workbook.xml", name)
+        rels = _parse(zf, "xl/_rels/workbook.xml.rels", name)
         targets = {}
         for rel in rels.iter(_q(NS_PKG_REL, "Relationship")):
             target = rel.get("Target", "")
@@ -235,7 +236,7 @@ def scan_package(path: str | Path, name: str | None = None, skip: frozenset[str]
                 _scan_sheet(zf, sheet, name)
         custom = {}
         if "docProps/custom.xml" in names:
-            root = _parse(zf, "docProps/custom.xml", name).getroot()
+            root = _parse(zf, "docProps/custom.xml", name)
             for prop in root:
                 value = next(iter(prop), None)
                 custom[prop.get("name", "")] = (value.text or "") if value is not None else ""

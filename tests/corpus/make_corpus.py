@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+import struct
 import sys
 import time
 import zipfile
@@ -512,6 +513,42 @@ def _(base: Base, path: Path):
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     mid = start + info.compress_size // 2
     raw[mid: mid + 64] = b"\xff" * 64
+    path.write_bytes(bytes(raw))
+    return {"expect": "损坏"}
+
+
+def _patch_entry(raw: bytearray, info: zipfile.ZipInfo, local: int, central: int, value: int) -> None:
+    """Overwrite a 4-byte field of one member in its local header and its central directory entry."""
+    struct.pack_into("<I", raw, info.header_offset + local, value)
+    name = info.filename.encode()
+    at = raw.index(b"PK\x01\x02")
+    while raw[at + 46:at + 46 + len(name)] != name or struct.unpack_from("<H", raw, at + 28)[0] != len(name):
+        at = raw.index(b"PK\x01\x02", at + 4)
+    struct.pack_into("<I", raw, at + central, value)
+
+
+@_case("corrupt_deflated_crc", "error")
+def _(base: Base, path: Path):
+    """A compressed worksheet part whose recorded CRC does not match its (intact) data."""
+    part = base.sheet_parts["收入总表"]
+    base.write(path)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(part)
+    _patch_entry(raw, info, 14, 16, info.CRC ^ 0x5A5A5A5A)
+    path.write_bytes(bytes(raw))
+    return {"expect": "损坏"}
+
+
+@_case("understated_part_size", "error")
+def _(base: Base, path: Path):
+    """A compressed worksheet part that inflates to more than its recorded size (a lying header)."""
+    part = base.sheet_parts["收入总表"]
+    base.write(path)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(part)
+    _patch_entry(raw, info, 22, 24, info.file_size // 2)
     path.write_bytes(bytes(raw))
     return {"expect": "损坏"}
 

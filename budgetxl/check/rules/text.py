@@ -177,6 +177,10 @@ class Places:
                 self.by_short.setdefault(c.short, []).append(c)
         self._full_lengths = sorted({len(n) for n in self.by_name}, reverse=True)
         self._short_lengths = sorted({len(n) for n in self.by_short}, reverse=True)
+        ending: dict[str, set[int]] = {}  # last character -> lengths of the short forms ending in it
+        for n in self.by_short:
+            ending.setdefault(n[-1], set()).add(len(n))
+        self._short_ending = {ch: sorted(ls, reverse=True) for ch, ls in ending.items()}
         self._last = re.compile(f"[{re.escape(''.join({n[-1] for n in self.by_name}))}]")
 
     def find_full(self, text: str) -> list[tuple[int, int, str]]:
@@ -193,7 +197,9 @@ class Places:
 
     def short_before(self, text: str, end: int) -> tuple[int, int, str] | None:
         """The longest short form (顺平) ending at ``end``."""
-        for n in self._short_lengths:
+        if end <= 0:
+            return None
+        for n in self._short_ending.get(text[end - 1], ()):
             if n <= end and text[end - n:end] in self.by_short:
                 return end - n, end, text[end - n:end]
         return None
