@@ -10,6 +10,7 @@ inputs are errors naming the cell. Nothing is rounded or dropped silently.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -309,6 +310,8 @@ class EntryReader:
         self._given_row(t, sh, TOTAL, r, sl)
         seen: dict[str, int] = {}
         end = max(len(sh.rows), sl.last_row + 1)
+        cols = [(c.key, sl.value_col[c.key], bool(c.formula), c.header) for c in t.columns]
+        tid, tname, positions, given, set_position = t.id, t.name, self.positions, b.given, dict.__setitem__
         for r in range(sl.data_start + 1, end):
             row = sh.rows[r] if r < len(sh.rows) else ()
             first = row[0] if row else ""
@@ -344,17 +347,20 @@ class EntryReader:
                 self._given_row(t, sh, code, r, sl)
                 continue
             width = len(row)
-            for c in t.columns:
-                col = sl.value_col[c.key]
-                key = (t.id, code, c.key)
-                dict.__setitem__(self.positions, key, (t.name, r, col))
+            for ck, col, derived, header in cols:
+                key = (tid, code, ck)
+                set_position(positions, key, (tname, r, col))
                 v = row[col] if col < width else ""
-                if c.formula:
-                    self._given(key, v)
-                elif v == "" or v is None:
+                if v == "" or v is None:
+                    if derived:
+                        given[key] = _ZERO
                     continue  # a blank input: zero
+                if derived:
+                    p = parse_amount_cell(v)
+                    if p.error is None and p.value is not None:
+                        given[key] = p.value
                 else:
-                    self._input(key, v, t.name, r, col, code, c.header)
+                    self._input(key, v, tname, r, col, code, header)
         for code in sl.preset:
             if code not in seen:
                 self.shifted.add(t.name)
@@ -574,10 +580,15 @@ class EntryReader:
         """Non-empty rows of a list; ``part`` records each field's cell as positions[(part, i, key)]."""
         out = []
         entered = [c for c, fd in enumerate(fields) if fd["key"] not in skip]  # formula columns are never empty
+        pick = operator.itemgetter(*entered, entered[-1])  # (always a tuple)
         for i in range(n):
             r = first + i
             row = sh.rows[r] if r < len(sh.rows) else ()
-            if not any(row[c] not in ("", None) for c in entered if c < len(row)):
+            if len(row) > entered[-1]:
+                vals = pick(row)
+                if vals.count("") + vals.count(None) == len(vals):
+                    continue  # an empty row
+            elif not any(row[c] not in ("", None) for c in entered if c < len(row)):
                 continue
             rec = {}
             for c, fd in enumerate(fields):
