@@ -162,3 +162,28 @@ def test_in_memory_package_reads_every_member_as_zipfile_does(tmp_path):
             assert pkg.namelist() == plain.namelist()
             for name in plain.namelist():
                 assert pkg.read(name) == plain.read(name), name
+
+
+def test_cells_after_sheet_data_are_ignored_as_calamine_ignores_them(tmp_path):
+    """The scan bounds-checks cells inside <sheetData> only; a row written after it (not a cell
+    of the sheet for Excel or calamine) must neither be read nor make the read allocate."""
+    import resource
+    import zipfile
+
+    from budgetxl.reader.xlsxscan import scan_package
+
+    target = tmp_path / "after.xlsx"
+    scan = scan_package(ENTRY)
+    part = scan.sheet("收入总表").part
+    with zipfile.ZipFile(ENTRY) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == part:
+                data = data.replace(b"</sheetData>", b'</sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c>'
+                                    b"</row>", 1)
+            dst.writestr(info.filename, data)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = read_entry(target)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB: no dense read
+    assert result.errors == []
+    assert result.budget.inputs == read_entry(ENTRY).budget.inputs

@@ -120,7 +120,11 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
     # namespace prefixes (<x:worksheet>, <x:f>) take the general path; so do shared formulas and
     # formulas with attributes (<f t="shared" …>, <f aca="false">): their </f> is not matched below
     special = m is None or b":" in m.group(0)
-    hit = _RE_BOUNDS.search(data)
+    # cells and formulas live in <sheetData>; what follows it (protection, merges, data
+    # validations: a third of a template's sheet) needs no cell-by-cell look
+    end = -1 if special else data.rfind(b"</sheetData>")
+    end = len(data) if end < 0 else end
+    hit = _RE_BOUNDS.search(data, 0, end)
     if hit:
         ref = re.compile(rb'r="([A-Z]{0,3})(\d+)').match(data, data.rfind(b"r=", 0, hit.end()))
         if ref and ref.group(1):
@@ -130,11 +134,11 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据范围异常（{where}，超过 {MAX_ROWS} 行或 {MAX_COLS} 列），"
                             "疑似异常文件，拒绝读取")
     if not special:  # only plain <f>…</f> formulas, if any
-        n_f = data.count(b"</f>")  # (<formula1> of data validations must not count)
+        n_f = data.count(b"</f>", 0, end)
         if not n_f:
             _protection(sheet, data)
             return
-        fast = _RE_F_FAST.findall(data)
+        fast = _RE_F_FAST.findall(data, 0, end)
         if len(fast) == n_f:  # the usual layout: <c r="D6" …><f>E6+M6</f>
             sheet.fast = fast  # decoded only if someone asks for the formulas (see SheetScan.formulas)
             _protection(sheet, data)
