@@ -5,13 +5,15 @@ Run: python benchmarks/bench_consolidate.py [--files 10000] [--distinct 40] [--j
 Generates the files (distinct units made from the sample, copied with new names), then measures
 in one run on the same files: python-calamine's raw read of every sheet (the reference rate,
 measured before and after budgetxl and averaged), and `budgetxl consolidate` end to end (read + check every unit, add up, write the workbook,
-the manifest and the facts). Prints wall time, throughput, the ratio to calamine, peak memory
-of the parent and of the largest worker, and what a 100,000-unit run would cost.
+the manifest and the facts) in a fresh process. Prints wall time, throughput, the ratio to
+calamine, peak memory of the consolidating process and of its largest worker, and what a
+100,000-unit run would cost (memory from a second run on half the files: the growth per unit).
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import shutil
@@ -79,6 +81,39 @@ def calamine_rate(files, jobs) -> float:
         return n / (time.perf_counter() - t)
 
 
+def _consolidate_job(paths: list[str], jobs: int, out_dir: str, queue) -> None:
+    """What `budgetxl consolidate … --facts` does, timed, in a fresh process (so that its peak
+    memory is the consolidation's own, not the file generator's)."""
+    from budgetxl.consolidate import consolidate, write_facts_file, write_manifest_csv, write_workbook
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    c = consolidate([Path(p) for p in paths], jobs=jobs)
+    t_read = time.perf_counter() - t
+    t = time.perf_counter()
+    write_workbook(c, out / "out.xlsx")
+    write_manifest_csv(c, out / "out_清单.csv")
+    write_facts_file(c, out / "facts.csv")  # what the CLI does (with --facts, or past 100,000 facts)
+    t_write = time.perf_counter() - t
+    statuses: dict[str, int] = {}
+    for o in c.outcomes:
+        statuses[o.status] = statuses.get(o.status, 0) + 1
+    queue.put({"t_read": t_read, "t_write": t_write, "statuses": statuses,
+               "parent": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+               "worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024})
+
+
+def run_consolidation(files: list[Path], jobs: int, out_dir: Path) -> dict:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_consolidate_job, args=([str(f) for f in files], jobs, str(out_dir), queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=10_000)
@@ -92,41 +127,35 @@ def main() -> None:
         gen = time.perf_counter() - t
         os.sync()  # the files just written are flushed before anything is timed
         rate_cal_before = calamine_rate(files, args.jobs)
-        from budgetxl.consolidate import consolidate, write_facts_file, write_manifest_csv, write_workbook
-
-        t = time.perf_counter()
-        c = consolidate(files, jobs=args.jobs)
-        t_read = time.perf_counter() - t
-        t2 = time.perf_counter()
-        write_workbook(c, d / "out.xlsx")
-        write_manifest_csv(c, d / "out_清单.csv")
-        write_facts_file(c, d / "facts.csv")  # what the CLI does (with --facts, or past 100,000 facts)
-        t_write = time.perf_counter() - t2
-        wall = t_read + t_write
+        run = run_consolidation(files, args.jobs, d / "out")
         # calamine again after budgetxl: the reference is the mean of the two, so that a drift of the
         # machine's speed during the run (shared hosts) does not favour either side
         rate_cal_after = calamine_rate(files, args.jobs)
         rate_cal = (rate_cal_before + rate_cal_after) / 2
-        parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        statuses = {}
-        for o in c.outcomes:
-            statuses[o.status] = statuses.get(o.status, 0) + 1
+        # half the files again, for how the parent's memory grows with the number of units (both runs
+        # past 100,000 facts stream them to CSV, as a 100,000-unit run does, for 10,000 files or more)
+        n_small = max(1, len(files) // 2)
+        small = run_consolidation(files[:n_small], args.jobs, d / "out_small")
+        t_read, t_write = run["t_read"], run["t_write"]
+        wall = t_read + t_write
         rate = len(files) / t_read
+        slope = max(0.0, (run["parent"] - small["parent"]) / max(1, len(files) - n_small))  # MB per unit
         print(f"{len(files)} unit workbooks ({files[0].stat().st_size // 1024} KB each), {args.jobs} processes "
               f"(generated in {gen:.0f} s)")
-        print(f"  outcomes: {statuses}")
+        print(f"  outcomes: {run['statuses']}")
         print(f"  python-calamine raw read      {rate_cal:8.0f} workbooks/s  "
               f"(before {rate_cal_before:.0f}, after {rate_cal_after:.0f})")
         print(f"  consolidate: read + check     {rate:8.0f} workbooks/s  ({t_read:.1f} s)   "
               f"ratio to calamine {rate_cal / rate:.2f}x (target <= 2)")
         print(f"  consolidate: write outputs    {t_write:8.1f} s")
         print(f"  consolidate: total wall       {wall:8.1f} s   (target <= 60 s for 10,000)")
-        print(f"  peak memory: parent {parent:.0f} MB, largest worker {child:.0f} MB "
-              f"(sum {parent + args.jobs * child:.0f} MB; target < 1024 MB)")
+        print(f"  peak memory: parent {run['parent']:.0f} MB, largest worker {run['worker']:.0f} MB "
+              f"(sum {run['parent'] + args.jobs * run['worker']:.0f} MB; target < 1024 MB)")
+        print(f"  parent peak grows by {slope * 1024:.1f} KB per unit ({n_small} units: {small['parent']:.0f} MB)")
         per_unit = wall / len(files)
         print(f"  100,000 units on this machine: about {per_unit * 100_000 / 60:.0f} min "
-              f"({per_unit * 1000:.1f} ms per unit on {args.jobs} cores)")
+              f"({per_unit * 1000:.1f} ms per unit on {args.jobs} cores); parent peak about "
+              f"{run['parent'] + (100_000 - len(files)) * slope:.0f} MB plus {run['worker']:.0f} MB per worker")
     finally:
         shutil.rmtree(d, ignore_errors=True)
 

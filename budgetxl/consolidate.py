@@ -193,6 +193,14 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
             if progress:
                 progress(done, len(paths))
     else:
+        # the first file is read here: the imports, the profile, the template plan, the code lists
+        # and the place names are then in this process, and the workers (forked) start with them
+        for res in _process_many(paths[:1]):
+            outcomes += res
+        done = 1
+        if progress:
+            progress(done, len(paths))
+        batches = [paths[i:i + chunk] for i in range(1, len(paths), chunk)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
             try:
                 for batch, results in zip(batches, pool.map(_process_many, batches)):
