@@ -133,8 +133,8 @@ GAP_RE = re.compile(r"^(?:[\s：:]|预算数?|总额|总计|合计|共计|累计
 GAP_MAX = 12
 
 # ---------------------------------------------------------------------------------- years, comparisons
-YEAR_RE = re.compile(r"(?=[12上去前本今当])(?<!\d)(?P<y>(?:19|20)\d{2})\s*年(?!\d)|"
-                     r"(?P<prev>上一?年度?|去年|前一年)(?!度?结转|度?结余)|(?P<cur>本年度?|今年|当年)")
+YEAR_RE = re.compile(r"(?=[12上去前本今当])(?:(?<!\d)(?P<y>(?:19|20)\d{2})\s*年(?!\d)|"
+                     r"(?P<prev>上一?年度?|去年|前一年)(?!度?结转|度?结余)|(?P<cur>本年度?|今年|当年))")
 _CMP_BEFORE = re.compile(r"(?:较之?|比|与|同|相较于?|相对于?|对比|低于|高于|超过)(?:的)?\s*$")
 _CMP_AFTER = re.compile(r"^(?:度)?(?:的)?(?:年初)?(?:预算数?|决算数?|执行数|同期|水平|实际数?)?(?:数)?\s*"
                         r"(?:相比|比较|对比|相较|持平)")
@@ -207,12 +207,21 @@ def _span(text: str, pos: int, breaks: str) -> tuple[int, int]:
     return s, (min(ends) if ends else len(text))
 
 
+_CLAUSE_BREAK_RE = re.compile(f"[{re.escape(CLAUSE_BREAKS)}]")
+
+
 class _Spans:
     """The sentence or clause around any position of one text (breaks found once, then bisected)."""
 
-    def __init__(self, text: str, breaks: str):
-        self.at = [m.start() for m in re.finditer(f"[{re.escape(breaks)}]", text)]
+    def __init__(self, text: str, at: list[int]):
+        self.at = at
         self.n = len(text)
+
+    @classmethod
+    def pair(cls, text: str) -> tuple["_Spans", "_Spans"]:
+        """Clause and sentence spans of a text, from one scan for the breaks."""
+        clause = [m.start() for m in _CLAUSE_BREAK_RE.finditer(text)]
+        return cls(text, clause), cls(text, [i for i in clause if text[i] in SENTENCE_BREAKS])
 
     def __call__(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_left(self.at, pos)
@@ -252,7 +261,7 @@ def parse_section(key: str, title: str, raw_text: str, budget_year: int) -> Sect
         sec.labels.append((m.start(), m.end(), label_id(m.group(0)), m.group(0)))
     sec.years = _years(t, budget_year)
     prev_end = 0
-    clause_of, sentence_of = _Spans(t, CLAUSE_BREAKS), _Spans(t, SENTENCE_BREAKS)
+    clause_of, sentence_of = _Spans.pair(t)
     for m in AMOUNT_RE.finditer(t):
         if "每" in t[max(0, m.start() - 2):m.start()]:
             prev_end = m.end()
