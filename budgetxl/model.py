@@ -124,6 +124,9 @@ class UnitBudget:
 
     def value(self, table: str | Table, row: str, col: str) -> Decimal:
         """The exact value of any cell (input or derived), by id/key or printed names."""
+        hit = self._cache.get((table, row, col)) if type(table) is str else None  # ids and keys, computed
+        if hit is not None:
+            return hit
         t = self._table(table)
         key = (t.id, row, col)
         if not self._is_key(t, row, col):

@@ -86,6 +86,21 @@ class _Formats:
         self.legend_check = wb.add_format({**box, "bg_color": CHECK_FILL})
 
 
+def _range(r0: int, c0: int, r1: int, c1: int) -> str:
+    return a1(r0, c0) if (r0, c0) == (r1, c1) else f"{a1(r0, c0)}:{a1(r1, c1)}"
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    out: list[tuple[int, int]] = []
+    for r in sorted(set(rows)):
+        if out and r == out[-1][1] + 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
 class TemplateWriter:
     def __init__(self, budget: UnitBudget, *, function_codes: CodeList | None = None,
                  economic_codes: CodeList | None = None, password: str | None = None,
@@ -129,9 +144,13 @@ class TemplateWriter:
         self.formula_values[ref] = value
         ws.write_formula(r, c, formula, fmt, value)
 
-    def _money_validation(self, ws, r0: int, c0: int, r1: int, c1: int, title: str = "填写金额") -> None:
+    def _money_validation(self, ws, r0: int, c0: int, r1: int, c1: int, title: str = "填写金额",
+                          more: list[tuple[int, int, int, int]] = ()) -> None:
+        """One amount rule for a range (and ``more`` ranges: one rule written once, not per cell)."""
         cell = a1(r0, c0)
+        extra = {"multi_range": " ".join(_range(*rng) for rng in [(r0, c0, r1, c1), *more])} if more else {}
         ws.data_validation(r0, c0, r1, c1, {
+            **extra,
             "validate": "custom",
             "value": f"=AND(ISNUMBER({cell}),{cell}>=0,ROUND({cell},2)={cell})",
             "ignore_blank": True,
@@ -390,22 +409,19 @@ class TemplateWriter:
                 else:
                     ws.write_blank(r, col, None, f.in_money)
             seq += 1
+        rows = [sl.cells[(t.id, code, t.columns[0].key)][0] for code in sl.preset if len(code) == t.leaf_length]
         if sl.spare_rows:
             first, last = sl.spare_rows[0], sl.spare_rows[-1]
             self._list_validation(ws, first, 1, last, 1, codes_src, "新增科目编码",
                                   f"需要增加科目时，在此选择或输入{what}的编码，名称自动带出；类、款合计自动计算。",
                                   strict=False)
-            for c in t.columns:
+        spans = _runs(rows + list(sl.spare_rows))  # the input rows of this table, as runs of rows
+        if spans:
+            for c in t.columns:  # one rule per input column, over every input row
                 if not c.formula:
                     col = sl.value_col[c.key]
-                    self._money_validation(ws, first, col, last, col, c.header)
-        for code in sl.preset:
-            if len(code) == t.leaf_length:
-                r = sl.cells[(t.id, code, t.columns[0].key)][0]
-                for c in t.columns:
-                    if not c.formula:
-                        col = sl.value_col[c.key]
-                        self._money_validation(ws, r, col, r, col, c.header)
+                    ranges = [(r0, col, r1, col) for r0, r1 in spans]
+                    self._money_validation(ws, *ranges[0], c.header, more=ranges[1:])
 
     def _fixed_rows(self, t: Table, ws, sl) -> None:
         f = self.f
