@@ -163,3 +163,20 @@ def test_parquet_facts(county, tmp_path):
     assert res.exit_code == 0, res.output
     df = pd.read_parquet(tmp_path / "f.parquet")
     assert len(df) == 50 and df["金额"].map(Decimal).sum() > 0
+
+
+def test_process_pool_gives_what_one_process_gives(county, tmp_path):
+    """Eight or more files go to worker processes (the first one read in the parent, so the workers
+    start warm). A broken file first, and every file in order: same outcomes as in one process."""
+    d, _ = county
+    files = [d / "broken.xlsx"] + sorted(p for p in d.iterdir() if p.name != "broken.xlsx")
+    files += [shutil.copy(d / "501.xlsx", tmp_path / f"501_{i}.xlsx") for i in range(3)]
+    assert len(files) >= 8
+    seen = []
+    pooled = consolidate(files, jobs=2, progress=lambda n, total: seen.append((n, total)))
+    single = consolidate(files, jobs=1)
+    assert [o.file for o in pooled.outcomes] == [str(f) for f in files]
+    assert [(o.file, o.status, o.unit_code, o.fen) for o in pooled.outcomes] == \
+        [(o.file, o.status, o.unit_code, o.fen) for o in single.outcomes]
+    assert pooled.outcomes[0].status == "unreadable"
+    assert seen[-1] == (len(files), len(files)) and [n for n, _ in seen] == sorted(n for n, _ in seen)
