@@ -250,9 +250,10 @@ def compile_py(node: Node):
         return lambda b: b._side_sum(t, sd, c)
     plus = [compile_py(n) for s, n in node.terms if s > 0]
     minus = [compile_py(n) for s, n in node.terms if s < 0]
-    if not minus and len(plus) == 2:  # the commonest shape: a + b
+    if not minus and len(plus) == 2:  # the commonest shape: a + b (from 0, so that -0 + -0 gives 0)
         f1, f2 = plus
-        return lambda b: f1(b) + f2(b)
+        zero = Decimal(0)
+        return lambda b: zero + f1(b) + f2(b)
 
     def total(b):
         v = Decimal(0)

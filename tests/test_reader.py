@@ -1,6 +1,7 @@
 """Reading returned entry workbooks: exact round trips, LibreOffice-saved files, untouched inputs."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -164,26 +165,52 @@ def test_in_memory_package_reads_every_member_as_zipfile_does(tmp_path):
                 assert pkg.read(name) == plain.read(name), name
 
 
-def test_cells_after_sheet_data_are_ignored_as_calamine_ignores_them(tmp_path):
-    """The scan bounds-checks cells inside <sheetData> only; a row written after it (not a cell
-    of the sheet for Excel or calamine) must neither be read nor make the read allocate."""
-    import resource
+@pytest.mark.parametrize("edit", [
+    # a far cell after </sheetData>: no cell for Excel or calamine, refused all the same
+    lambda x: x.replace(b"</sheetData>", b'</sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', 1),
+    # a fake end of the cells in a comment, and the real one written </sheetData >
+    lambda x: x.replace(b"<sheetData>", b"<!--</sheetData>--><sheetData>", 1).replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData >', 1),
+])
+def test_far_cells_are_refused_wherever_they_stand(tmp_path, edit):
+    """The bounds check looks at every cell reference of a worksheet part: whatever hides the
+    end of the cells, a dense read of a far-away cell never reaches calamine."""
     import zipfile
 
+    from budgetxl.errors import BudgetxlError
     from budgetxl.reader.xlsxscan import scan_package
 
-    target = tmp_path / "after.xlsx"
-    scan = scan_package(ENTRY)
-    part = scan.sheet("收入总表").part
+    target = tmp_path / "far.xlsx"
+    part = scan_package(ENTRY).sheet("收入总表").part
     with zipfile.ZipFile(ENTRY) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
-            if info.filename == part:
-                data = data.replace(b"</sheetData>", b'</sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c>'
-                                    b"</row>", 1)
-            dst.writestr(info.filename, data)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    result = read_entry(target)
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB: no dense read
-    assert result.errors == []
-    assert result.budget.inputs == read_entry(ENTRY).budget.inputs
+            dst.writestr(info.filename, edit(data) if info.filename == part else data)
+    with pytest.raises(BudgetxlError, match="数据范围异常"):
+        read_entry(target)
+
+
+def test_unusual_formulas_take_the_general_path(tmp_path):
+    """Formulas the fast path does not match are still found: a prefixed <x:f> under a default-
+    namespace root, and a shared-formula child without its master (both in input cells: I09)."""
+    import zipfile
+
+    from budgetxl.reader.xlsxscan import NS_MAIN, scan_package
+
+    scan = scan_package(ENTRY)
+    part = scan.sheet("收入总表").part
+    reader_cells = read_entry(ENTRY).positions
+    sheet, f7 = reader_cells[("t2", "2040220", "fiscal")]
+    assert sheet == "收入总表"
+    for form in (b"<x:f>1+1</x:f>", b'<f t="shared" si="9"/>'):
+        target = tmp_path / "f.xlsx"
+        with zipfile.ZipFile(ENTRY) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename == part:
+                    data = data.replace(b"<worksheet ", b'<worksheet xmlns:x="' + NS_MAIN.encode() + b'" ', 1)
+                    data = re.sub(rb'(<c r="' + f7.encode() + rb'"[^>]*?)(/>|>.*?</c>)',
+                                  lambda m: m.group(1) + b">" + form + b"<v>1</v></c>", data, count=1)
+                dst.writestr(info.filename, data)
+        found = read_entry(target).findings
+        assert any(f.code == "I09" and f.cell == f7 for f in found), (form, [(f.code, f.cell) for f in found])

@@ -102,6 +102,9 @@ _COLS: dict[bytes, int] = {}
 _RE_F_PLAIN = re.compile(rb'<f\b([^>]*?)(?:/>|>(.*?)</f>)', re.S)
 _RE_F = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?f>)', re.S)
 _RE_ATTR = re.compile(rb'\b([A-Za-z_:]+)="([^"]*)"')
+_RE_CLOSE_HEAD = re.compile(rb'</(?:[A-Za-z_][\w.-]*:)?')
+_RE_CLOSE_TAIL = re.compile(rb'\s*>')
+_MAIN_URI = NS_MAIN.encode()
 _RE_PROT = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sheetProtection\b([^>]*)')
 
 
@@ -117,14 +120,7 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
     prolog = data[: m.start()] if m else data
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”含有 DTD/实体声明（可能是 XML 攻击），拒绝读取")
-    # namespace prefixes (<x:worksheet>, <x:f>) take the general path; so do shared formulas and
-    # formulas with attributes (<f t="shared" …>, <f aca="false">): their </f> is not matched below
-    special = m is None or b":" in m.group(0)
-    # cells and formulas live in <sheetData>; what follows it (protection, merges, data
-    # validations: a third of a template's sheet) needs no cell-by-cell look
-    end = -1 if special else data.rfind(b"</sheetData>")
-    end = len(data) if end < 0 else end
-    hit = _RE_BOUNDS.search(data, 0, end)
+    hit = _RE_BOUNDS.search(data)  # every cell reference in the part, wherever it stands
     if hit:
         ref = re.compile(rb'r="([A-Z]{0,3})(\d+)').match(data, data.rfind(b"r=", 0, hit.end()))
         if ref and ref.group(1):
@@ -133,19 +129,23 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
             where = f"第{ref.group(2).decode()}行" if ref else hit.group(0).decode(errors="replace")
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据范围异常（{where}，超过 {MAX_ROWS} 行或 {MAX_COLS} 列），"
                             "疑似异常文件，拒绝读取")
-    if not special:  # only plain <f>…</f> formulas, if any
-        n_f = data.count(b"</f>", 0, end)
+    # The fast path: the spreadsheet namespace is only the default one (no <x:f> can exist), and
+    # every formula opening in the cells is a plain <c r="D6" …><f>E6+M6</f>. Shared formulas,
+    # formulas with attributes (<f aca="false">) and anything unusual take the general path.
+    if m is not None and b":" not in m.group(0) and data.count(_MAIN_URI) == 1:
+        end = _cells_end(data)  # formulas stand in the cells, not in the validations that follow
+        n_f = data.count(b"<f", 0, end)
         if not n_f:
             _protection(sheet, data)
             return
         fast = _RE_F_FAST.findall(data, 0, end)
-        if len(fast) == n_f:  # the usual layout: <c r="D6" …><f>E6+M6</f>
+        if len(fast) == n_f:
             sheet.fast = fast  # decoded only if someone asks for the formulas (see SheetScan.formulas)
             _protection(sheet, data)
             return
     shared: dict[bytes, tuple[int, int, str]] = {}
     prefixed = b":f>" in data or b":f " in data
-    for f in (_RE_F if prefixed else _RE_F_PLAIN).finditer(data):
+    for f in (_RE_F if prefixed else _RE_F_PLAIN).finditer(data, 0, _cells_end(data)):
         at = data.rfind(b' r="', 0, f.start())
         ref = _RE_REF.match(data, at + 1) if at >= 0 else None
         if not ref:
@@ -161,6 +161,16 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
                 text = _from_shared(shared.get(si), r, c)
         sheet._formulas[(r, c)] = "=" + text
     _protection(sheet, data)
+
+
+def _cells_end(data: bytes) -> int:
+    """Where the cells of a worksheet part end: its last mention of sheetData when that is a closing
+    tag (every cell stands before the element's closing tag), else the end of the part."""
+    at = data.rfind(b"sheetData")
+    if at < 0 or not _RE_CLOSE_TAIL.match(data, at + 9):
+        return len(data)
+    lt = data.rfind(b"<", 0, at)
+    return at if lt >= 0 and _RE_CLOSE_HEAD.fullmatch(data, lt, at) else len(data)
 
 
 def _light_scan(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
