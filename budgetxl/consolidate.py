@@ -92,7 +92,9 @@ def process_file(path: str) -> list[UnitOutcome]:
         contexts = load_for_check(p, verify_lists="auto")
     except BudgetxlError as e:
         return [UnitOutcome(path, sha, "unreadable", str(e).splitlines()[0])]
-    except Exception as e:  # a hostile file must not stop a county run
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # a hostile file must not stop a county run (a Rust panic included)
         return [UnitOutcome(path, sha, "unreadable", f"无法读取（{type(e).__name__}）")]
     out = []
     for ctx in contexts:

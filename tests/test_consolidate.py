@@ -180,3 +180,29 @@ def test_process_pool_gives_what_one_process_gives(county, tmp_path):
         [(o.file, o.status, o.unit_code, o.fen) for o in single.outcomes]
     assert pooled.outcomes[0].status == "unreadable"
     assert seen[-1] == (len(files), len(files)) and [n for n, _ in seen] == sorted(n for n, _ in seen)
+
+
+def test_a_reader_panic_marks_the_file_unreadable(county, monkeypatch):
+    """A native reader may raise something that is not an Exception (a Rust panic, through pyo3):
+    the file is listed as unreadable and the run goes on; Ctrl-C still stops it."""
+    import budgetxl.check.runner as runner
+    from budgetxl.consolidate import process_file
+
+    class Panic(BaseException):
+        pass
+
+    d, _ = county
+
+    def boom(*a, **k):
+        raise Panic("index out of bounds")
+
+    monkeypatch.setattr(runner, "load_for_check", boom)
+    [o] = process_file(str(d / "501.xlsx"))
+    assert o.status == "unreadable" and "Panic" in o.reason
+
+    def stop(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "load_for_check", stop)
+    with pytest.raises(KeyboardInterrupt):
+        process_file(str(d / "501.xlsx"))
