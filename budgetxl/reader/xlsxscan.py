@@ -132,8 +132,8 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
     # The fast path: the spreadsheet namespace is only the default one (no <x:f> can exist), and
     # every formula opening in the cells is a plain <c r="D6" …><f>E6+M6</f>. Shared formulas,
     # formulas with attributes (<f aca="false">) and anything unusual take the general path.
+    end = _cells_end(data)  # formulas stand in the cells, not in the validations that follow
     if m is not None and b":" not in m.group(0) and data.count(_MAIN_URI) == 1:
-        end = _cells_end(data)  # formulas stand in the cells, not in the validations that follow
         n_f = data.count(b"<f", 0, end)
         if not n_f:
             _protection(sheet, data)
@@ -145,7 +145,7 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
             return
     shared: dict[bytes, tuple[int, int, str]] = {}
     prefixed = b":f>" in data or b":f " in data
-    for f in (_RE_F if prefixed else _RE_F_PLAIN).finditer(data, 0, _cells_end(data)):
+    for f in (_RE_F if prefixed else _RE_F_PLAIN).finditer(data, 0, end):
         at = data.rfind(b' r="', 0, f.start())
         ref = _RE_REF.match(data, at + 1) if at >= 0 else None
         if not ref:
