@@ -81,12 +81,17 @@ class Package(zipfile.ZipFile):
 
     def read(self, name, pwd=None) -> bytes:
         info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
-        if pwd is not None or info.flag_bits & 0x1 or info.compress_type != zipfile.ZIP_DEFLATED:
+        # encrypted (bit 0), patched (bit 5), strongly encrypted (bit 6), not deflated: zipfile's way
+        if pwd is not None or info.flag_bits & 0x61 or info.compress_type != zipfile.ZIP_DEFLATED:
             return super().read(info, pwd)
         raw, h = self.raw, info.header_offset
         if raw[h:h + 4] != b"PK\x03\x04" or len(raw) < h + 30:
             raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+        flags, = struct.unpack_from("<H", raw, h + 6)
         n, m = struct.unpack_from("<HH", raw, h + 26)
+        local_name = raw[h + 30:h + 30 + n].decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        if local_name != info.orig_filename:  # as zipfile: the two headers must name the same member
+            raise zipfile.BadZipFile(f"file name in directory and header differ for {info.filename}")
         start = h + 30 + n + m
         comp = raw[start:start + info.compress_size]
         if len(comp) != info.compress_size:

@@ -214,3 +214,22 @@ def test_unusual_formulas_take_the_general_path(tmp_path):
                 dst.writestr(info.filename, data)
         found = read_entry(target).findings
         assert any(f.code == "I09" and f.cell == f7 for f in found), (form, [(f.code, f.cell) for f in found])
+
+
+def test_in_memory_package_refuses_what_zipfile_refuses(tmp_path):
+    """A member whose local header names another file is refused, as zipfile refuses it."""
+    import zipfile
+
+    from budgetxl.safety import Package
+
+    raw = bytearray(ENTRY.read_bytes())
+    with zipfile.ZipFile(ENTRY) as z:
+        info = z.getinfo("xl/workbook.xml")
+    at = info.header_offset + 30
+    raw[at:at + 2] = b"XX"  # "xl/workbook.xml" -> "XX/workbook.xml" in the local header only
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(bytes(raw))
+    with zipfile.ZipFile(bad) as plain, pytest.raises(zipfile.BadZipFile):
+        plain.read("xl/workbook.xml")
+    with Package(bytes(raw)) as pkg, pytest.raises(zipfile.BadZipFile):
+        pkg.read("xl/workbook.xml")
