@@ -152,28 +152,33 @@ class UnitBudget:
         return self._value((table, row, col))
 
     def _leaves(self, table: str, prefix: str, col: str) -> Decimal:
-        """Σ of a column over the leaf codes that start with ``prefix``. The sums for every 类/款
-        prefix (and the total, prefix "") are made in one pass over the leaves per column."""
-        memo = ("#sums", table, col)
-        sums = self._cache.get(memo)  # type: ignore[arg-type]
+        """Σ of a column over the leaf codes that start with ``prefix``."""
+        sums = self._cache.get(("#sums", table, col))  # type: ignore[arg-type]
         if sums is None:
-            n, cuts = _leaf_cuts(self.profile.tables[table])
-            sums = {"": ZERO}
-            for code in self._codes.get(table, ()):
-                if len(code) == n:
-                    v = self._value((table, code, col))
-                    for k in cuts:
-                        p = code[:k]
-                        sums[p] = sums.get(p, ZERO) + v
-            self._cache[memo] = sums  # type: ignore[index]
+            sums = self._leaf_sums(table, col)
         hit = sums.get(prefix)
         if hit is not None:
             return hit
-        n, cuts = _leaf_cuts(self.profile.tables[table])
-        if len(prefix) in cuts:
+        t = self.profile.tables[table]
+        if len(prefix) in t.leaf_cuts:
             return ZERO  # a 类/款 with no leaves
         return sum((self._value((table, c, col)) for c in self._codes.get(table, ())
-                    if len(c) == n and c.startswith(prefix)), ZERO)  # any other prefix: add it up
+                    if len(c) == t.leaf_length and c.startswith(prefix)), ZERO)  # any other prefix
+
+    def _leaf_sums(self, table: str, col: str) -> dict[str, Decimal]:
+        """A column's sums over the leaf codes for every 类/款 prefix and the total (prefix ""), made
+        in one pass over the leaves and kept with the computed cells."""
+        t = self.profile.tables[table]
+        n, cuts = t.leaf_length, t.leaf_cuts
+        sums = {"": ZERO}
+        for code in self._codes.get(table, ()):
+            if len(code) == n:
+                v = self._value((table, code, col))
+                for k in cuts:
+                    p = code[:k]
+                    sums[p] = sums.get(p, ZERO) + v
+        self._cache[("#sums", table, col)] = sums  # type: ignore[index]
+        return sums
 
     def _side_sum(self, table: str, side: str, col: str) -> Decimal:
         t = self.profile.tables[table]
@@ -278,16 +283,6 @@ class UnitBudget:
         from .facts import FACT_COLUMNS, fact_rows
 
         return pd.DataFrame(list(fact_rows([self], derived=derived, zeros=zeros)), columns=FACT_COLUMNS)
-
-
-def _leaf_cuts(t: Table) -> tuple[int, tuple[int, ...]]:
-    """A coded table's leaf code length, and the prefix lengths its leaves are summed by (0: all)."""
-    try:
-        return t.__dict__["_leaf_cuts"]
-    except KeyError:
-        n = t.leaf_length
-        cuts = t.__dict__["_leaf_cuts"] = (n, (0, *(k for k in t_levels(t) if k < n)))
-        return cuts
 
 
 def t_levels(t: Table) -> tuple[int, ...]:

@@ -117,6 +117,12 @@ class Table:
         return LEAF_LENGTH[self.classification]  # type: ignore[index]
 
     @cached_property
+    def leaf_cuts(self) -> tuple[int, ...]:
+        """The prefix lengths a coded table's leaf codes are added up by: 0 (all of them) and each
+        level above the leaf (类, 款)."""
+        return (0, *(k for k in LEVEL_LENGTHS[self.classification] if k < self.leaf_length))
+
+    @cached_property
     def value_columns(self) -> tuple[Column, ...]:
         """All amount columns, in printed order (for fixed tables: every side's columns)."""
         if self.coded:
@@ -263,16 +269,10 @@ class Table:
         return state
 
     def compiled(self, row: str, col: str):
-        """The formula of (row, col) as a Python closure (None for an input cell), cached."""
-        key = ("#py", row, col)
-        try:
-            return self._formula_cache[key]
-        except KeyError:
-            pass
+        """The formula of (row, col) as a Python closure (None for an input cell); the profile keeps
+        them (:meth:`Profile.cell_function`)."""
         node = self.formula(row, col)
-        fn = None if node is None else expr.compile_py(node)
-        self._formula_cache[key] = fn
-        return fn
+        return None if node is None else expr.compile_py(node)
 
     def is_input(self, row: str, col: str) -> bool:
         return self.formula(row, col) is None
@@ -303,7 +303,8 @@ class Profile:
         return state
 
     def cell_function(self, key: tuple[str, str, str]):
-        """The compiled formula of a cell (table id, row, column), None for an input cell."""
+        """The compiled formula of a cell (table id, row, column), None for an input cell; compiled
+        once per profile and process."""
         try:
             return self._cell_fns[key]
         except KeyError:
