@@ -32,6 +32,15 @@ CHECK_MARK = "校验"
 _ZERO = Decimal("0.00")
 
 
+def _supplied(v) -> Decimal | None:
+    """The cached value of a derived cell as the workbook supplies it, to be compared with the
+    recomputed one: blank is 0.00; a value that is not an amount is left out (None)."""
+    if v == "" or v is None:
+        return _ZERO
+    p = parse_amount_cell(v)
+    return p.value if p.error is None else None
+
+
 class NotATemplate(BudgetxlError):
     """The workbook has no budgetxl fingerprint (it may be an official-layout workbook)."""
 
@@ -351,15 +360,11 @@ class EntryReader:
                 key = (tid, code, ck)
                 set_position(positions, key, (tname, r, col))
                 v = row[col] if col < width else ""
-                if v == "" or v is None:
-                    if derived:
-                        given[key] = _ZERO
-                    continue  # a blank input: zero
                 if derived:
-                    p = parse_amount_cell(v)
-                    if p.error is None and p.value is not None:
-                        given[key] = p.value
-                else:
+                    supplied = _supplied(v)
+                    if supplied is not None:
+                        given[key] = supplied
+                elif v != "" and v is not None:  # (a blank input is zero)
                     self._input(key, v, tname, r, col, code, header)
         for code in sl.preset:
             if code not in seen:
@@ -375,21 +380,9 @@ class EntryReader:
             col = sl.value_col[c.key]
             key = (tid, row, c.key)
             dict.__setitem__(positions, key, (name, r, col))
-            v = cells[col] if col < width else ""
-            if v == "" or v is None:
-                given[key] = _ZERO
-            else:
-                p = parse_amount_cell(v)
-                if p.error is None and p.value is not None:
-                    given[key] = p.value
-
-    def _given(self, key, v) -> None:
-        if v == "" or v is None:
-            self.budget.given[key] = _ZERO
-            return
-        p = parse_amount_cell(v)
-        if p.error is None and p.value is not None:
-            self.budget.given[key] = p.value
+            supplied = _supplied(cells[col] if col < width else "")
+            if supplied is not None:
+                given[key] = supplied
 
     def _input(self, key, v, sheet: str, r: int, c: int, row: str, header: str) -> None:
         p = parse_amount_cell(v)
@@ -430,7 +423,9 @@ class EntryReader:
                     if t.is_input(item.key, c.key):
                         self._input(key, v, t.name, r, cc, item.label, c.header)
                     else:
-                        self._given(key, v)
+                        supplied = _supplied(v)
+                        if supplied is not None:
+                            self.budget.given[key] = supplied
 
     # ------------------------------------------------------------------ integrity
     def _formulas(self, scan: PackageScan, present: set[str]) -> None:
