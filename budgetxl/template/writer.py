@@ -13,6 +13,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 
 from .. import __version__, expr
@@ -86,10 +87,6 @@ class _Formats:
         self.legend_check = wb.add_format({**box, "bg_color": CHECK_FILL})
 
 
-def _range(r0: int, c0: int, r1: int, c1: int) -> str:
-    return a1(r0, c0) if (r0, c0) == (r1, c1) else f"{a1(r0, c0)}:{a1(r1, c1)}"
-
-
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
     """Sorted row numbers as (first, last) runs of consecutive rows."""
     out: list[tuple[int, int]] = []
@@ -148,7 +145,7 @@ class TemplateWriter:
                           more: list[tuple[int, int, int, int]] = ()) -> None:
         """One amount rule for a range (and ``more`` ranges: one rule written once, not per cell)."""
         cell = a1(r0, c0)
-        extra = {"multi_range": " ".join(_range(*rng) for rng in [(r0, c0, r1, c1), *more])} if more else {}
+        extra = {"multi_range": " ".join(xl_range(*rng) for rng in [(r0, c0, r1, c1), *more])} if more else {}
         ws.data_validation(r0, c0, r1, c1, {
             **extra,
             "validate": "custom",
