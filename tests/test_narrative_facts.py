@@ -2,8 +2,15 @@
 
 import random
 
-from budgetxl.check.narrative_facts import (AMOUNT_RE, CLAUSE_BREAKS, SENTENCE_BREAKS, YEAR_RE, _span, _Spans,
-                                            normalize, parse_section)
+from budgetxl.check.narrative_facts import (AMOUNT_RE, CLAUSE_BREAKS, SENTENCE_BREAKS, YEAR_RE, _Spans, normalize,
+                                            parse_section)
+
+
+def _span(text: str, pos: int, breaks: str) -> tuple[int, int]:
+    """The plain definition: from after the last break before ``pos`` to the first break from it."""
+    s = max(text.rfind(b, 0, pos) for b in breaks) + 1
+    ends = [i for i in (text.find(b, pos) for b in breaks) if i >= 0]
+    return s, (min(ends) if ends else len(text))
 
 
 def test_spans_found_once_equal_the_plain_search():
@@ -15,6 +22,7 @@ def test_spans_found_once_equal_the_plain_search():
         for pos in range(len(text) + 1):
             assert clause(pos) == _span(text, pos, CLAUSE_BREAKS), (text, pos)
             assert sentence(pos) == _span(text, pos, SENTENCE_BREAKS), (text, pos)
+        assert all(parse_section("k", "k", text, 2024).sentence_of(p) == sentence(p) for p in range(len(text) + 1))
 
 
 def test_normalize_folds_full_width_only_when_present():

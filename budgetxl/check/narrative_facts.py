@@ -193,18 +193,15 @@ class Section:
     amounts: list[Stated] = field(default_factory=list)
     labels: list[tuple[int, int, str, str]] = field(default_factory=list)  # (start, end, id, text)
     years: list[Year] = field(default_factory=list)
+    _sentences: _Spans | None = field(default=None, repr=False, compare=False)
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        return _span(self.text, pos, SENTENCE_BREAKS)
+        if self._sentences is None:
+            self._sentences = _Spans.pair(self.text)[1]
+        return self._sentences(pos)
 
     def first_label(self) -> str | None:
         return self.labels[0][2] if self.labels else None
-
-
-def _span(text: str, pos: int, breaks: str) -> tuple[int, int]:
-    s = max(text.rfind(b, 0, pos) for b in breaks) + 1
-    ends = [i for i in (text.find(b, pos) for b in breaks) if i >= 0]
-    return s, (min(ends) if ends else len(text))
 
 
 _CLAUSE_BREAK_RE = re.compile(f"[{re.escape(CLAUSE_BREAKS)}]")
@@ -262,6 +259,7 @@ def parse_section(key: str, title: str, raw_text: str, budget_year: int) -> Sect
     sec.years = _years(t, budget_year)
     prev_end = 0
     clause_of, sentence_of = _Spans.pair(t)
+    sec._sentences = sentence_of
     for m in AMOUNT_RE.finditer(t):
         if "每" in t[max(0, m.start() - 2):m.start()]:
             prev_end = m.end()
