@@ -331,6 +331,14 @@ def _sheet_el(wb: bytes, name: str) -> re.Match:
     return m
 
 
+def _unhide(base: Base, path: Path, name: str) -> None:
+    """The base package with a hidden or very hidden sheet made visible (its state attribute dropped)."""
+    wb = base.parts["xl/workbook.xml"]
+    m = _sheet_el(wb, name)
+    el = re.sub(rb'\sstate="[^"]*"', b"", m.group(0))
+    base.write(path, {"xl/workbook.xml": wb[: m.start()] + el + wb[m.end():]})
+
+
 def _content_override(ct: bytes, part: str, content_type: str | None) -> bytes:
     """Add (content_type given) or remove the Override of ``part`` in [Content_Types].xml."""
     if content_type is None:
@@ -843,10 +851,7 @@ def _(base: Base, path: Path):
     """代码表 made visible."""
     from budgetxl.template.layout import SHEET_LISTS
 
-    wb = base.parts["xl/workbook.xml"]
-    m = _sheet_el(wb, SHEET_LISTS)
-    el = re.sub(rb'\sstate="[^"]*"', b"", m.group(0))
-    base.write(path, {"xl/workbook.xml": wb[: m.start()] + el + wb[m.end():]})
+    _unhide(base, path, SHEET_LISTS)
     return {"expect": "I08", "sheet": SHEET_LISTS}
 
 
@@ -855,10 +860,7 @@ def _(base: Base, path: Path):
     """The very hidden _budgetxl sheet made visible."""
     from budgetxl.template.layout import SHEET_META
 
-    wb = base.parts["xl/workbook.xml"]
-    m = _sheet_el(wb, SHEET_META)
-    el = re.sub(rb'\sstate="[^"]*"', b"", m.group(0))
-    base.write(path, {"xl/workbook.xml": wb[: m.start()] + el + wb[m.end():]})
+    _unhide(base, path, SHEET_META)
     return {"expect": "I08", "sheet": SHEET_META}
 
 
