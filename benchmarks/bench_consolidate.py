@@ -20,12 +20,11 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_read_check import raw_calamine  # noqa: E402
+from bench_read_check import raw_calamine, throughput  # noqa: E402
 
 
 def county_files(d: Path, n: int, distinct: int) -> list[Path]:
@@ -70,15 +69,6 @@ def county_files(d: Path, n: int, distinct: int) -> list[Path]:
                 zf.writestr(info.filename, data)
         files.append(out)
     return files
-
-
-def calamine_rate(files, jobs) -> float:
-    chunks = [files[i::jobs * 8] for i in range(jobs * 8)]
-    with ProcessPoolExecutor(jobs) as pool:
-        list(pool.map(raw_calamine, [files[:2]] * jobs))
-        t = time.perf_counter()
-        n = sum(pool.map(raw_calamine, chunks))
-        return n / (time.perf_counter() - t)
 
 
 def _consolidate_job(paths: list[str], jobs: int, out_dir: str, queue) -> None:
@@ -126,11 +116,11 @@ def main() -> None:
         files = county_files(d / "in", args.files, args.distinct)
         gen = time.perf_counter() - t
         os.sync()  # the files just written are flushed before anything is timed
-        rate_cal_before = calamine_rate(files, args.jobs)
+        rate_cal_before = throughput(raw_calamine, files, args.jobs)
         run = run_consolidation(files, args.jobs, d / "out")
         # calamine again after budgetxl: the reference is the mean of the two, so that a drift of the
         # machine's speed during the run (shared hosts) does not favour either side
-        rate_cal_after = calamine_rate(files, args.jobs)
+        rate_cal_after = throughput(raw_calamine, files, args.jobs)
         rate_cal = (rate_cal_before + rate_cal_after) / 2
         # half the files again, for how the parent's memory grows with the number of units (both runs
         # past 100,000 facts stream them to CSV, as a 100,000-unit run does, for 10,000 files or more)
