@@ -237,11 +237,7 @@ def compile_py(node: Node):
         return lambda b: v
     if isinstance(node, Ref):
         key = (node.table, node.row, node.col)
-
-        def ref(b):  # the budget's cache first: most references are to cells already computed
-            v = b._cache.get(key)
-            return b._value(key) if v is None else v
-        return ref
+        return lambda b: b._value(key)
     if isinstance(node, Leaves):
         t, p, c = node.table, node.prefix, node.col
         return lambda b: b._leaves(t, p, c)
