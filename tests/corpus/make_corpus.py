@@ -510,18 +510,24 @@ def _(base: Base, path: Path):
     return {"expect": "损坏"}
 
 
-@_case("corrupt_part_deflate", "error")
-def _(base: Base, path: Path):
-    """A compressed worksheet part whose deflate stream is overwritten in the middle."""
-    part = base.sheet_parts["收入总表"]
+def _damage_part(base: Base, path: Path, damage) -> None:
+    """The base package with the bytes of its 收入总表 part changed in place by ``damage(raw, info)``."""
     base.write(path)
     raw = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as z:
-        info = z.getinfo(part)
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    mid = start + info.compress_size // 2
-    raw[mid: mid + 64] = b"\xff" * 64
+        info = z.getinfo(base.sheet_parts["收入总表"])
+    damage(raw, info)
     path.write_bytes(bytes(raw))
+
+
+@_case("corrupt_part_deflate", "error")
+def _(base: Base, path: Path):
+    """A compressed worksheet part whose deflate stream is overwritten in the middle."""
+    def overwrite(raw: bytearray, info: zipfile.ZipInfo) -> None:
+        mid = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + info.compress_size // 2
+        raw[mid: mid + 64] = b"\xff" * 64
+
+    _damage_part(base, path, overwrite)
     return {"expect": "损坏"}
 
 
@@ -538,26 +544,14 @@ def _patch_entry(raw: bytearray, info: zipfile.ZipInfo, local: int, central: int
 @_case("corrupt_deflated_crc", "error")
 def _(base: Base, path: Path):
     """A compressed worksheet part whose recorded CRC does not match its (intact) data."""
-    part = base.sheet_parts["收入总表"]
-    base.write(path)
-    raw = bytearray(path.read_bytes())
-    with zipfile.ZipFile(path) as z:
-        info = z.getinfo(part)
-    _patch_entry(raw, info, 14, 16, info.CRC ^ 0x5A5A5A5A)
-    path.write_bytes(bytes(raw))
+    _damage_part(base, path, lambda raw, info: _patch_entry(raw, info, 14, 16, info.CRC ^ 0x5A5A5A5A))
     return {"expect": "损坏"}
 
 
 @_case("understated_part_size", "error")
 def _(base: Base, path: Path):
     """A compressed worksheet part that inflates to more than its recorded size (a lying header)."""
-    part = base.sheet_parts["收入总表"]
-    base.write(path)
-    raw = bytearray(path.read_bytes())
-    with zipfile.ZipFile(path) as z:
-        info = z.getinfo(part)
-    _patch_entry(raw, info, 22, 24, info.file_size // 2)
-    path.write_bytes(bytes(raw))
+    _damage_part(base, path, lambda raw, info: _patch_entry(raw, info, 22, 24, info.file_size // 2))
     return {"expect": "损坏"}
 
 
