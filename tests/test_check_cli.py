@@ -108,8 +108,8 @@ def test_rules_reference_is_current():
 
 
 @pytest.mark.parametrize("path", ["samples/451_2024/facts.csv"])
-def test_check_facts_and_text(path, seed_path):
-    for p in (REPO / path, seed_path):
+def test_check_facts_and_text(path, seed_tables_path):
+    for p in (REPO / path, seed_tables_path):
         res = run("check", p, "--format", "json")
         assert res.exit_code in (0, 1)
         assert any(f["code"] == "X301" for f in json.loads(res.output)["findings"])

@@ -86,9 +86,9 @@ def test_bad_inputs_exit_2_in_chinese(tmp_path, name, content, expect):
     assert not (tmp_path / "o.xlsx").exists()
 
 
-def test_import_text_makes_the_sample(tmp_path, seed_path, sample_facts):
+def test_import_text_makes_the_sample(tmp_path, seed_tables_path, sample_facts):
     out = tmp_path / "f.csv"
-    res = run("import-text", seed_path, "-o", out)
+    res = run("import-text", seed_tables_path, "-o", out)
     assert res.exit_code == 0, res.output
     assert out.read_bytes() == sample_facts.read_bytes()
 
@@ -117,14 +117,14 @@ def test_console_script_no_traceback_on_bad_input(tmp_path):
     assert "表头应为" in out.stderr and "Traceback" not in out.stderr
 
 
-def _seed_variant(seed_path, tmp_path, edit) -> Path:
-    lines = seed_path.read_text("utf-8").splitlines()
+def _seed_variant(seed_tables_path, tmp_path, edit) -> Path:
+    lines = seed_tables_path.read_text("utf-8").splitlines()
     out = tmp_path / "variant.txt"
     out.write_text("\n".join(edit(lines)) + "\n", "utf-8")
     return out
 
 
-def test_text_with_page_break_and_repeated_header_reads_the_same(tmp_path, seed_path):
+def test_text_with_page_break_and_repeated_header_reads_the_same(tmp_path, seed_tables_path):
     """A table split over pages (a page number line, the header rows printed again) reads the same."""
     from budgetxl.textimport import read_disclosure_text
 
@@ -133,12 +133,12 @@ def test_text_with_page_break_and_repeated_header_reads_the_same(tmp_path, seed_
         row_start = max(j for j in range(i) if lines[j] == "") + 1
         repeat = ["\t序号", "\t功能分类科目", "\t合计", "\t本年收入", "\t上年结转", ""]
         return lines[:row_start] + [" 2", ""] + repeat + lines[row_start:]
-    base, _ = read_disclosure_text(seed_path)
-    other, _ = read_disclosure_text(_seed_variant(seed_path, tmp_path, edit))
+    base, _ = read_disclosure_text(seed_tables_path)
+    other, _ = read_disclosure_text(_seed_variant(seed_tables_path, tmp_path, edit))
     assert other.inputs == base.inputs and other.given == base.given
 
 
-def test_text_with_a_class_line_less_still_reads(tmp_path, seed_path):
+def test_text_with_a_class_line_less_still_reads(tmp_path, seed_tables_path):
     """A 收支总表 printed without the 三十一、人行科目 line (an older layout) is read by its labels."""
     from budgetxl.textimport import read_disclosure_text
 
@@ -157,8 +157,8 @@ def test_text_with_a_class_line_less_still_reads(tmp_path, seed_path):
                 continue
             out.append(line)
         return out
-    base, _ = read_disclosure_text(seed_path)
-    variant = _seed_variant(seed_path, tmp_path, edit)
+    base, _ = read_disclosure_text(seed_tables_path)
+    variant = _seed_variant(seed_tables_path, tmp_path, edit)
     assert variant.read_text("utf-8").count("人行科目") == 1
     other, printed = read_disclosure_text(variant)
     assert len(printed[0].rows) == 33
@@ -185,7 +185,7 @@ def test_text_with_other_title_forms_and_no_year_line(tmp_path, seed_path):
     assert other.inputs == base.inputs and other.given == base.given
 
 
-def test_text_with_dashes_for_zero(tmp_path, seed_path):
+def test_text_with_dashes_for_zero(tmp_path, seed_tables_path):
     """Some publications print zero as a dash; it reads as zero."""
     from budgetxl.textimport import read_disclosure_text
 
@@ -198,8 +198,8 @@ def test_text_with_dashes_for_zero(tmp_path, seed_path):
                 in_t3 = False
             out.append("\t-" if in_t3 and line == "\t" else line)
         return out
-    base, _ = read_disclosure_text(seed_path)
-    variant = _seed_variant(seed_path, tmp_path, edit)
+    base, _ = read_disclosure_text(seed_tables_path)
+    variant = _seed_variant(seed_tables_path, tmp_path, edit)
     assert "\t-\n" in variant.read_text("utf-8")
     other, _ = read_disclosure_text(variant)
     assert other.inputs == base.inputs and other.mismatches() == []

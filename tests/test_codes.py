@@ -27,10 +27,10 @@ def test_function_list_has_every_class_of_table_1(profile):
             assert cls["code"] in cl
 
 
-def test_seed_codes_and_names_are_in_the_lists(profile, seed_path):
+def test_seed_codes_and_names_are_in_the_lists(profile, seed_tables_path):
     """Every code printed in the seed's coded tables is in the shipped list under the same name."""
     checked = 0
-    for pt in find_tables(seed_path.read_text("utf-8"), profile):
+    for pt in find_tables(seed_tables_path.read_text("utf-8"), profile):
         if not pt.table.coded:
             continue
         cl = code_list(profile, pt.table.classification)

@@ -9,7 +9,6 @@ and the input file is never touched.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +20,6 @@ from budgetxl.reader.entry import read_entry
 
 from .corpus.make_corpus import ANY_CELL, BASE_NAME, Case, build, case_names
 
-READ_SECONDS = 10.0  # a safety net against hangs and dense reads of absurd sheets, not a benchmark
-BUILD_SECONDS = 10.0
 MAX_FILE_BYTES = 1_000_000
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]*\", line \d+|\bline \d+, in \w+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -35,7 +32,6 @@ XFAIL: dict[str, str] = {}  # cases the reader is known to get wrong (none at pr
 class Corpus:
     dir: Path
     cases: list[Case]
-    seconds: float
 
     def __getitem__(self, name: str) -> Case:
         return next(c for c in self.cases if c.name == name)
@@ -44,9 +40,7 @@ class Corpus:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Corpus:
     out = tmp_path_factory.mktemp("corpus")
-    t = time.perf_counter()
-    cases = build(out)
-    return Corpus(out, cases, time.perf_counter() - t)
+    return Corpus(out, build(out))
 
 
 def test_corpus_is_complete(corpus):
@@ -54,7 +48,6 @@ def test_corpus_is_complete(corpus):
     assert len(corpus.cases) >= 30
     assert len(set(names)) == len(names)
     assert names == case_names()
-    assert corpus.seconds < BUILD_SECONDS, f"corpus took {corpus.seconds:.1f} s to build"
     assert {c.kind for c in corpus.cases} == {"error", "finding"}
     codes = {c.expect for c in corpus.cases if c.kind == "finding"}
     for code in ("I01", "I03", "I04", "I05", "I06", "I07", "I08", "I09", "V01", "V02", "V03"):
@@ -93,7 +86,6 @@ def _params():
 def test_case(corpus, name):
     case = corpus[name]
     before = (case.path.read_bytes(), case.path.stat().st_mtime_ns)
-    t = time.perf_counter()
     try:
         if case.kind == "error":
             with pytest.raises(BudgetxlError) as info:
@@ -114,9 +106,7 @@ def test_case(corpus, name):
             assert any(_located(f, case) for f in hits), f"no {case.expect} finding at {want}; got:\n{got}"
             assert all(f.file == str(case.path) for f in hits)
     finally:
-        elapsed = time.perf_counter() - t
         assert (case.path.read_bytes(), case.path.stat().st_mtime_ns) == before, "the input file was changed"
-    assert elapsed < READ_SECONDS, f"reading {case.name} took {elapsed:.1f} s"
 
 
 def test_cli_export_on_corpus(corpus, tmp_path):

@@ -387,8 +387,8 @@ def test_render_sample_warnings_do_not_block(tmp_path):
     assert (tmp_path / "d.docx").is_file()
 
 
-def test_render_disclosure_text_with_supplement(tmp_path, seed_path):
-    res = run("render", seed_path, "--supplement", SUPPLEMENT, "-o", tmp_path / "o.xlsx")
+def test_render_disclosure_text_with_supplement(tmp_path, seed_tables_path):
+    res = run("render", seed_tables_path, "--supplement", SUPPLEMENT, "-o", tmp_path / "o.xlsx")
     assert res.exit_code == 0, res.output
     assert "部门政府采购预算" in openpyxl.load_workbook(tmp_path / "o.xlsx").sheetnames
 

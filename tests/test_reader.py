@@ -110,14 +110,14 @@ def test_formula_comparison(expected, actual, same):
     assert same_formula(expected, actual) is same
 
 
-def test_no_command_modifies_its_inputs(tmp_path, sample_facts, seed_path):
+def test_no_command_modifies_its_inputs(tmp_path, sample_facts, seed_tables_path):
     """bytes and mtime of every input are unchanged after every command."""
     files = {}
-    for src in (ENTRY, sample_facts, seed_path, REPO / "samples" / "451_2024" / "supplement.toml"):
+    for src in (ENTRY, sample_facts, seed_tables_path, REPO / "samples" / "451_2024" / "supplement.toml"):
         dst = tmp_path / src.name
         shutil.copy2(src, dst)
         files[dst] = (dst.read_bytes(), dst.stat().st_mtime_ns)
-    e, f, s, sup = (tmp_path / p.name for p in (ENTRY, sample_facts, seed_path,
+    e, f, s, sup = (tmp_path / p.name for p in (ENTRY, sample_facts, seed_tables_path,
                                                 REPO / "samples" / "451_2024" / "supplement.toml"))
     runner = CliRunner()
     for args in (["render", e, "-o", tmp_path / "o1.xlsx"], ["render", f, "-o", tmp_path / "o2.xlsx"],

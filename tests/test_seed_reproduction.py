@@ -1,7 +1,9 @@
 """Acceptance: rendering the sample facts reproduces the seed's nine tables cell for cell.
 
-Nothing expected is typed in here: the published text is parsed and compared with the rendered
-workbook, whose derived cells budgetxl computed from the input facts alone.
+Nothing expected is typed in here: the published tables (tests/data/seed_tables.json, taken from
+the seed text by tests/data/make_seed_fixture.py) are compared with the rendered workbook, whose
+derived cells budgetxl computed from the input facts alone. Where the seed itself is at hand
+(../shared/seed), the fixture is checked to be what the script makes of it.
 """
 
 import openpyxl
@@ -59,8 +61,8 @@ def rendered(tmp_path_factory, sample_facts):
 
 
 @pytest.fixture(scope="module")
-def printed(seed_path, profile):
-    tables = find_tables(seed_path.read_text("utf-8"), profile)
+def printed(seed_tables_path, profile):
+    tables = find_tables(seed_tables_path.read_text("utf-8"), profile)
     assert [pt.table.id for pt in tables] == [t.id for t in profile.ordered]
     return {pt.table.id: pt for pt in tables}
 
@@ -112,21 +114,35 @@ def test_every_printed_amount_is_a_nonzero_cell_of_the_model(printed, sample_fac
     assert numbers == nonzero > 200
 
 
-def test_parsed_seed_derived_values_agree_with_computation(seed_path):
+def test_parsed_seed_derived_values_agree_with_computation(seed_tables_path):
     """Every total printed in the seed equals the value computed from its input cells."""
     from budgetxl.textimport import read_disclosure_text
 
-    budget, _ = read_disclosure_text(seed_path)
+    budget, _ = read_disclosure_text(seed_tables_path)
     assert len(budget.given) > 100
     assert budget.mismatches() == []
 
 
-def test_committed_sample_facts_match_seed(seed_path, sample_facts, tmp_path):
-    """samples/451_2024/facts.csv is what import-text makes of the seed (kept in sync)."""
+@pytest.mark.parametrize("source", ["fixture", "seed"])
+def test_committed_sample_facts_match_seed(source, sample_facts, tmp_path, request):
+    """samples/451_2024/facts.csv is what import-text makes of the seed's tables (kept in sync), from
+    the fixture in every clone and from the seed text itself where it is at hand."""
     from budgetxl.facts import write_facts
     from budgetxl.textimport import read_disclosure_text
 
-    budget, _ = read_disclosure_text(seed_path)
+    path = request.getfixturevalue("seed_tables_path" if source == "fixture" else "seed_path")
+    budget, _ = read_disclosure_text(path)
     out = tmp_path / "facts.csv"
     write_facts([budget], out)
     assert out.read_text("utf-8") == sample_facts.read_text("utf-8")
+
+
+def test_fixture_is_what_the_script_makes_of_the_seed(seed_path, seed_tables):
+    """tests/data/seed_tables.json is up to date with ../shared/seed (runs where the seed is)."""
+    import hashlib
+
+    from .conftest import SEED_FIXTURE, _fixture_script
+
+    assert seed_tables["sha256"] == hashlib.sha256(seed_path.read_bytes()).hexdigest()
+    assert _fixture_script().build(seed_path) == SEED_FIXTURE.read_text("utf-8")
+    assert [t["id"] for t in seed_tables["tables"]] == [f"t{i}" for i in range(1, 10)]
