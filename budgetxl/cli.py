@@ -132,10 +132,9 @@ def render(input_file: Path, output: Path, pdf: Path | None, docx: Path | None, 
                                   str(previous))
 
     # check before rendering
-    from .check import all_rules
     from .check.runner import check_file
 
-    results = check_file(input_file, all_rules(), previous=prev_budget, profile=profile, supplement=sup)
+    results = check_file(input_file, previous=prev_budget, profile=profile, supplement=sup)
     findings = [f for r in results if r.budget is not None and r.budget.key == budget.key for f in r.findings]
     blocking = [f for f in findings if _render_blocking(f)]
     if blocking:

@@ -24,15 +24,12 @@ from .model import UnitBudget
 from .money import fmt, from_fen, to_fen
 from .spec import DEFAULT_PROFILE, load_profile
 
-KEY_TOTALS = [  # overview columns: (header, table, row, column)
-    ("收入总计", "收支总表", "grand_in", "amount"),
-    ("支出总计", "收支总表", "grand_out", "amount"),
-    ("基本支出", "支出总表", "total", "basic"),
-    ("项目支出", "支出总表", "total", "project"),
-    ("人员经费", "一般公共预算财政拨款基本支出表", "total", "personnel"),
-    ("公用经费", "一般公共预算财政拨款基本支出表", "total", "public"),
-    ("“三公”经费", "三公经费支出表", "total", "total"),
-]
+def key_totals(profile) -> list[tuple[str, object]]:
+    """The overview columns: the profile's headline figures marked overview, (header, expression)."""
+    roles = profile.roles
+    return [(h.name, roles.figure(h.figure).node) for h in roles.headline if h.overview]
+
+
 STATUS_CN = {"included": "已汇总", "errors": "未汇总：有错误", "unreadable": "未汇总：无法读取",
              "conflict": "未汇总：单位重复", "included_with_errors": "已汇总（含错误）"}
 
@@ -78,7 +75,6 @@ def _sha256(path: Path) -> str:
 
 def process_file(path: str) -> list[UnitOutcome]:
     """Read and check one input file (runs in a worker process)."""
-    from .check import all_rules
     from .check.registry import affects_numbers
     from .check.runner import check_budget, load_for_check
     from .codes import code_list
@@ -99,7 +95,7 @@ def process_file(path: str) -> list[UnitOutcome]:
     out = []
     for ctx in contexts:
         b = ctx.budget
-        findings = check_budget(ctx, all_rules())
+        findings = check_budget(ctx)
         meta = getattr(ctx, "meta", {}) or {}
         o = UnitOutcome(path, sha, unit_code=b.unit_code, unit_name=b.unit_name, year=b.year, profile=b.profile.id,
                         fingerprint=meta.get("formula_hash", ""))
@@ -108,7 +104,7 @@ def process_file(path: str) -> list[UnitOutcome]:
         o.fen = tuple(to_fen(v) for _, v in items)
         lists = {t.id: code_list(b.profile, t.classification) for t in b.profile.ordered if t.coded}
         o.names = {k: v for k, v in b.names.items() if lists[k[0]].name(k[1]) != v}  # only names that differ
-        o.totals = {h: b.value(t, r, c) for h, t, r, c in KEY_TOTALS}
+        o.totals = {h: b.evaluate(node) for h, node in key_totals(b.profile)}
         o.errors = sum(1 for f in findings if f.severity == "error")
         o.blocking = sum(1 for f in findings if affects_numbers(f))
         o.warnings = sum(1 for f in findings if f.severity == "warning")
@@ -388,19 +384,22 @@ def write_workbook(c: Consolidation, out: Path) -> None:
             summary.write_number(i, 1, v, text)
         r = len(lines) + 3
         summary.write_string(r, 0, "汇总范围", head)
-        for j, (h, *_rest) in enumerate(KEY_TOTALS, start=1):
+        totals = key_totals(overall.profile)
+        for j, (h, _node) in enumerate(totals, start=1):
             summary.write_string(r, j, h, head)
         for i, g in enumerate(c.totals, start=1):
             b = c.totals[g]
             summary.write_string(r + i, 0, g, text)
-            for j, (_h, t, row, col) in enumerate(KEY_TOTALS, start=1):
-                summary.write_number(r + i, j, float(b.value(t, row, col)), money)
+            for j, (_h, node) in enumerate(totals, start=1):
+                summary.write_number(r + i, j, float(b.evaluate(node)), money)
         # chart data: expenditure by 类 (non-zero), basic vs project
         r2 = r + len(c.totals) + 3
         summary.write_string(r2, 0, "支出功能分类（类）", head)
         summary.write_string(r2, 1, "金额（万元）", head)
-        t1 = overall.profile.table("收支总表")
-        classes = [(it.label, overall.value(t1, it.key, "amount")) for it in t1.side("out").body]
+        roles = overall.profile.roles
+        t1 = overall.profile.tables[roles.table_id("summary")]
+        classes = [(it.label, overall.value(t1, it.key, t1.item_columns(it)[0].key)) for it in t1.items.values()
+                   if it.class_code]
         classes = [(lab, v) for lab, v in classes if v]
         for i, (lab, v) in enumerate(classes, start=1):
             summary.write_string(r2 + i, 0, lab, text)
@@ -415,8 +414,8 @@ def write_workbook(c: Consolidation, out: Path) -> None:
         r3 = r2 + len(classes) + 3
         summary.write_string(r3, 0, "支出性质", head)
         summary.write_string(r3, 1, "金额（万元）", head)
-        split = [("基本支出", overall.value("支出总表", "total", "basic")),
-                 ("项目支出", overall.value("支出总表", "total", "project"))]
+        split = [(h.name, overall.evaluate(roles.figure(h.figure).node))
+                 for h in (roles.headline_entry("basic"), roles.headline_entry("project"))]
         for i, (lab, v) in enumerate(split, start=1):
             summary.write_string(r3 + i, 0, lab, text)
             summary.write_number(r3 + i, 1, float(v), money)
@@ -427,22 +426,22 @@ def write_workbook(c: Consolidation, out: Path) -> None:
         summary.insert_chart(24, 10, pie)
         # per-unit overview
         ov = wb.add_worksheet("单位明细")
-        heads = ["单位编码", "单位名称", "部门", "状态"] + [h for h, *_ in KEY_TOTALS] + ["错误数", "警告数", "文件"]
+        heads = ["单位编码", "单位名称", "部门", "状态"] + [h for h, _ in totals] + ["错误数", "警告数", "文件"]
         for j, h in enumerate(heads):
             ov.write_string(0, j, h, head)
         ov.freeze_panes(1, 2)
         ov.set_column(1, 1, 30)
-        ov.set_column(4, 4 + len(KEY_TOTALS), 14)
+        ov.set_column(4, 4 + len(totals), 14)
         for i, o in enumerate(sorted(c.outcomes, key=lambda o: (o.unit_code, o.file)), start=1):
             vals = [o.unit_code, o.unit_name, c.groups.get(o.unit_code, "") if c.groups else "", STATUS_CN[o.status]]
             for j, v in enumerate(vals):
                 ov.write_string(i, j, str(v), text)
-            for j, (h, *_r) in enumerate(KEY_TOTALS, start=4):
+            for j, (h, _node) in enumerate(totals, start=4):
                 if h in o.totals:
                     ov.write_number(i, j, float(o.totals[h]), money)
-            ov.write_number(i, 4 + len(KEY_TOTALS), o.errors, text)
-            ov.write_number(i, 5 + len(KEY_TOTALS), o.warnings, text)
-            ov.write_string(i, 6 + len(KEY_TOTALS), o.file, text)
+            ov.write_number(i, 4 + len(totals), o.errors, text)
+            ov.write_number(i, 5 + len(totals), o.warnings, text)
+            ov.write_string(i, 6 + len(totals), o.file, text)
         if len(c.outcomes):
             ov.autofilter(0, 0, len(c.outcomes), len(heads) - 1)
         # manifest

@@ -43,22 +43,20 @@ def run_demo(directory: Path) -> Iterator[str]:
     yield f"  官方公开表       {official}  九张表"
 
     yield from _publication(budget, directory, stem)
-    t1 = budget.profile.table("收支总表")
-    yield (f"收入总计 {budget.value(t1, 'grand_in', 'amount')} 万元，"
-           f"基本支出 {budget.value('支出总表', 'total', 'basic')} 万元，"
-           f"项目支出 {budget.value('支出总表', 'total', 'project')} 万元。")
+    roles = budget.profile.roles
+    figures = [roles.headline_entry(k) for k in ("total", "basic", "project")]
+    yield "，".join(f"{h.name} {budget.evaluate(roles.figure(h.figure).node)} 万元" for h in figures) + "。"
     yield f"完成，输出目录：{directory.resolve()}"
 
 
 def _check(workbook: Path, directory: Path, stem: str) -> Iterator[str]:
     """Check the filled-in template as a finance bureau would, with a report and a marked copy."""
-    from .check import all_rules
     from .check.report import annotate, as_json
     from .check.runner import check_file
     from .fileio import write_text_atomic
     from .findings import SEVERITY_CN
 
-    (result,) = check_file(workbook, all_rules())
+    (result,) = check_file(workbook)
     report = directory / f"{stem}_审核.json"
     write_text_atomic(report, as_json([result]) + "\n")
     marked = directory / f"{stem}_审核标注.xlsx"

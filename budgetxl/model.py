@@ -151,6 +151,10 @@ class UnitBudget:
     def _cell(self, table: str, row: str, col: str) -> Decimal:
         return self._value((table, row, col))
 
+    def leaves(self, table: str, prefix: str, col: str) -> Decimal:
+        """Σ of a column over the leaf codes that start with ``prefix`` (table id, column key)."""
+        return self._leaves(table, prefix, col)
+
     def _leaves(self, table: str, prefix: str, col: str) -> Decimal:
         """Σ of a column over the leaf codes that start with ``prefix``."""
         sums = self._cache.get(("#sums", table, col))  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from . import expr
 from .errors import SpecError
 from .labels import norm, norm_qualified
 from .resources import profile_dir
+from .roles import Roles, load_roles
 
 DEFAULT_PROFILE = "hebei-2024"
 TOTAL = "total"  # row key of the 合计 row of a coded table
@@ -295,6 +296,7 @@ class Profile:
     economic_codes: str
     places: str
     checks: tuple[Check, ...] = ()
+    roles: Roles | None = None
     _cell_fns: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self):  # compiled closures cannot be pickled: rebuilt on first use
@@ -467,4 +469,5 @@ def load_profile(profile_id: str = DEFAULT_PROFILE) -> Profile:
         for node in (c.left, c.right):
             _check_refs(profile, profile.tables[c.show[0]] if c.show else profile.ordered[0], node)
     _validate(profile)
+    profile.roles = load_roles(profile, raw.get("roles"), _check_refs)
     return profile

@@ -34,6 +34,18 @@ class CheckContext:
     def value(self, table: str, row: str, col: str) -> Decimal:
         return self.budget.value(table, row, col)
 
+    # ------------------------------------------------------------------ roles (profile [roles])
+    def table_role(self, role: str):
+        """The table playing ``role`` (RoleMissing when the profile declares none)."""
+        return self.profile.tables[self.profile.roles.table_id(role)]
+
+    def tables_role(self, role: str) -> list:
+        return [self.profile.tables[t] for t in self.profile.roles.table_ids(role)]
+
+    def figure(self, name: str) -> Decimal:
+        """A named figure of the profile's roles, for this budget."""
+        return self.budget.evaluate(self.profile.roles.figure(name).node)
+
     def where(self, key) -> dict:
         """Location fields of a finding about a model cell."""
         t = self.profile.tables[key[0]]

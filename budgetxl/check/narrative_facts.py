@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..money import ZERO
+from ..roles import describe, value as figure_value
 
 # ---------------------------------------------------------------------------------- text
 _TRANS = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "－": "-", "％": "%",
@@ -42,89 +42,48 @@ AMOUNT_RE = re.compile(
     r"(?=[-\d])(?<![\d.,])(?P<neg>-)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)(?!\s*[/／每])")
 
 # ---------------------------------------------------------------------------------- labels
-_Q_OPEN, _Q_CLOSE = "[“\"‘'「『]?", "[”\"’'」』]?"
+# What the text states amounts for is the profile's: [[roles.labels]] gives each label its id, its
+# name and its written forms (regular expressions); the longest form that starts first wins.
+class Labels:
+    """The labels of one profile, compiled once: one combined search and each form on its own."""
 
-_FISCAL = "(?:财政)?(?:拨款)?(?:安排的?)?"
+    def __init__(self, roles):
+        self.roles = roles
+        forms = [(f, lb.id) for lb in roles.labels.values() for f in lb.forms]
+        forms.sort(key=lambda x: -len(re.sub(r"\[[^\]]*\][?]?", "x", x[0])))
+        self.forms = [(re.compile(f), k) for f, k in forms]
+        self.names = {lb.id: lb.name for lb in roles.labels.values()}
+        if not forms:
+            self.search = None
+            return
+        first = set()
+        for f, _ in forms:
+            m = re.match(r"\[([^\]]*)\]\??(.)?", f)
+            first.update(m.group(1) + (m.group(2) or "") if m else f[0])
+        # a look-ahead on the first character lets the scan skip most positions quickly
+        self.search = re.compile(f"(?=[{re.escape(''.join(sorted(first)))}])(?:{'|'.join(f for f, _ in forms)})")
+        self.id = functools.lru_cache(maxsize=4096)(self._id)
 
-# label id -> written forms (regular expressions); the longest form that starts first wins
-LABEL_FORMS: dict[str, list[str]] = {
-    "total": ["预算收入", "收入预算", "收支总预算", "预算收支安排", "预算收支", "收支预算", "收入总计", "支出总计",
-              "收支总计", "收支总额", "收入合计", "支出合计", "支出预算", "预算支出", "收入总额", "支出总额", "部门预算总收入", "部门预算总支出"],
-    "gpb": ["一般公共预算收入", "一般公共预算拨款收入", "一般公共预算财政拨款收入", "一般公共预算拨款"],
-    "fund": ["政府性基金预算收入", "政府性基金预算拨款收入", "政府性基金收入", "基金预算收入", "政府性基金预算拨款"],
-    "soe": ["国有资本经营预算收入", "国有资本经营预算拨款收入", "国有资本经营预算拨款"],
-    "special": ["财政专户核拨收入", "财政专户管理资金收入", "财政专户管理资金", "财政专户收入"],
-    "own": ["单位资金收入", "单位资金"],
-    "fiscal": ["财政拨款收入"],
-    "carry": ["上年结转结余", "上年结转和结余", "上年结转", "年初结转和结余", "年初结转结余", "年初财政拨款结转和结余"],
-    "business": ["事业收入"],
-    "operating_income": ["事业单位经营收入", "经营收入"],
-    "superior": ["上级补助收入"],
-    "affiliated": ["附属单位上缴收入"],
-    "other_income": ["其他收入"],
-    "gpb_exp": ["一般公共预算支出", "一般公共预算财政拨款支出"],
-    "fund_exp": ["政府性基金预算支出", "政府性基金预算财政拨款支出"],
-    "soe_exp": ["国有资本经营预算支出", "国有资本经营预算财政拨款支出"],
-    "fiscal_exp": ["财政拨款支出"],
-    "basic": ["基本支出"],
-    "project": ["项目支出"],
-    # 基本支出/项目支出 qualified by the kind of appropriation: compared with that table only
-    "gpb_basic": [f"一般公共预算{_FISCAL}基本支出"], "gpb_project": [f"一般公共预算{_FISCAL}项目支出"],
-    "fund_basic": [f"政府性基金(?:预算)?{_FISCAL}基本支出"], "fund_project": [f"政府性基金(?:预算)?{_FISCAL}项目支出"],
-    "soe_basic": [f"国有资本经营预算{_FISCAL}基本支出"], "soe_project": [f"国有资本经营预算{_FISCAL}项目支出"],
-    "fiscal_basic": ["财政拨款(?:安排的?)?基本支出"], "fiscal_project": ["财政拨款(?:安排的?)?项目支出"],
-    "personnel": ["人员经费", "人员支出"],
-    "public": ["日常公用经费", "公用经费", "公用支出"],
-    "operating": ["机关运行经费", "运行经费"],
-    "sangong": [f"{_Q_OPEN}三公{_Q_CLOSE}经费"],
-    "abroad": ["因公出国[（(]境[）)]费", "因公出国境费", "因公出国费"],
-    "car": ["公务用车购置及运维费", "公务用车购置及运行维护费", "公务用车购置及运行费"],
-    "car_purchase": ["公务用车购置费"],
-    "car_operation": ["公务用车运维费", "公务用车运行维护费", "公务用车运行费"],
-    "reception": ["公务接待费"],
-    "procurement": ["政府采购预算", "政府采购资金", "政府采购总额", "政府采购金额"],
-}
+    def _id(self, text: str) -> str:
+        """The label id of a matched label text."""
+        return next(k for rx, k in self.forms if rx.fullmatch(text))
 
-LABEL_NAMES = {
-    "total": "收支总计", "gpb": "一般公共预算拨款收入", "fund": "政府性基金预算拨款收入",
-    "soe": "国有资本经营预算拨款收入", "special": "财政专户管理资金收入", "own": "单位资金收入",
-    "fiscal": "财政拨款收入", "carry": "上年结转结余", "business": "事业收入", "operating_income": "经营收入",
-    "superior": "上级补助收入", "affiliated": "附属单位上缴收入", "other_income": "其他收入",
-    "gpb_basic": "一般公共预算财政拨款基本支出", "gpb_project": "一般公共预算财政拨款项目支出",
-    "fund_basic": "政府性基金预算财政拨款基本支出", "fund_project": "政府性基金预算财政拨款项目支出",
-    "soe_basic": "国有资本经营预算财政拨款基本支出", "soe_project": "国有资本经营预算财政拨款项目支出",
-    "fiscal_basic": "财政拨款基本支出", "fiscal_project": "财政拨款项目支出",
-    "gpb_exp": "一般公共预算财政拨款支出", "fund_exp": "政府性基金预算财政拨款支出",
-    "soe_exp": "国有资本经营预算财政拨款支出", "fiscal_exp": "财政拨款支出", "basic": "基本支出",
-    "project": "项目支出", "personnel": "人员经费", "public": "公用经费", "operating": "机关运行经费",
-    "sangong": "“三公”经费", "abroad": "因公出国（境）费", "car": "公务用车购置及运维费",
-    "car_purchase": "公务用车购置费", "car_operation": "公务用车运行维护费", "reception": "公务接待费",
-    "procurement": "政府采购预算",
-}
-
-# the figures a reader of the disclosure takes in first (W102 compares unlabelled amounts with these)
-HEADLINE = ("total", "basic", "project", "personnel", "public", "sangong")
+    def finditer(self, text: str):
+        return self.search.finditer(text) if self.search is not None else iter(())
 
 
-def _label_regex() -> tuple[re.Pattern, list[tuple[re.Pattern, str]]]:
-    forms = [(f, k) for k, fs in LABEL_FORMS.items() for f in fs]
-    forms.sort(key=lambda x: -len(re.sub(r"\[[^\]]*\][?]?", "x", x[0])))
-    first = set()
-    for f, _ in forms:
-        m = re.match(r"\[([^\]]*)\]\??(.)?", f)
-        first.update(m.group(1) + (m.group(2) or "") if m else f[0])
-    # a look-ahead on the first character lets the scan skip most positions quickly
-    combined = re.compile(f"(?=[{re.escape(''.join(sorted(first)))}])(?:{'|'.join(f for f, _ in forms)})")
-    return combined, [(re.compile(f), k) for f, k in forms]
+def labels_of(roles) -> Labels:
+    """The compiled labels of a profile's roles (kept with them)."""
+    got = roles.__dict__.get("_labels")
+    if got is None:
+        got = roles.__dict__["_labels"] = Labels(roles)
+    return got
 
 
-LABEL_RE, _LABEL_FORMS_RE = _label_regex()
+def _default_roles():
+    from ..spec import load_profile
 
-
-@functools.lru_cache(maxsize=4096)
-def label_id(text: str) -> str:
-    """The label id of a matched label text."""
-    return next(k for rx, k in _LABEL_FORMS_RE if rx.fullmatch(text))
+    return load_profile().roles
 
 
 # words that may stand between a label and its amount: 基本支出为978.93万元, “三公”经费预算安排1.20万元
@@ -251,11 +210,14 @@ def _years(text: str, budget_year: int) -> list[Year]:
     return out
 
 
-def parse_section(key: str, title: str, raw_text: str, budget_year: int) -> Section:
+def parse_section(key: str, title: str, raw_text: str, budget_year: int, roles=None) -> Section:
+    """One narrative section parsed with a profile's labels (``roles``; the default profile's when
+    not given)."""
+    labels = labels_of(roles if roles is not None else _default_roles())
     t = normalize(raw_text)
     sec = Section(key, title, t)
-    for m in LABEL_RE.finditer(t):
-        sec.labels.append((m.start(), m.end(), label_id(m.group(0)), m.group(0)))
+    for m in labels.finditer(t):
+        sec.labels.append((m.start(), m.end(), labels.id(m.group(0)), m.group(0)))
     sec.years = _years(t, budget_year)
     prev_end = 0
     clause_of, sentence_of = _Spans.pair(t)
@@ -311,7 +273,8 @@ def sections(ctx) -> list[Section]:
     cached = getattr(ctx, "_narrative_sections", None)
     if cached is not None and cached[0] == (ctx.budget.year, texts):
         return cached[1]
-    out = [parse_section(key, titles.get(key, key), text, ctx.budget.year) for key, text in texts if text.strip()]
+    out = [parse_section(key, titles.get(key, key), text, ctx.budget.year, ctx.profile.roles)
+           for key, text in texts if text.strip()]
     try:
         ctx._narrative_sections = ((ctx.budget.year, texts), out)
     except AttributeError:  # a context that takes no attributes: parse every time
@@ -349,117 +312,37 @@ def num(d: Decimal) -> str:
 
 
 # ---------------------------------------------------------------------------------- table values
-def _cell(table: str, row: str, col: str, desc: str):
-    return lambda b, sup: (b.value(table, row, col), desc)
-
-
-def _sum(cells: list[tuple[str, str, str]], desc: str):
-    return lambda b, sup: (sum((b.value(*c) for c in cells), ZERO), desc)
-
-
-def procurement_sum(profile, sup: dict) -> Decimal | None:
-    """Σ of the procurement lines' 合计 (None when there are none)."""
-    from ..supplement import procurement_total
-
-    lines = (sup or {}).get("procurement") or []
-    if not lines:
-        return None
-    return sum((procurement_total(profile, rec) for rec in lines), ZERO)
-
-
-def _procurement(b, sup):
-    total = procurement_sum(b.profile, sup)
-    if total is None:
-        raise KeyError("procurement")
-    return total, "政府采购预算表“合计”"
-
-
-_T1, _T2, _T3, _T4 = "收支总表", "收入总表", "支出总表", "财政拨款收支总表"
-_T5, _T6, _T7, _T8, _T9 = ("一般公共预算财政拨款支出表", "一般公共预算财政拨款基本支出表", "政府性基金预算财政拨款支出表",
-                           "国有资本经营预算财政拨款支出表", "三公经费支出表")
-
-# label id -> where the tables hold the figure (the first is the one shown; a text figure equal to
-# any of them is accepted, e.g. 基本支出 of all funds or of general appropriations only)
-VALUES = {
-    "total": [_cell(_T1, "grand_in", "amount", "收支总表“收入总计”"), _cell(_T1, "grand_out", "amount", "收支总表“支出总计”"),
-              _cell(_T1, "total_in", "amount", "收支总表“本年收入合计”"),
-              _cell(_T1, "total_out", "amount", "收支总表“本年支出合计”")],
-    "gpb": [_cell(_T1, "gpb", "amount", "收支总表“一般公共预算拨款收入”"), _cell(_T4, "gpb", "amount", "财政拨款收支总表“一般公共预算拨款”")],
-    "fund": [_cell(_T1, "fund", "amount", "收支总表“政府性基金预算拨款收入”"), _cell(_T4, "fund", "amount", "财政拨款收支总表“政府性基金预算拨款”")],
-    "soe": [_cell(_T1, "soe", "amount", "收支总表“国有资本经营预算拨款收入”"), _cell(_T4, "soe", "amount", "财政拨款收支总表“国有资本经营预算拨款”")],
-    "special": [_cell(_T1, "special", "amount", "收支总表“财政专户管理资金收入”"), _cell(_T2, "total", "special", "收入总表“财政专户收入”合计")],
-    "own": [_cell(_T1, "own", "amount", "收支总表“单位资金”")],
-    "fiscal": [_cell(_T2, "total", "fiscal", "收入总表“财政拨款收入”合计"), _cell(_T4, "total_in", "amount", "财政拨款收支总表“本年收入合计”")],
-    "carry": [_cell(_T1, "carry_in", "amount", "收支总表“上年结转结余”"), _cell(_T2, "total", "carryover", "收入总表“上年结转”合计"),
-              _cell(_T4, "open", "amount", "财政拨款收支总表“年初财政拨款结转和结余”")],
-    "business": [_cell(_T2, "total", "business", "收入总表“事业收入”合计")],
-    "operating_income": [_cell(_T2, "total", "operating", "收入总表“经营收入”合计")],
-    "superior": [_cell(_T2, "total", "superior", "收入总表“上级补助收入”合计")],
-    "affiliated": [_cell(_T2, "total", "affiliated", "收入总表“附属单位上缴收入”合计")],
-    "other_income": [_cell(_T2, "total", "other", "收入总表“其他收入”合计")],
-    "gpb_exp": [_cell(_T5, "total", "total", "一般公共预算财政拨款支出表“合计”")],
-    "fund_exp": [_cell(_T7, "total", "total", "政府性基金预算财政拨款支出表“合计”")],
-    "soe_exp": [_cell(_T8, "total", "total", "国有资本经营预算财政拨款支出表“合计”")],
-    "fiscal_exp": [_cell(_T4, "total_out", "total", "财政拨款收支总表“本年支出合计”"),
-                   _cell(_T4, "grand_out", "total", "财政拨款收支总表“支出总计”")],
-    "basic": [_cell(_T3, "total", "basic", "支出总表“基本支出”合计"), _cell(_T5, "total", "basic", "一般公共预算财政拨款支出表“基本支出”合计"),
-              _sum([(_T5, "total", "basic"), (_T7, "total", "basic"), (_T8, "total", "basic")], "财政拨款基本支出"),
-              _cell(_T6, "total", "total", "一般公共预算财政拨款基本支出表“合计”")],
-    "project": [_cell(_T3, "total", "project", "支出总表“项目支出”合计"), _cell(_T5, "total", "project", "一般公共预算财政拨款支出表“项目支出”合计"),
-                _sum([(_T5, "total", "project"), (_T7, "total", "project"), (_T8, "total", "project")], "财政拨款项目支出")],
-    "gpb_basic": [_cell(_T5, "total", "basic", "一般公共预算财政拨款支出表“基本支出”合计")],
-    "gpb_project": [_cell(_T5, "total", "project", "一般公共预算财政拨款支出表“项目支出”合计")],
-    "fund_basic": [_cell(_T7, "total", "basic", "政府性基金预算财政拨款支出表“基本支出”合计")],
-    "fund_project": [_cell(_T7, "total", "project", "政府性基金预算财政拨款支出表“项目支出”合计")],
-    "soe_basic": [_cell(_T8, "total", "basic", "国有资本经营预算财政拨款支出表“基本支出”合计")],
-    "soe_project": [_cell(_T8, "total", "project", "国有资本经营预算财政拨款支出表“项目支出”合计")],
-    "fiscal_basic": [_sum([(_T5, "total", "basic"), (_T7, "total", "basic"), (_T8, "total", "basic")], "财政拨款基本支出")],
-    "fiscal_project": [_sum([(_T5, "total", "project"), (_T7, "total", "project"), (_T8, "total", "project")],
-                            "财政拨款项目支出")],
-    "personnel": [_cell(_T6, "total", "personnel", "一般公共预算财政拨款基本支出表“人员经费”合计")],
-    "public": [_cell(_T6, "total", "public", "一般公共预算财政拨款基本支出表“公用经费”合计")],
-    "operating": [_cell(_T6, "total", "public", "一般公共预算财政拨款基本支出表“公用经费”合计（机关运行经费）")],
-    "sangong": [_cell(_T9, "total", "total", "三公经费支出表“合计”"), _cell(_T9, "total", "gpb", "三公经费支出表“合计”一般公共预算财政拨款"),
-                _cell(_T9, "sangong", "total", "三公经费支出表“三公经费小计”")],
-    "abroad": [_cell(_T9, "abroad", "total", "三公经费支出表“因公出国（境）费”"),
-               _cell(_T9, "abroad", "gpb", "三公经费支出表“因公出国（境）费”一般公共预算")],
-    "car": [_cell(_T9, "car", "total", "三公经费支出表“公务用车购置及运维费”"), _cell(_T9, "car", "gpb", "三公经费支出表“公务用车购置及运维费”一般公共预算")],
-    "car_purchase": [_cell(_T9, "car_purchase", "total", "三公经费支出表“公务用车购置费”"),
-                     _cell(_T9, "car_purchase", "gpb", "三公经费支出表“公务用车购置费”一般公共预算")],
-    "car_operation": [_cell(_T9, "car_operation", "total", "三公经费支出表“公务用车运行维护费”"),
-                      _cell(_T9, "car_operation", "gpb", "三公经费支出表“公务用车运行维护费”一般公共预算")],
-    "reception": [_cell(_T9, "reception", "total", "三公经费支出表“公务接待费”"),
-                  _cell(_T9, "reception", "gpb", "三公经费支出表“公务接待费”一般公共预算")],
-    "procurement": [_procurement],
-}
-
-
-def table_values(budget, sup: dict | None, label: str) -> list[tuple[Decimal, str]]:
-    """The table figures a label stands for; cells the profile lacks are left out."""
+def table_values(budget, label: str) -> list[tuple[Decimal, str]]:
+    """The table figures a label stands for (the profile's [[roles.labels]] figures), each with its
+    description. A part's total is left out when the unit lists no lines of it; a label or figure
+    the profile lacks raises RoleMissing (the rule is then not applicable, never silent)."""
+    roles = budget.profile.roles
     out = []
-    for get in VALUES.get(label, []):
-        try:
-            out.append(get(budget, sup or {}))
-        except (KeyError, ValueError, AttributeError, TypeError):
-            continue
+    for name in roles.label(label).figures:
+        fig = roles.figure(name)
+        v = figure_value(budget, fig)
+        if v is not None:
+            out.append((v, describe(budget.profile, fig)))
     return out
 
 
-# last year's totals kept in supplement["previous"]
-PREVIOUS_KEYS = {"total": "total", "basic": "basic", "project": "project", "sangong": "sangong",
-                 "operating": "operating", "public": "operating"}
+def label_name(roles, label: str | None) -> str:
+    lb = roles.labels.get(label) if label else None
+    return lb.name if lb is not None else (label or "")
 
 
 def previous_value(ctx, label: str) -> Decimal | None:
     """Last year's figure for a label: from the previous year's budget (--previous) when given,
-    else from supplement["previous"]; None when unknown."""
-    if label not in PREVIOUS_KEYS:
+    else from supplement["previous"] under the headline key the label stands for; None when
+    unknown or when the profile asks for no last-year figure of it."""
+    head = ctx.profile.roles.previous_of(label)
+    if head is None:
         return None
     if ctx.previous is not None:
-        vals = table_values(ctx.previous, ctx.previous.supplement, label)
+        vals = table_values(ctx.previous, label)
         if vals:
             return vals[0][0]
-    v = ((ctx.supplement or {}).get("previous") or {}).get(PREVIOUS_KEYS[label])
+    v = ((ctx.supplement or {}).get("previous") or {}).get(head.key)
     return v if isinstance(v, Decimal) else None
 
 

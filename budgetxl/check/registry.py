@@ -25,9 +25,23 @@ class Rule:
     severity: str = "error"
     group: str = ""
     needs: tuple[str, ...] = ()  # context parts needed: "workbook", "previous", "supplement"
+    roles: tuple[str, ...] = ()  # profile roles needed (budgetxl.roles.Roles.has): "tables.income" …
+    profile_check = False  # one of a profile's [[checks]] (made per profile by rules_for)
 
     def check(self, ctx) -> Iterator[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    @classmethod
+    def not_applicable(cls, profile) -> str | None:
+        """Why the rule does not apply to a profile (a Chinese reason), None when it does."""
+        if cls.profile_check:
+            if not any(c.code == cls.code for c in profile.checks):
+                return f"表样没有校验 {cls.code}"
+            return None
+        missing = profile.roles.missing(cls.roles) if profile.roles is not None else list(cls.roles)
+        if missing:
+            return "表样没有定义角色 " + "、".join(missing)
+        return None
 
     @classmethod
     def doc(cls) -> str:
@@ -69,9 +83,33 @@ def _load() -> None:
     _loaded = True
 
 
-def all_rules() -> list[type[Rule]]:
+def all_rules(profile=None) -> list[type[Rule]]:
+    """Every rule for a profile (the default profile when None): the rules of the code and the
+    profile's own [[checks]], by code. Rules that do not apply to it are included; see
+    :meth:`Rule.not_applicable`."""
+    return rules_for(profile)
+
+
+_PROFILE_RULES: dict[tuple, list[type[Rule]]] = {}
+
+
+def rules_for(profile=None) -> list[type[Rule]]:
+    from ..spec import load_profile
+
     _load()
-    return [RULES[c] for c in sorted(RULES)]
+    p = load_profile() if profile is None else (load_profile(profile) if isinstance(profile, str) else profile)
+    memo = (p.id, str(p.directory), tuple((c.code, c.title) for c in p.checks))
+    got = _PROFILE_RULES.get(memo)
+    if got is None:
+        from .rules.inter import profile_rule
+
+        own = {c.code: profile_rule(c) for c in p.checks}
+        clash = set(own) & set(RULES)
+        if clash:
+            raise ValueError(f"profile check codes clash with rules: {sorted(clash)}")
+        merged = {**RULES, **own}
+        got = _PROFILE_RULES[memo] = [merged[c] for c in sorted(merged)]
+    return list(got)
 
 
 def _matches(rule: type[Rule], pattern: str) -> bool:
@@ -79,9 +117,10 @@ def _matches(rule: type[Rule], pattern: str) -> bool:
     return p == rule.group or fnmatch.fnmatchcase(rule.code, p.upper()) or fnmatch.fnmatchcase(rule.code, p)
 
 
-def select_rules(select: list[str] | None = None, ignore: list[str] | None = None) -> list[type[Rule]]:
+def select_rules(select: list[str] | None = None, ignore: list[str] | None = None,
+                 profile=None) -> list[type[Rule]]:
     """Rules chosen by code, group or glob; unknown patterns raise ValueError (a usage error)."""
-    rules = all_rules()
+    rules = rules_for(profile)
     for pat in [*(select or []), *(ignore or [])]:
         if not any(_matches(r, pat) for r in rules):
             raise ValueError(pat)

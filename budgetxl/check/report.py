@@ -40,6 +40,9 @@ def human(results: list[CheckResult], colour: bool = False) -> str:
         if r.unreadable:
             out.append(f"  无法读取：{r.unreadable}")
             continue
+        if r.not_applicable:
+            out.append(f"  不适用于表样 {r.profile} 的规则（未检查）：" +
+                       "；".join(f"{c} {why}" for c, why in sorted(r.not_applicable.items())))
         if not r.findings:
             out.append("  未发现问题。")
             continue
@@ -66,7 +69,8 @@ def as_json(results: list[CheckResult]) -> str:
         "files": [{"file": r.file, "unit": r.budget.unit_code if r.budget else None,
                    "unit_name": r.budget.unit_name if r.budget else None,
                    "year": r.budget.year if r.budget else None, "unreadable": r.unreadable,
-                   "errors": r.count("error"), "warnings": r.count("warning"), "infos": r.count("info")}
+                   "errors": r.count("error"), "warnings": r.count("warning"), "infos": r.count("info"),
+                   "profile": r.profile, "not_applicable": r.not_applicable}
                   for r in results],
         "findings": [f.to_dict() for r in results for f in r.findings],
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..findings import Finding
 from ..model import UnitBudget
 from .context import CheckContext
-from .registry import Rule, all_rules
+from .registry import Rule, rules_for, select_rules
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -19,15 +19,25 @@ class CheckResult:
     budget: UnitBudget | None
     findings: list[Finding] = field(default_factory=list)
     unreadable: str | None = None  # a Chinese message when the file could not be read at all
+    profile: str | None = None  # the profile the file was read with
+    not_applicable: dict[str, str] = field(default_factory=dict)  # rule code -> why it does not apply
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None) -> list[Finding]:
-    rules = rules if rules is not None else all_rules()
+def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
+                 not_applicable: dict[str, str] | None = None) -> list[Finding]:
+    """Run the rules (all of the budget's profile when None) over one unit. A rule the profile
+    lacks the roles for is not run; its code and the reason go to ``not_applicable``."""
+    rules = rules if rules is not None else rules_for(ctx.profile)
     out: list[Finding] = []
     for rule_cls in rules:
+        reason = rule_cls.not_applicable(ctx.profile)
+        if reason:
+            if not_applicable is not None:
+                not_applicable[rule_cls.code] = reason
+            continue
         rule = rule_cls()
         if "previous" in rule.needs and ctx.previous is None:
             continue
@@ -73,7 +83,10 @@ def load_for_check(path: str | Path, profile: str | None = None,
 
 def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previous: UnitBudget | None = None,
                profile: str | None = None, supplement: dict | None = None, function_codes=None,
-               economic_codes=None) -> list[CheckResult]:
+               economic_codes=None, select: list[str] | None = None,
+               ignore: list[str] | None = None) -> list[CheckResult]:
+    """Check every unit of a file. ``rules``: the rules to run; or ``select``/``ignore`` patterns,
+    resolved against the profile each unit was read with (its own [[checks]] included)."""
     from ..errors import BudgetxlError
 
     try:
@@ -86,7 +99,11 @@ def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previ
         ctx.function_codes, ctx.economic_codes = function_codes, economic_codes
         if supplement is not None and ctx.budget.supplement is None:
             ctx.budget.supplement = supplement
-        findings = check_budget(ctx, rules)
+        chosen = rules
+        if chosen is None and (select or ignore):
+            chosen = select_rules(select, ignore, profile=ctx.profile)
+        skipped: dict[str, str] = {}
+        findings = check_budget(ctx, chosen, skipped)
         findings.sort(key=lambda f: (ORDER[f.severity], f.table or "", f.sheet or "", f.code))
-        results.append(CheckResult(str(path), ctx.budget, findings))
+        results.append(CheckResult(str(path), ctx.budget, findings, profile=ctx.profile.id, not_applicable=skipped))
     return results

@@ -25,36 +25,29 @@ from ..model import UnitBudget
 from ..money import ZERO
 from . import parts as P
 
-PREVIOUS_KEYS = ("total", "basic", "project", "sangong", "operating")
-
-
 def yuan(v: Decimal) -> str:
     """An amount in 万元 with two decimals, from the exact Decimal: ``1573.23万元``."""
     return f"{v.quantize(Decimal('0.01')):f}万元"
 
 
-def _v(budget: UnitBudget, table: str, row: str, col: str) -> Decimal:
-    return budget.value(table, row, col)
+def _f(budget: UnitBudget, name: str) -> Decimal:
+    """A named figure of the profile's roles ([roles.figures])."""
+    return budget.evaluate(budget.profile.roles.figure(name).node)
 
 
 def figures(budget: UnitBudget) -> dict[str, Decimal]:
-    """The year's headline figures the narrative speaks of (and last year's, for comparison)."""
-    return {
-        "total": _v(budget, "t1", "grand_in", "amount"),  # 预算收支总计
-        "basic": _v(budget, "t3", "total", "basic"),
-        "project": _v(budget, "t3", "total", "project"),
-        "sangong": _v(budget, "t9", "sangong", "total"),
-        "operating": _v(budget, "t6", "total", "public"),  # Hebei: 机关运行经费 = 基本支出表的公用经费
-    }
+    """The year's headline figures the narrative compares with last year's (the profile's
+    [[roles.headline]] entries that have a previous-year figure), by headline key."""
+    roles = budget.profile.roles
+    return {h.key: _f(budget, h.figure) for h in roles.headline if h.previous}
 
 
 def previous_figures(budget: UnitBudget, previous: UnitBudget | None = None) -> dict[str, Decimal | None]:
     """Last year's figures: from a previous year's budget when given, else the supplement's
     ``previous`` (上年数); None where unknown."""
-    out: dict[str, Decimal | None] = {k: None for k in PREVIOUS_KEYS}
+    keys = [h.key for h in budget.profile.roles.headline if h.previous]
     given = ((budget.supplement or {}).get("previous") or {})
-    for k in PREVIOUS_KEYS:
-        out[k] = given.get(k)
+    out: dict[str, Decimal | None] = {k: given.get(k) for k in keys}
     if previous is not None:
         out.update(figures(previous))
     return out
@@ -80,19 +73,18 @@ def _reason(unit_text: str, subject: str) -> str:
 
 # ---------------------------------------------------------------------- the paragraphs
 def income(b: UnitBudget, ctx: dict) -> str:
-    lines = [("一般公共预算收入", "gpb"), ("基金预算收入", "fund"), ("国有资本经营预算收入", "soe"),
-             ("财政专户核拨收入", "special"), ("单位资金收入", "own")]
-    parts = [f"{label}{yuan(_v(b, 't1', key, 'amount'))}" for label, key in lines]
-    parts.append(f"上年结转结余{yuan(_v(b, 't1', 'carry_in', 'amount'))}")
-    return (f"反映本部门当年全部收入。{b.year}年预算收入{yuan(_v(b, 't1', 'grand_in', 'amount'))}，"
+    lines = [("一般公共预算收入", "gpb_in"), ("基金预算收入", "fund_in"), ("国有资本经营预算收入", "soe_in"),
+             ("财政专户核拨收入", "special_in"), ("单位资金收入", "own_in"), ("上年结转结余", "carry_in")]
+    parts = [label + yuan(_f(b, name)) for label, name in lines]
+    return (f"反映本部门当年全部收入。{b.year}年预算收入{yuan(_f(b, 'grand_in'))}，"
             f"其中：{'，'.join(parts)}。")
 
 
 def expenditure(b: UnitBudget, ctx: dict) -> str:
-    basic, project = _v(b, "t3", "total", "basic"), _v(b, "t3", "total", "project")
-    personnel, public = _v(b, "t6", "total", "personnel"), _v(b, "t6", "total", "public")
+    basic, project = _f(b, "basic"), _f(b, "project")
+    personnel, public = _f(b, "personnel"), _f(b, "public")
     text = (f"收支预算总表支出栏、基本支出表、项目支出表按经济分类和支出功能分类科目编制，反映{b.unit_name}"
-            f"年度部门预算中支出预算的总体情况。{b.year}年支出预算{yuan(_v(b, 't3', 'total', 'total'))}，"
+            f"年度部门预算中支出预算的总体情况。{b.year}年支出预算{yuan(_f(b, 'spending'))}，"
             f"其中基本支出{yuan(basic)}")
     if personnel + public == basic:
         text += f"，包括人员经费{yuan(personnel)}和日常公用经费{yuan(public)}"
@@ -102,11 +94,12 @@ def expenditure(b: UnitBudget, ctx: dict) -> str:
     names = [p.get("name") for p in ((b.supplement or {}).get("projects") or []) if p.get("name")]
     if project and names:
         text += "，主要用于" + "、".join(f"“{n}”" for n in names) + ("等项目" if len(names) > 1 else "项目")
-    for key, label in (("operating", "经营支出"), ("remit", "上解上级支出"), ("subsidiary", "对附属单位补助支出")):
-        v = _v(b, "t3", "total", key)
+    for name, label in (("spending_operating", "经营支出"), ("spending_remit", "上解上级支出"),
+                        ("spending_subsidiary", "对附属单位补助支出")):
+        v = _f(b, name)
         if v:
-            text += f"；{label}{yuan(v)}"
-    carry = _v(b, "t1", "carry_out", "amount")
+            text += "；" + label + yuan(v)
+    carry = _f(b, "closing_balance")
     if carry:
         text += f"；年终结转结余{yuan(carry)}"
     return text + "。"
@@ -136,9 +129,11 @@ def operating(b: UnitBudget, ctx: dict) -> str:
     (the economic lines carrying 公用经费, in code order)."""
     amount = ctx["figures"]["operating"]
     text = f"{b.year}年，我部门机关运行经费共计安排{yuan(amount)}"
-    t6 = b.profile.tables["t6"]
-    names = [b.row_name("t6", c) for c in b.codes(t6)
-             if len(c) == t6.leaf_length and _v(b, "t6", c, "public") != 0]
+    roles = b.profile.roles
+    t6 = b.profile.tables[roles.table_id("basic_economic")]
+    public = roles.column(t6.id, "public")
+    names = [b.row_name(t6.id, c) for c in b.codes(t6)
+             if len(c) == t6.leaf_length and b.value(t6.id, c, public) != 0]
     if names:
         text += "，主要用于" + "、".join(names) + "等"
     prev = ctx["previous"]["operating"]
@@ -148,10 +143,10 @@ def operating(b: UnitBudget, ctx: dict) -> str:
 
 
 def sangong(b: UnitBudget, ctx: dict) -> str:
-    def t9(row: str) -> str:
-        return yuan(_v(b, "t9", row, "total"))
+    def t9(name: str) -> str:
+        return yuan(_f(b, name))
 
-    text = (f"{b.year}年，我部门财政拨款“三公”经费预算安排{t9('sangong')}，其中因公出国（境）费{t9('abroad')}；"
+    text = (f"{b.year}年，我部门财政拨款“三公”经费预算安排{t9('sangong_subtotal')}，其中因公出国（境）费{t9('abroad')}；"
             f"公务用车购置及运维费{t9('car')}（其中：公务用车购置费为{t9('car_purchase')}，"
             f"公务用车运维费{t9('car_operation')}）；公务接待费{t9('reception')}。")
     prev = ctx["previous"]["sangong"]

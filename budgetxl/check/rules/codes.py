@@ -5,14 +5,14 @@ from __future__ import annotations
 from ...labels import norm
 from ..registry import Rule, register
 
-CODED = ("收入总表", "支出总表", "一般公共预算财政拨款支出表", "一般公共预算财政拨款基本支出表",
-         "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表")
 
 
 def _rows(ctx):
+    """Every code row of every coded table of the profile."""
     b = ctx.budget
-    for name in CODED:
-        t = ctx.profile.table(name)
+    for t in ctx.profile.ordered:
+        if not t.coded:
+            continue
         for code in b.codes(t):
             yield t, code
 

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...money import fmt
-from ...spec import DEFAULT_PROFILE, TOTAL, load_profile
+from ...money import ZERO, fmt
 from ..registry import Rule, register
 
 
-def _profile_rule(check):
+def profile_rule(check):
+    """The rule of one of a profile's [[checks]] (registered per profile: see registry.rules_for)."""
+
     def run(self, ctx):
         c = next((x for x in ctx.profile.checks if x.code == self.code), None)
-        if c is None:
-            return
+        if c is None:  # selected for another profile: this one does not declare it
+            raise LookupError(f"表样“{ctx.profile.id}”没有校验 {self.code}")
         left, right = ctx.budget.evaluate(c.left), ctx.budget.evaluate(c.right)
         ok = left == right if c.relation == "eq" else left >= right
         if not ok:
@@ -28,11 +29,7 @@ def _profile_rule(check):
     doc = (f"{check.title}。\n\n由表样定义中的校验 {check.code} 给出，填报模板的“校验”区域实时显示同一差额。\n\n"
            f"失败示例：两方相差 0.01 万元。\n通过示例：{'两方相等' if check.relation == 'eq' else '左方不少于右方'}。")
     return type(check.code, (Rule,), {"__doc__": doc, "code": check.code, "title": check.title,
-                                      "severity": "error", "group": "表间", "check": run})
-
-
-for _c in load_profile(DEFAULT_PROFILE).checks:
-    register(_profile_rule(_c))
+                                      "severity": "error", "group": "表间", "check": run, "profile_check": True})
 
 
 def _codes(b, t):
@@ -49,20 +46,22 @@ class X201(Rule):
     通过示例：每个科目的收入合计等于支出合计。
     """
     code, title, severity, group = "X201", "收入总表与支出总表按科目不符", "error", "表间"
+    roles = ("tables.income", "tables.expenditure", "columns.total", "figures.closing_balance")
 
     def check(self, ctx):
-        b = ctx.budget
-        t2, t3 = ctx.profile.table("收入总表"), ctx.profile.table("支出总表")
-        carry_out = b.value("收支总表", "carry_out", "amount")
+        b, roles = ctx.budget, ctx.profile.roles
+        t2, t3 = ctx.table_role("income"), ctx.table_role("expenditure")
+        c2, c3 = roles.column(t2.id, "total"), roles.column(t3.id, "total")
+        carry_out = ctx.figure("closing_balance")
         severity = "warning" if carry_out else "error"
         for code in sorted(_codes(b, t2) | _codes(b, t3)):
-            income, spend = b.value(t2, code, "total"), b.value(t3, code, "total")
+            income, spend = b.value(t2, code, c2), b.value(t3, code, c3)
             if income != spend:
                 note = "（单位有年终结转结余，请核对差额是否为结转）" if carry_out else ""
                 yield ctx.finding(self, f"科目 {code} {b.row_name(t3.id, code) or b.row_name(t2.id, code)}：收入总表合计 "
                                         f"{fmt(income)}，支出总表合计 {fmt(spend)}，相差 {fmt(spend - income)}"
                                         f"{slip_hint(income, spend)}{note}",
-                                  (t3.id, code, "total") if code in _codes(b, t3) else (t2.id, code, "total"),
+                                  (t3.id, code, c3) if code in _codes(b, t3) else (t2.id, code, c2),
                                   expected=income, actual=spend, severity=severity)
 
 
@@ -74,30 +73,31 @@ class X202(Rule):
     通过示例：一般公共预算、政府性基金、国有资本经营预算拨款三表之和不超过支出总表（逐科目、逐栏）。
     """
     code, title, severity, group = "X202", "财政拨款支出超过支出总表", "error", "表间"
+    roles = ("tables.expenditure", "tables.fiscal_expenditure", "columns.basic", "columns.project", "columns.total")
+    COLUMNS = ("basic", "project", "total")  # column roles compared
 
     def check(self, ctx):
-        b = ctx.budget
-        t3 = ctx.profile.table("支出总表")
-        fiscal = [ctx.profile.table(n) for n in ("一般公共预算财政拨款支出表", "政府性基金预算财政拨款支出表",
-                                                  "国有资本经营预算财政拨款支出表")]
+        b, roles = ctx.budget, ctx.profile.roles
+        t3 = ctx.table_role("expenditure")
+        fiscal = ctx.tables_role("fiscal_expenditure")
         present = [(t, _codes(b, t)) for t in fiscal]
         codes = set().union(*(c for _, c in present))
         t3_codes = _codes(b, t3)
         for code in sorted(codes):
             having = [t for t, c in present if code in c]
-            for col in ("basic", "project", "total"):
-                part = sum((b._value((t.id, code, col)) for t in having), Decimal("0.00"))
+            for role in self.COLUMNS:
+                col = roles.column(t3.id, role)
+                cells = [(t.id, code, roles.column(t.id, role)) for t in having]
+                part = sum((b.value(*k) for k in cells), ZERO)
                 if not part:
                     continue
-                whole = b._value((t3.id, code, col)) if code in t3_codes else Decimal("0.00")
-                if part <= whole:
-                    continue
+                whole = b.value(t3.id, code, col) if code in t3_codes else ZERO
                 if part > whole:
-                    where = next(t for t in having if b._value((t.id, code, col)) != 0)
+                    where = next(k for k in cells if b.value(*k) != 0)
                     header = t3.column(col).header
                     yield ctx.finding(self, f"科目 {code} {b.row_name(t3.id, code)}“{header}”：财政拨款 {fmt(part)} "
                                             f"超过支出总表的 {fmt(whole)}，多 {fmt(part - whole)}",
-                                      (where.id, code, col), expected=whole, actual=part)
+                                      where, expected=whole, actual=part)
 
 
 @register
@@ -108,27 +108,19 @@ class X203(Rule):
     通过示例：所有支出科目都属于收支总表列出的类。
     """
     code, title, severity, group = "X203", "科目无法归入收支总表的类", "error", "表间"
+    roles = ("tables.summary", "tables.expenditure", "tables.fiscal_expenditure", "columns.total")
 
     def check(self, ctx):
         classes = {c["code"] for c in ctx.profile.classes if c["code"]}
-        b = ctx.budget
-        for name in ("支出总表", "一般公共预算财政拨款支出表", "政府性基金预算财政拨款支出表", "国有资本经营预算财政拨款支出表"):
-            t = ctx.profile.table(name)
+        b, roles = ctx.budget, ctx.profile.roles
+        summary = ctx.table_role("summary").name
+        for t in [ctx.table_role("expenditure"), *ctx.tables_role("fiscal_expenditure")]:
+            col = roles.column(t.id, "total")
             for code in b.codes(t):
-                if len(code) == 3 and code not in classes and b.value(t, code, "total") != 0:
-                    yield ctx.finding(self, f"{t.name} 的科目 {code} 不属于收支总表列出的任何一类，其金额 "
-                                            f"{fmt(b.value(t, code, 'total'))} 没有计入收支总表", (t.id, code, "total"))
-
-
-# function code (basic spending, 一般公共预算财政拨款支出表) -> economic code (基本支出表)
-PAIRS = [
-    (("2080505",), "30108", "机关事业单位基本养老保险缴费"),
-    (("2080506",), "30109", "职业年金缴费"),
-    (("2101101", "2101102"), "30110", "职工基本医疗保险缴费"),
-    (("2101103",), "30111", "公务员医疗补助缴费"),
-    (("20827",), "30112", "其他社会保障缴费"),
-    (("2210201",), "30113", "住房公积金"),
-]
+                v = b.value(t, code, col)
+                if len(code) == 3 and code not in classes and v != 0:
+                    yield ctx.finding(self, f"{t.name} 的科目 {code} 不属于{summary}列出的任何一类，其金额 "
+                                            f"{fmt(v)} 没有计入{summary}", (t.id, code, col))
 
 
 def slip_hint(a: Decimal, b: Decimal) -> str:
@@ -160,21 +152,23 @@ class X301(Rule):
     通过示例：2210201 住房公积金 61.82，30113 住房公积金 61.82。
     """
     code, title, severity, group = "X301", "功能分类与经济分类不对应", "warning", "表间"
+    roles = ("tables.gpb_expenditure", "tables.basic_economic", "columns.basic", "columns.total", "pairs")
 
     def check(self, ctx):
-        b = ctx.budget
-        t5 = ctx.profile.table("一般公共预算财政拨款支出表")
-        t6 = ctx.profile.table("一般公共预算财政拨款基本支出表")
-        for funcs, econ, label in PAIRS:
-            f_val = sum((b._leaves(t5.id, f, "basic") for f in funcs), Decimal("0.00"))
-            e_val = b.value(t6, econ, "total") if econ in b.codes(t6) else Decimal("0.00")
+        b, roles = ctx.budget, ctx.profile.roles
+        t5, t6 = ctx.table_role("gpb_expenditure"), ctx.table_role("basic_economic")
+        basic, total = roles.column(t5.id, "basic"), roles.column(t6.id, "total")
+        for pair in roles.pairs:
+            funcs, econ, label = pair.functions, pair.economic, pair.name
+            f_val = sum((b.leaves(t5.id, f, basic) for f in funcs), ZERO)
+            e_val = b.value(t6, econ, total) if econ in b.codes(t6) else ZERO
             if f_val == e_val:
                 continue
             hint = slip_hint(f_val, e_val)
             fcodes = "、".join(f + ("xx" if len(f) == 5 else "") for f in funcs)
-            f_cells = [ctx.where((t5.id, f, "basic")).get("cell") for f in funcs if f in b.codes(t5)]
+            f_cells = [ctx.where((t5.id, f, basic)).get("cell") for f in funcs if f in b.codes(t5)]
             also = f"（见{t5.name} {'、'.join(c for c in f_cells if c)}）" if any(f_cells) else ""
             yield ctx.finding(self, f"{label}：功能分类 {fcodes} 基本支出 {fmt(f_val)}{also}，经济分类 {econ} "
                                     f"{fmt(e_val)}，相差 {fmt(e_val - f_val)}{hint}",
-                              (t6.id, econ, "total") if econ in b.codes(t6) else (t5.id, funcs[0], "basic"),
+                              (t6.id, econ, total) if econ in b.codes(t6) else (t5.id, funcs[0], basic),
                               expected=f_val, actual=e_val)

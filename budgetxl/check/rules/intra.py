@@ -115,18 +115,20 @@ class H105(Rule):
     通过示例：30201 办公费 3.30 填在“公用经费”栏。
     """
     code, title, severity, group = "H105", "人员经费与公用经费归类不符", "warning", "表内"
-    PERSONNEL = ("301", "303")
+    roles = ("tables.basic_economic", "columns.personnel", "columns.public", "economic.personnel")
 
     def check(self, ctx):
-        t = ctx.profile.table("一般公共预算财政拨款基本支出表")
-        b = ctx.budget
+        t = ctx.table_role("basic_economic")
+        b, roles = ctx.budget, ctx.profile.roles
+        classes = roles.classes("personnel")
+        cols = {role: roles.column(t.id, role) for role in ("personnel", "public")}
         for code in b.leaf_codes(t):
-            personnel = code[:3] in self.PERSONNEL
-            wrong_col = "public" if personnel else "personnel"
+            personnel = code[:3] in classes
+            wrong_col = cols["public" if personnel else "personnel"]
             v = b.value(t, code, wrong_col)
             if v != 0:
                 key = (t.id, code, wrong_col)
-                right = "人员经费" if personnel else "公用经费"
+                right = t.column(cols["personnel" if personnel else "public"]).header
                 yield ctx.finding(self, f"{t.name} {code} {b.row_name(t.id, code)} 的 {fmt(v)} 万元填在了"
                                         f"“{t.column(wrong_col).header}”栏，应属于{right}", key,
                                   expected=Decimal("0.00"), actual=v)

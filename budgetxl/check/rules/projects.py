@@ -79,14 +79,15 @@ class P101(Rule):
     通过示例：482.10 + 62.20 + 50.00 = 594.30，等于支出总表项目支出合计。
     """
     code, title, severity, group = "P101", "项目预算数合计与项目支出不符", "error", "项目"
+    roles = ("figures.project",)
 
     def check(self, ctx):
         recs = projects(ctx)
         if recs is None:
             return
-        t3 = ctx.profile.table("支出总表")
-        key = (t3.id, "total", "project")
-        spending = ctx.value(t3, "total", "project")
+        fig = ctx.profile.roles.figure("project")
+        key = fig.cell
+        spending = ctx.figure("project")
         if not recs:
             if spending != 0:
                 yield ctx.finding(self, f"项目支出未列出项目绩效目标表：支出总表项目支出合计 {fmt(spending)}，"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ...supplement import procurement_total
 from ...money import ZERO, fmt
-from ..narrative_facts import (HEADLINE, LABEL_NAMES, STEADY_RE, Section, Stated, changes, excerpt,
-                               num, previous_value, sections, table_values, where)
+from ..narrative_facts import (STEADY_RE, Section, Stated, changes, excerpt, label_name, num, previous_value,
+                               sections, table_values, where)
 from ..registry import Rule, register
 from .inter import slip_hint
 
@@ -42,6 +42,7 @@ class W101(Rule):
     通过示例：“其中基本支出978.93万元，包括人员经费888.90万元和日常公用经费90.03万元”，与表一致。
     """
     code, title, severity, group = "W101", "文字中的金额与表不符", "error", "文字"
+    roles = ("labels",)
 
     def check(self, ctx):
         year = ctx.budget.year
@@ -49,7 +50,7 @@ class W101(Rule):
             for a in sec.amounts:
                 if a.kind != "plain" or a.label is None or _other_year(a, year):
                     continue
-                values = table_values(ctx.budget, ctx.supplement, a.label)
+                values = table_values(ctx.budget, a.label)
                 if not values or any(abs(a.value - v) <= a.tolerance for v, _ in values):
                     continue
                 v, desc = values[0]
@@ -74,18 +75,21 @@ class W102(Rule):
     通过示例：“2024年，我部门运行经费共计安排90.03万元”；“较2023年预算减少14.00万元”。
     """
     code, title, severity, group = "W102", "本年的数写在其他年度下", "error", "文字"
+    roles = ("labels", "headline")
 
     def check(self, ctx):
         year = ctx.budget.year
+        roles = ctx.profile.roles
+        headline = [h.key for h in roles.headline if h.overview and h.key in roles.labels]
         for sec in sections(ctx):
             reported = set()
             for a in sec.amounts:
                 if a.kind != "plain" or not _other_year(a, year) or a.value == 0 or a.year.start in reported:
                     continue
-                labels = [a.label] if a.label else list(HEADLINE)
+                labels = [a.label] if a.label else headline
                 match = None
                 for lb in labels:
-                    for v, desc in table_values(ctx.budget, ctx.supplement, lb):
+                    for v, desc in table_values(ctx.budget, lb):
                         if abs(a.value - v) <= a.tolerance:
                             match = (lb, v, desc)
                             break
@@ -102,7 +106,7 @@ class W102(Rule):
                 if prev is not None and abs(prev - a.value) <= a.tolerance and stated_now:
                     continue  # last year's figure was the same, and this year's is stated too
                 reported.add(a.year.start)
-                what = a.label_text or LABEL_NAMES.get(lb, "")
+                what = a.label_text or label_name(roles, lb)
                 yield ctx.finding(
                     self, f"{sec.title}：文字“{excerpt(sec, a.year.start, a.end)}”把 {num(a.value)} 万元（{what}）写在"
                           f"“{a.year.text}”下，而这正是 {year} 年表中的数（{desc} {fmt(v)}）：年份应为“{year}年”",
@@ -364,14 +368,8 @@ class W103(Rule):
 
 
 # ------------------------------------------------------------------------------------------ W104
-# a whole and the parts its change splits into (the parts must all be stated)
-PARTITIONS = [
-    ("total", ("basic", "project")),
-    ("sangong", ("abroad", "car", "reception")),
-    ("car", ("car_purchase", "car_operation")),
-    ("basic", ("personnel", "public")),
-]
-_SAME = {"operating": "public"}
+# a whole and the parts its change splits into (the parts must all be stated): the profile's
+# [[roles.partitions]]; labels that mean the same figure (same_as) count as one
 
 
 def _text_tolerance(*amounts: Stated) -> Decimal:
@@ -404,30 +402,24 @@ class W104(Rule):
     通过示例：“较2023年预算减少14.00万元，其中：基本支出增加16.22万元……项目支出减少30.22万元”。
     """
     code, title, severity, group = "W104", "文字中的增减数自相矛盾", "error", "文字"
+    roles = ("labels", "partitions")
 
     def check(self, ctx):
         for sec in sections(ctx):
             yield from self._parts(ctx, sec)
             yield from self._against_stated(ctx, sec)
 
-    def _simple_total(self, ctx) -> bool:
-        b = ctx.budget
-        try:
-            others = [b.value("支出总表", "total", c) for c in ("operating", "remit", "subsidiary")]
-            others.append(b.value("收支总表", "carry_out", "amount"))
-        except (KeyError, ValueError):
-            return False
-        return all(v == 0 for v in others)
-
     def _parts(self, ctx, sec: Section):
+        roles = ctx.profile.roles
         first: dict[str, Stated] = {}
         for a in changes(sec):
             if a.subject and a.sign is not None:
-                first.setdefault(_SAME.get(a.subject, a.subject), a)
-        for whole, parts in PARTITIONS:
+                first.setdefault(roles.canonical(a.subject), a)
+        for part in roles.partitions:
+            whole, parts = part.whole, part.parts
             if whole not in first or not all(p in first for p in parts):
                 continue
-            if whole == "total" and not self._simple_total(ctx):
+            if part.unless and ctx.budget.evaluate(roles.figure(part.unless).node) != 0:
                 continue
             w = first[whole]
             ps = [first[p] for p in parts]
@@ -435,25 +427,26 @@ class W104(Rule):
             tol = _text_tolerance(w, *ps)
             if abs(total - w.signed) <= tol:
                 continue
-            terms = " ".join(f"{LABEL_NAMES[p]} {_signed(x.signed)}" for p, x in zip(parts, ps))
+            terms = " ".join(f"{label_name(roles, p)} {_signed(x.signed)}" for p, x in zip(parts, ps))
             yield ctx.finding(
-                self, f"{sec.title}：{LABEL_NAMES[whole]}比上年{_direction(w.sign)} {num(w.value)} 万元"
+                self, f"{sec.title}：{label_name(roles, whole)}比上年{_direction(w.sign)} {num(w.value)} 万元"
                       f"（{_signed(w.signed)}），而各部分增减之和 {terms} = {_signed(total)}，相差 "
                       f"{num(total - w.signed)} 万元（容差 {num(tol)} 万元）",
                 expected=total, actual=w.signed, tolerance=tol, **where(ctx, sec.key, sec.title))
 
     def _against_stated(self, ctx, sec: Section):
         year = ctx.budget.year
+        same = ctx.profile.roles.canonical
         for ch in changes(sec):
             if ch.subject is None:
                 continue
-            subject = _SAME.get(ch.subject, ch.subject)
+            subject = same(ch.subject)
             same_sentence = [a for a in sec.amounts if a.sentence == ch.sentence and a is not ch]
             current = [a for a in same_sentence if a.kind == "plain" and a.label and
-                       _SAME.get(a.label, a.label) == subject and not _other_year(a, year) and a.start < ch.start]
+                       same(a.label) == subject and not _other_year(a, year) and a.start < ch.start]
             prior = [a for a in same_sentence if a.start < ch.start and a not in current and
                      (a.kind == "compared" or (a.kind == "plain" and a.year is not None and a.year.year == year - 1
-                                              and (a.label is None or _SAME.get(a.label, a.label) == subject)))]
+                                              and (a.label is None or same(a.label) == subject)))]
             if len(current) != 1 or len(prior) != 1:
                 continue
             x, p = current[0], prior[0]
@@ -467,24 +460,23 @@ class W104(Rule):
                        f"{_signed(computed)}，相差 {num(computed - ch.signed)} 万元（容差 {num(tol)} 万元）")
             else:
                 continue
-            yield ctx.finding(self, f"{sec.title}：{LABEL_NAMES.get(subject, subject)}“{excerpt(sec, x.start, ch.end)}”："
+            yield ctx.finding(self, f"{sec.title}：{label_name(ctx.profile.roles, subject)}“{excerpt(sec, x.start, ch.end)}”："
                                     f"{msg}", expected=computed, actual=ch.signed, tolerance=tol,
                               **where(ctx, sec.key, sec.title))
 
 
 # ------------------------------------------------------------------------------------------ A103
-# government procurement catalogue (政府采购品目分类目录, 2022) classes that are fixed assets; a profile
-# may declare its own list as parts.toml [assets.print] purchase_catalogs (the renderer uses the same)
+# government procurement catalogue (政府采购品目分类目录, 2022) classes; which of them are fixed
+# assets is the profile's: parts.toml [assets.print] purchase_catalogs (the renderer uses the same)
 CATALOG_NAMES = {"A01": "房屋和构筑物", "A02": "设备", "A03": "文物和陈列品", "A04": "图书和档案", "A05": "家具和用具",
                  "A06": "特种动植物", "A07": "物资", "A08": "无形资产"}
-FIXED_ASSET_CLASSES = ("A01", "A02", "A03", "A05")
 PLANNED_RE = re.compile(r"(?:拟|计划|预计|准备|新)?(?:购置|购买|采购|新增|配置)(?:的)?(?:各类|各项)?固定资产"
                         r"(?P<gap>[^。；;\d]{0,16}?)$")
 
 
-def fixed_asset_classes(ctx) -> tuple[str, ...]:
-    declared = ((ctx.profile.parts.get("assets") or {}).get("print") or {}).get("purchase_catalogs")
-    return tuple(str(c).upper() for c in declared) if declared else FIXED_ASSET_CLASSES
+def fixed_asset_classes(profile) -> tuple[str, ...]:
+    declared = ((profile.parts.get("assets") or {}).get("print") or {}).get("purchase_catalogs")
+    return tuple(str(c).upper() for c in declared or ())
 
 
 @register
@@ -505,11 +497,17 @@ class A103(Rule):
     """
     code, title, severity, group = "A103", "拟购置固定资产与政府采购预算不符", "error", "资产"
 
+    @classmethod
+    def not_applicable(cls, profile) -> str | None:
+        if not fixed_asset_classes(profile):
+            return "表样的 parts.toml 没有规定固定资产类采购品目（[assets.print] purchase_catalogs）"
+        return None
+
     def check(self, ctx):
         lines = (ctx.supplement or {}).get("procurement") or []
         if not lines:
             return
-        classes = fixed_asset_classes(ctx)
+        classes = fixed_asset_classes(ctx.profile)
         items = []
         for rec in lines:
             cat = "".join(str(rec.get("catalog") or "").split()).upper()

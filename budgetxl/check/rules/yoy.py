@@ -11,18 +11,23 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...money import fmt
-from ..narrative_facts import (EXPLAIN_RE, LABEL_NAMES, SENTENCE_BREAKS, changes, excerpt, num, previous_value,
+from ..narrative_facts import (EXPLAIN_RE, SENTENCE_BREAKS, changes, excerpt, label_name, num, previous_value,
                                sections, table_values, where)
 from ..registry import Rule, register
 
-SUBJECTS = ("total", "basic", "project", "sangong", "operating")
-_SAME = {"public": "operating"}
-# the narrative section where each change is explained
-DESIGNATED = {"total": "change", "basic": "change", "project": "change", "sangong": "sangong", "operating": "operating"}
+
+# The subjects are the profile's headline figures that have a last-year figure ([[roles.headline]]
+# with `previous`), each explained in its `explained_in` narrative part; a label that means the same
+# figure (same_as) stands for it.
+def _subjects(roles) -> list[str]:
+    return [h.key for h in roles.headline if h.previous]
 
 
-def _subject(label: str | None) -> str | None:
-    return _SAME.get(label, label) if label else None
+def _subject(roles, label: str | None) -> str | None:
+    if not label:
+        return None
+    h = roles.previous_of(label)
+    return h.key if h is not None else label
 
 
 def _direction(v: Decimal) -> str:
@@ -43,31 +48,34 @@ class Y101(Rule):
     通过示例：文字写“较2023年预算减少14.00万元”，1573.23 − 1587.23 = −14.00。
     """
     code, title, severity, group = "Y101", "文字中的增减数与上年数据不符", "error", "年度"
+    roles = ("labels", "headline")
 
     def check(self, ctx):
         year = ctx.budget.year
+        roles = ctx.profile.roles
+        subjects = _subjects(roles)
         for sec in sections(ctx):
             for a in sec.amounts:
-                subject = _subject(a.subject if a.kind == "change" else a.label)
-                if subject not in SUBJECTS:
+                subject = _subject(roles, a.subject if a.kind == "change" else a.label)
+                if subject not in subjects:
                     continue
                 prev = previous_value(ctx, subject)
                 if prev is None:
                     continue
                 if a.kind == "plain" and a.year is not None and a.year.year == year - 1:
-                    this_year = table_values(ctx.budget, ctx.supplement, subject)
+                    this_year = table_values(ctx.budget, subject)
                     if any(abs(a.value - v) <= a.tolerance for v, _ in this_year):
                         continue  # this year's figure under last year's name: W102
                     if abs(a.value - prev) > a.tolerance:
                         yield ctx.finding(
-                            self, f"{sec.title}：文字“{excerpt(sec, a.start, a.end)}”写上年{LABEL_NAMES[subject]} "
+                            self, f"{sec.title}：文字“{excerpt(sec, a.start, a.end)}”写上年{label_name(roles, subject)} "
                                   f"{num(a.value)} 万元，上年数据为 {fmt(prev)} 万元，相差 {num(a.value - prev)} 万元"
                                   f"（容差 {num(a.tolerance)} 万元）",
                             expected=prev, actual=a.value, tolerance=a.tolerance, **where(ctx, sec.key, sec.title))
                     continue
                 if a.kind != "change" or a.sign is None:
                     continue
-                currents = table_values(ctx.budget, ctx.supplement, subject)
+                currents = table_values(ctx.budget, subject)
                 if not currents:
                     continue
                 computed = [(v - prev, v, desc) for v, desc in currents]
@@ -80,7 +88,7 @@ class Y101(Rule):
                 else:
                     what = f"相差 {num(a.signed - c)} 万元（容差 {num(a.tolerance)} 万元）"
                 yield ctx.finding(
-                    self, f"{sec.title}：文字“{excerpt(sec, a.start, a.end)}”说{LABEL_NAMES[subject]}比上年{said}，而本年 "
+                    self, f"{sec.title}：文字“{excerpt(sec, a.start, a.end)}”说{label_name(roles, subject)}比上年{said}，而本年 "
                           f"{fmt(v)}（{desc}）− 上年 {fmt(prev)} = {fmt(c)}，{what}",
                     expected=c, actual=a.signed, tolerance=a.tolerance, **where(ctx, sec.key, sec.title))
 
@@ -97,55 +105,59 @@ class Y102(Rule):
     通过示例：“项目支出减少30.22万元，主要为转移支付下达资金减少。”
     """
     code, title, severity, group = "Y102", "较大增减没有说明原因", "warning", "年度"
+    roles = ("labels", "headline")
 
     def check(self, ctx):
         secs = sections(ctx)
         if not secs:
             return
+        roles = ctx.profile.roles
         by_key = {s.key: s for s in secs}
-        for subject in SUBJECTS:
-            currents = table_values(ctx.budget, ctx.supplement, subject)
+        for subject in _subjects(roles):
+            currents = table_values(ctx.budget, subject)
             if not currents:
                 continue
             cur = currents[0][0]
-            stated = [(s, a) for s in secs for a in changes(s) if _subject(a.subject) == subject and a.sign is not None]
+            stated = [(s, a) for s in secs for a in changes(s)
+                      if _subject(roles, a.subject) == subject and a.sign is not None]
             prev = previous_value(ctx, subject)
             if prev is None:
                 if not stated:
                     continue
                 prev = cur - stated[0][1].signed
             delta = cur - prev
-            if subject == "sangong":
+            if roles.headline_entry(subject).any_change:
                 large = delta != 0
             else:
                 large = abs(delta) >= 10 and (prev <= 0 or abs(delta) >= prev * Decimal("0.1"))
-            if not large or self._explained(subject, stated, by_key):
+            designated = roles.headline_entry(subject).explained_in
+            if not large or self._explained(roles, subject, designated, stated, by_key):
                 continue
             pct = f"，{_direction(delta)} {abs(delta) / prev * 100:.1f}%" if prev > 0 else ""
-            sec = stated[0][0] if stated else by_key.get(DESIGNATED[subject])
-            loc = where(ctx, sec.key, sec.title) if sec else where(ctx, DESIGNATED[subject])
+            sec = stated[0][0] if stated else by_key.get(designated)
+            loc = where(ctx, sec.key, sec.title) if sec else where(ctx, designated or "")
             yield ctx.finding(
-                self, f"{LABEL_NAMES[subject]}比上年{_direction(delta)} {fmt(abs(delta))} 万元（上年 {fmt(prev)}，本年 "
+                self, f"{label_name(roles, subject)}比上年{_direction(delta)} {fmt(abs(delta))} 万元（上年 {fmt(prev)}，本年 "
                       f"{fmt(cur)}{pct}），情况说明中没有说明增减原因（应写明“主要原因是……”）",
                 expected=prev, actual=cur, **loc)
 
     @staticmethod
-    def _explained(subject, stated, by_key) -> bool:
+    def _explained(roles, subject, designated, stated, by_key) -> bool:
         for sec, a in stated:
             s, e = a.sentence
             nxt = e + 1
             ends = [i for i in (sec.text.find(b, nxt) for b in SENTENCE_BREAKS) if i >= 0]
             if EXPLAIN_RE.search(sec.text[s:min(ends) if ends else len(sec.text)]):
                 return True
-        sec = by_key.get(DESIGNATED[subject])
+        sec = by_key.get(designated)
         if sec is None:
             return False
-        headline = _subject(sec.first_label())
+        headline = _subject(roles, sec.first_label())
         start = 0
         for i, ch in enumerate(sec.text + "。"):
             if ch in SENTENCE_BREAKS or i == len(sec.text):
                 sentence = sec.text[start:i]
-                labels = {_subject(lb[2]) for lb in sec.labels if start <= lb[0] < i}
+                labels = {_subject(roles, lb[2]) for lb in sec.labels if start <= lb[0] < i}
                 if EXPLAIN_RE.search(sentence) and (subject in labels or headline == subject):
                     return True
                 start = i + 1

@@ -1,0 +1,282 @@
+"""What a profile's tables mean: the ``[roles]`` section of ``profile.toml``.
+
+A profile's tables say how each cell is computed; its roles say what the tables are for: which
+table holds expenditure by function code, which cell is 收入总计 or 基本支出, which economic
+classes are 人员经费, which function and economic codes go together, what the narrative calls each
+figure. Rules, the narrative parser and generator, consolidation and the guide ask for a role and
+never name a table, a row key or a column key themselves.
+
+A role a profile does not declare raises :class:`RoleMissing`; a rule that needs it is *not
+applicable* to that profile (see :meth:`Roles.missing`). docs/profiles.md describes every role.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import expr
+from .errors import SpecError
+
+
+class RoleMissing(LookupError):
+    """A role the profile does not declare."""
+
+    def __init__(self, profile_id: str, role: str):
+        super().__init__(f"表样“{profile_id}”没有定义角色 {role}")
+        self.profile_id, self.role = profile_id, role
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A named figure: a bound expression over cells (or the sum of a supplementary part)."""
+
+    name: str
+    node: expr.Node | None
+    desc: str | None = None  # what a figure that is not one cell is
+    part: str | None = None  # a supplementary part's total instead of cells
+
+    @property
+    def cell(self) -> tuple[str, str, str] | None:
+        """The cell key when the figure is one cell."""
+        n = self.node
+        return (n.table, n.row, n.col) if isinstance(n, expr.Ref) else None
+
+
+@dataclass(frozen=True)
+class Label:
+    """What the narrative states an amount for: its id, name, written forms and figures."""
+
+    id: str
+    name: str
+    forms: tuple[str, ...]
+    figures: tuple[str, ...]
+    same_as: str | None = None
+
+
+@dataclass(frozen=True)
+class Headline:
+    key: str
+    name: str
+    figure: str
+    overview: bool = False
+    previous: str | None = None
+    explained_in: str | None = None
+    any_change: bool = False  # every change needs its reason (“三公”经费), not only a large one
+
+
+@dataclass(frozen=True)
+class Pair:
+    functions: tuple[str, ...]
+    economic: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Partition:
+    whole: str
+    parts: tuple[str, ...]
+    unless: str | None = None
+
+
+@dataclass
+class Roles:
+    profile_id: str
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # role -> table id -> column key
+    economic: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
+    headline: tuple[Headline, ...] = ()
+    pairs: tuple[Pair, ...] = ()
+    labels: dict[str, Label] = field(default_factory=dict)
+    partitions: tuple[Partition, ...] = ()
+    wording: dict[str, str] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ lookups
+    def table_id(self, role: str) -> str:
+        ids = self.table_ids(role)
+        if len(ids) != 1:
+            raise SpecError(f"表样“{self.profile_id}”的表角色 {role} 应只对应一张表")
+        return ids[0]
+
+    def table_ids(self, role: str) -> tuple[str, ...]:
+        try:
+            return self.tables[role]
+        except KeyError:
+            raise RoleMissing(self.profile_id, f"tables.{role}") from None
+
+    def column(self, table_id: str, role: str) -> str:
+        """The key of the column playing ``role`` in a table."""
+        try:
+            return self.columns[role][table_id]
+        except KeyError:
+            raise RoleMissing(self.profile_id, f"columns.{role}（表 {table_id}）") from None
+
+    def classes(self, role: str) -> tuple[str, ...]:
+        try:
+            return self.economic[role]
+        except KeyError:
+            raise RoleMissing(self.profile_id, f"economic.{role}") from None
+
+    def figure(self, name: str) -> Figure:
+        try:
+            return self.figures[name]
+        except KeyError:
+            raise RoleMissing(self.profile_id, f"figures.{name}") from None
+
+    def word(self, key: str) -> str:
+        try:
+            return self.wording[key]
+        except KeyError:
+            raise RoleMissing(self.profile_id, key) from None
+
+    def label(self, label_id: str) -> Label:
+        try:
+            return self.labels[label_id]
+        except KeyError:
+            raise RoleMissing(self.profile_id, f"labels.{label_id}") from None
+
+    def canonical(self, label_id: str | None) -> str | None:
+        """The label a label means the same as (机关运行经费 → 公用经费 in Hebei), else itself."""
+        lb = self.labels.get(label_id) if label_id else None
+        return lb.same_as if lb is not None and lb.same_as else label_id
+
+    def headline_entry(self, key: str) -> Headline | None:
+        return next((h for h in self.headline if h.key == key), None)
+
+    def previous_of(self, label_id: str) -> Headline | None:
+        """The headline entry whose last-year figure a label stands for (its own or a synonym's)."""
+        for h in self.headline:
+            if h.previous and (h.key == label_id or self.canonical(h.key) == self.canonical(label_id)):
+                return h
+        return None
+
+    def has(self, requirement: str) -> bool:
+        """Whether a requirement such as ``tables.expenditure``, ``columns.basic``, ``figures.project``,
+        ``economic.personnel``, ``pairs``, ``labels``, ``partitions`` or ``headline`` is declared."""
+        kind, _, name = requirement.partition(".")
+        if kind in ("pairs", "labels", "partitions", "headline") and not name:
+            return bool(getattr(self, kind))
+        store = {"tables": self.tables, "columns": self.columns, "economic": self.economic,
+                 "figures": self.figures, "labels": self.labels, "wording": self.wording}.get(kind)
+        if store is None:
+            raise ValueError(f"unknown role requirement {requirement!r}")
+        return name in store
+
+    def missing(self, requirements) -> list[str]:
+        return [r for r in requirements if not self.has(r)]
+
+
+# ---------------------------------------------------------------------- loading
+def _ids(value) -> tuple[str, ...]:
+    return tuple(value) if isinstance(value, list) else (str(value),)
+
+
+def load_roles(profile, raw: dict | None, check_refs) -> Roles:
+    """Read and validate a profile's ``[roles]`` (absent: a profile with no roles at all);
+    ``check_refs(profile, table, node)`` is the profile's own check of a formula's references."""
+    raw = dict(raw or {})
+    r = Roles(profile.id)
+    for role, ids in (raw.pop("tables", None) or {}).items():
+        ids = _ids(ids)
+        for tid in ids:
+            if tid not in profile.tables:
+                raise SpecError(f"角色 tables.{role} 引用了不存在的表 {tid}")
+        r.tables[role] = ids
+    for role, refs in (raw.pop("columns", None) or {}).items():
+        by_table = {}
+        for ref in _ids(refs):
+            tid, _, col = ref.partition(".")
+            t = profile.tables.get(tid)
+            if t is None or col not in {c.key for c in t.value_columns}:
+                raise SpecError(f"角色 columns.{role} 引用了不存在的栏 {ref}")
+            by_table[tid] = col
+        r.columns[role] = by_table
+    r.economic = {k: tuple(str(c) for c in v) for k, v in (raw.pop("economic", None) or {}).items()}
+    for name, spec in (raw.pop("figures", None) or {}).items():
+        r.figures[name] = _figure(profile, name, spec, check_refs)
+    for h in raw.pop("headline", None) or []:
+        entry = Headline(h["key"], h["name"], h["figure"], bool(h.get("overview", False)), h.get("previous"),
+                         h.get("explained_in"), bool(h.get("any_change", False)))
+        r.figure(entry.figure)
+        r.headline += (entry,)
+    r.pairs = tuple(Pair(tuple(p["function"]), p["economic"], p["name"]) for p in raw.pop("pairs", None) or [])
+    for lb in raw.pop("labels", None) or []:
+        label = Label(lb["id"], lb["name"], tuple(lb.get("forms", ())), tuple(lb.get("figures", ())), lb.get("same_as"))
+        for f in label.figures:
+            r.figure(f)
+        r.labels[label.id] = label
+    for lb in r.labels.values():
+        if lb.same_as and lb.same_as not in r.labels:
+            raise SpecError(f"标签 {lb.id} 的 same_as 引用了不存在的标签 {lb.same_as}")
+    for p in raw.pop("partitions", None) or []:
+        part = Partition(p["whole"], tuple(p["parts"]), p.get("unless"))
+        for lb in (part.whole, *part.parts):
+            r.label(lb)
+        if part.unless:
+            r.figure(part.unless)
+        r.partitions += (part,)
+    for k, v in raw.items():
+        if not isinstance(v, str):
+            raise SpecError(f"角色 {k} 无法识别")
+        r.wording[k] = v
+    return r
+
+
+def _figure(profile, name: str, spec, check_refs) -> Figure:
+    if isinstance(spec, str):
+        spec = {"value": spec}
+    if "part" in spec:
+        if spec["part"] != "procurement":
+            raise SpecError(f"角色 figures.{name}：只能合计 procurement（政府采购）明细")
+        return Figure(name, None, spec.get("desc"), spec["part"])
+    node = expr.bind(expr.parse(spec["value"]), "*", "*", "*")
+    for ref in _refs(node):
+        if ref.table not in profile.tables:
+            raise SpecError(f"角色 figures.{name} 引用了不存在的表 {ref.table}")
+    check_refs(profile, profile.tables[next(_refs(node)).table], node)
+    if not isinstance(node, expr.Ref) and not spec.get("desc"):
+        raise SpecError(f"角色 figures.{name} 不是单个单元格，应写明 desc")
+    return Figure(name, node, spec.get("desc"))
+
+
+def _refs(node):
+    for n in expr.walk(node):
+        if isinstance(n, (expr.Ref, expr.Leaves, expr.SideSum)):
+            yield n
+
+
+def value(budget, figure: Figure) -> Decimal | None:
+    """A figure's exact value for a budget; None for a part's total when the unit lists no lines
+    of that part (nothing to compare with, which is not zero)."""
+    if figure.part is not None:
+        from .supplement import procurement_total
+
+        lines = ((budget.supplement or {}).get(figure.part)) or []
+        if not lines:
+            return None
+        return sum((procurement_total(budget.profile, rec) for rec in lines), Decimal("0.00"))
+    return budget.evaluate(figure.node)
+
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.]|其中：)")
+
+
+def describe(profile, figure: Figure) -> str:
+    """A figure for a message: its desc, else its table, row and column as the table prints them
+    (支出总表“基本支出”合计, 收支总表“收入总计”)."""
+    if figure.desc:
+        return figure.desc
+    tid, row, col = figure.cell
+    t = profile.tables[tid]
+    if t.coded:
+        c = t.column(col)
+        first = t.columns[0].key == col
+        if not row.isdigit():  # the 合计 row
+            return f"{t.name}“{c.header}”" + ("" if first else "合计")
+        return f"{t.name} {row}“{c.header}”"
+    item = t.items[row]
+    cols = t.item_columns(item)
+    label = _NUMBERING.sub("", item.label.strip())
+    return f"{t.name}“{label}”" + ("" if cols[0].key == col else t.column(col, item.side).header)
