@@ -6,6 +6,11 @@ Facts this module relies on (shared/ENGINEERING.md §2, LibreOffice 7.4):
   ``--convert-to xlsx`` does *not* recalculate.  We run LibreOffice with a private user profile
   whose ``registrymodifications.xcu`` sets ``OOXMLRecalcMode`` and ``ODFRecalcMode`` to 0
   ("always recalculate on load").
+* Fonts: fontconfig answers 宋体 with DejaVu Sans here, so LibreOffice printed digits in DejaVu
+  and the Chinese in a sans-serif fallback.  The same profile carries LibreOffice's font
+  replacement table (宋体 → Noto Serif CJK SC, 黑体 → Noto Sans CJK SC, for fonts not installed
+  and stand-ins that are) and zh-CN as the default Asian language, so fallbacks are chosen for
+  Simplified Chinese.
 * Every launch costs about 1.2–1.5 s, so :func:`recalculate_many` converts several files in one
   invocation.
 
@@ -36,14 +41,81 @@ __all__ = ["find_soffice", "recalculate", "recalculate_many", "convert"]
 
 _INSTALL_HINT = "请安装 libreoffice-calc-nogui（Debian/Ubuntu：apt-get install libreoffice-calc-nogui），或用环境变量 BUDGETXL_SOFFICE 指定 soffice 的路径"
 
-_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+_XCU_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="ShowTipOfTheDay" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale_CJK" oor:op="fuse"><value>zh-CN</value></prop></item>
 """
+
+# The fonts budgetxl's documents name (the official tables are set in 宋体, headings in 黑体; a
+# returned workbook may name the others) and the Simplified-Chinese faces that stand in for them
+# where they are not installed.  Without this, LibreOffice on Linux gets DejaVu Sans for 宋体 from
+# fontconfig: Latin letters and digits in DejaVu, the Chinese from a sans-serif fallback.
+_SERIF_SC = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN", "AR PL UMing CN")
+_SANS_SC = ("Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",
+            "WenQuanYi Micro Hei")
+STAND_INS = {
+    **{name: _SERIF_SC for name in ("宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "FangSong",
+                                     "仿宋_GB2312", "FangSong_GB2312", "楷体", "KaiTi", "楷体_GB2312")},
+    **{name: _SANS_SC for name in ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei", "等线", "DengXian")},
+}
+
+
+def installed_families() -> set[str] | None:
+    """Font families fontconfig knows (every name of each), or None where there is no fc-list."""
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run([exe, ":", "family"], stdin=subprocess.DEVNULL, capture_output=True,
+                             timeout=60, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {name.strip() for line in out.decode("utf-8", "replace").splitlines()
+            for name in line.split(",") if name.strip()}
+
+
+def font_replacements(families: set[str] | None) -> dict[str, str]:
+    """``{font named in a document: installed Simplified-Chinese face}`` for LibreOffice's font
+    replacement table: only fonts that are not installed, only faces that are (where fontconfig
+    cannot say, nothing is replaced and LibreOffice chooses as it always does)."""
+    if not families:
+        return {}
+    out = {}
+    for name, faces in STAND_INS.items():
+        if name in families:
+            continue
+        face = next((f for f in faces if f in families), None)
+        if face is not None:
+            out[name] = face
+    return out
+
+
+def _xcu(replacements: dict[str, str]) -> str:
+    """The profile's ``registrymodifications.xcu``: recalculation on load, Chinese as the default
+    Asian language (so a fallback font is chosen for Simplified Chinese), and the font
+    replacement table, applied always (``Always``: fontconfig answers every name with *some*
+    font, so "replace only when missing" would never fire) and for printing too."""
+    from xml.sax.saxutils import escape
+
+    parts = [_XCU_HEAD]
+    if replacements:
+        parts.append('<item oor:path="/org.openoffice.Office.Common/Font/Substitution">'
+                     '<prop oor:name="Replacement" oor:op="fuse"><value>true</value></prop></item>\n')
+    for i, (name, face) in enumerate(sorted(replacements.items())):
+        parts.append(
+            '<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">'
+            f'<node oor:name="budgetxl{i}" oor:op="replace">'
+            '<prop oor:name="Always" oor:op="fuse"><value>true</value></prop>'
+            '<prop oor:name="OnScreenOnly" oor:op="fuse"><value>false</value></prop>'
+            f'<prop oor:name="ReplaceFont" oor:op="fuse"><value>{escape(name)}</value></prop>'
+            f'<prop oor:name="SubstituteFont" oor:op="fuse"><value>{escape(face)}</value></prop>'
+            '</node></item>\n')
+    parts.append("</oor:items>\n")
+    return "".join(parts)
 
 _MAC_WIN_CANDIDATES = (
     "/Applications/LibreOffice.app/Contents/MacOS/soffice",
@@ -109,7 +181,8 @@ def _profile_dir() -> Path:
         _profile = None
     path = Path(tempfile.mkdtemp(prefix=f"budgetxl-lo-{pid}-", dir=tempfile.gettempdir()))
     (path / "user").mkdir()
-    (path / "user" / "registrymodifications.xcu").write_text(_XCU, encoding="utf-8")
+    (path / "user" / "registrymodifications.xcu").write_text(_xcu(font_replacements(installed_families())),
+                                                          encoding="utf-8")
     _profile = (pid, path)
     return path
 

@@ -18,7 +18,7 @@ from ..fileio import atomic_path
 from ..layout import data_rows, header_cells, lanci_row
 from ..model import UnitBudget
 from . import parts as P
-from .official import FONT, column_width
+from .official import FONT, table_page
 
 HEADING_FONT = "黑体"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -33,7 +33,7 @@ def clean(text: str) -> str:
 def table_grid(table, budget: UnitBudget) -> P.PartTable:
     """One of the nine tables as a printable grid (the same layout as the official workbook)."""
     grid = table.grid
-    t = P.PartTable(table.id, table.title, table.name, [column_width(g) for g in grid], budget.label,
+    t = P.PartTable(table.id, table.title, table.name, table_page(table, budget).widths, budget.label,
                     f"单位：{budget.profile.money_unit}", header_rows=table.header_depth + 1,
                     note=table.empty_note if (table.empty_note and budget.is_empty(table)) else "")
     for h in header_cells(table):
@@ -198,7 +198,7 @@ class _Doc:
         widths = [int(self.text_width * w / total) for w in part.widths]
         for i, col in enumerate(table.columns):
             col.width = widths[i]
-        size = self.Pt(8 if ncols > 10 else 9 if ncols > 5 else 10.5)
+        size = self.Pt(9 if ncols > 5 else 10.5)  # never under 9 pt, however many columns
         # The cells, taken once before any merge (python-docx's table.cell() walks the whole table).
         trs = table._tbl.tr_lst
         cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in trs]

@@ -16,21 +16,43 @@ from ..layout import data_rows, header_cells, lanci_row
 from ..model import UnitBudget
 from ..spec import Table
 
-FONT = "宋体"
-WIDTH = {"seq": 6, "code": 11, "name": 30, "label": 32, "value": 14}
-SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+from .page import FONT, FONT_SIZE, WORKBOOK_OPTIONS, PagePlan, amount_width, display_width, plan
+from . import page as _page
+
+SAFE_OPTIONS = WORKBOOK_OPTIONS
+# Natural widths by column kind, and how narrow a wrapping text column may become to fit the page.
+WIDTH = {"seq": 5, "code": 9, "name": 28, "label": 30, "value": 11}
+TEXT_FLOOR = 14
+LINE_PT = 13.5  # height of one wrapped line of 10-pt text
 
 
-def column_width(g) -> float:
-    """Column width in Excel character units: text columns by kind, amount columns by header."""
+def column_width(g, values=()) -> float:
+    """Column width in Excel character units: text columns by kind, amount columns by header and
+    by the widest amount they print."""
     if g.kind != "value":
         return WIDTH[g.kind]
-    return max(WIDTH["value"], min(20, display_width(g.path[-1]) / 2 + 2))
+    return max(WIDTH["value"], min(16, display_width(g.path[-1]) / 2 + 2), amount_width(values))
 
 
-def display_width(text: str) -> int:
-    """Width in half-width character cells (a CJK character counts two)."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text.replace(" ", ""))
+def table_values(table: Table, budget: UnitBudget) -> list[list]:
+    """The amounts each printed column of ``table`` shows for ``budget``."""
+    out: list[list] = [[] for _ in table.grid]
+    for slots in data_rows(table, budget):
+        for c, slot in enumerate(slots):
+            if slot.kind == "value":
+                out[c].append(budget._value(slot.key))
+    return out
+
+
+def table_page(table: Table, budget: UnitBudget) -> PagePlan:
+    """Column widths and print setup of one of the tables: text columns may wrap down to
+    :data:`TEXT_FLOOR`, amount columns never narrower than their widest amount."""
+    values = table_values(table, budget)
+    widths = [column_width(g, v) for g, v in zip(table.grid, values)]
+    floors = [TEXT_FLOOR if g.kind in ("name", "label") else amount_width(v) if g.kind == "value" else w
+              for g, v, w in zip(table.grid, values, widths)]
+    labels = next((i for i, g in enumerate(table.grid) if g.kind == "value"), 0)
+    return plan(widths, floors, label_cols=labels)
 
 
 def text_lines(text: str, width: float) -> int:
@@ -41,7 +63,7 @@ def text_lines(text: str, width: float) -> int:
 
 class Styles:
     def __init__(self, wb):
-        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        base = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter"}
         box = {**base, "border": 1}
         self.title = wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"})
         self.unit = wb.add_format({**base, "align": "left"})
@@ -65,12 +87,15 @@ class Styles:
         self.number_bold = wb.add_format({**box, "align": "right", "bold": True})
 
 
-def write_table_block(ws, styles: Styles, table: Table, budget: UnitBudget, top: int) -> tuple[int, int]:
+def write_table_block(ws, styles: Styles, table: Table, budget: UnitBudget, top: int,
+                      widths: list[float] | None = None) -> tuple[int, int]:
     """Write one official table on ``ws`` starting at row ``top`` (title, unit line, header rows,
-    栏次, data rows, the note of an empty table). Returns (next free row, row of 栏次)."""
+    栏次, data rows, the note of an empty table), its columns ``widths`` wide (for the row heights
+    of wrapped text). Returns (next free row, row of 栏次)."""
     grid = table.grid
     ncol = len(grid)
-    widths = [column_width(g) for g in grid]
+    if widths is None:
+        widths = table_page(table, budget).widths
     ws.merge_range(top, 0, top, ncol - 1, table.title, styles.title)
     ws.set_row(top, 30)
     left_end = max(0, ncol // 2 - 1)
@@ -86,7 +111,7 @@ def write_table_block(ws, styles: Styles, table: Table, budget: UnitBudget, top:
     for h in header_cells(table):
         if h.row == h.last_row:
             lines = text_lines(h.text, sum(widths[h.col: h.last_col + 1]))
-            heights[h.row] = max(heights.get(h.row, 15.0), 13.5 * lines + 4)
+            heights[h.row] = max(heights.get(h.row, 15.0), LINE_PT * lines + 4)
     for level, height in heights.items():
         ws.set_row(head + level, height)
     for h in header_cells(table):
@@ -102,6 +127,10 @@ def write_table_block(ws, styles: Styles, table: Table, budget: UnitBudget, top:
     r = lanci_at + 1
     for slots in data_rows(table, budget):
         total_row = table.coded and slots[0].text == "1"
+        lines = max((text_lines(slot.text, widths[c]) for c, slot in enumerate(slots)
+                     if slot.kind in ("name", "label") and slot.text), default=1)
+        if lines > 1:  # a wrapped name: the row as high as its lines (Excel does not grow it on open)
+            ws.set_row(r, LINE_PT * lines + 4)
         for c, slot in enumerate(slots):
             if slot.kind == "value":
                 v = budget._value(slot.key)
@@ -128,30 +157,30 @@ def write_tables_stacked(wb, styles: Styles, budget: UnitBudget, sheet_name: str
     """All nine tables of a budget on one sheet, one below the other, a page each when printed."""
     ws = wb.add_worksheet(sheet_name)
     tables = budget.profile.ordered
+    pages = [table_page(t, budget) for t in tables]
     width = max(len(t.grid) for t in tables)
-    for i in range(width):
-        ws.set_column(i, i, max(column_width(t.grid[i]) for t in tables if i < len(t.grid)))
+    widths = [max(p.widths[i] for p in pages if i < len(p.widths)) for i in range(width)]
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
     r, breaks = 0, []
     for t in tables:
         if r:
             breaks.append(r)
-        r = write_table_block(ws, styles, t, budget, r)[0] + 2
+        r = write_table_block(ws, styles, t, budget, r, widths[: len(t.grid)])[0] + 2
     ws.set_h_pagebreaks(breaks)
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    _page.apply(ws, plan(widths, [min(p.widths[i] for p in pages if i < len(p.widths)) for i in range(width)],
+                         landscape=True))
     return ws
 
 
 def write_table_sheet(wb, styles: Styles, table: Table, budget: UnitBudget, *, sheet_name: str | None = None):
     """Write one official table onto a new sheet; returns the worksheet."""
     ws = wb.add_worksheet(sheet_name or table.name)
-    ncol = len(table.grid)
-    for i, w in enumerate(column_width(g) for g in table.grid):
+    page = table_page(table, budget)
+    for i, w in enumerate(page.widths):
         ws.set_column(i, i, w)
-    lanci_at = write_table_block(ws, styles, table, budget, 0)[1]
-    _print_setup(ws, ncol, (2, lanci_at))  # also freezes the panes below the 栏次 row
+    lanci_at = write_table_block(ws, styles, table, budget, 0, page.widths)[1]
+    _print_setup(ws, page, (2, lanci_at))  # also freezes the panes below the 栏次 row
     return ws
 
 
@@ -160,17 +189,28 @@ def wrapped_lines(text: str, width: float) -> int:
     return sum(text_lines(part, width) for part in text.split("\n")) if text else 1
 
 
-def _print_setup(ws, ncol: int, repeat: tuple[int, int] | None) -> None:
-    ws.set_paper(9)  # A4
-    if ncol > 7:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+def _print_setup(ws, page: PagePlan, repeat: tuple[int, int] | None) -> None:
+    _page.apply(ws, page, repeat)
     if repeat is not None:
-        ws.repeat_rows(*repeat)
         ws.freeze_panes(repeat[1] + 1, 0)
+
+
+def part_page(part) -> PagePlan:
+    """Print plan of a supplementary table: a column holding only amounts or only codes keeps room
+    for its widest entry (neither wraps), any other column may wrap down to half its width."""
+    from .parts import CODE, HEADER, MONEY, NUMBER, show
+
+    floors = []
+    for c, w in enumerate(part.widths):
+        body = [cell for cell in part.cells
+                if cell.col == c and cell.kind != HEADER and cell.right == c and show(cell)]
+        if body and all(cell.kind in (MONEY, NUMBER) for cell in body):
+            floors.append(min(w, amount_width(cell.value for cell in body)))
+        elif body and all(cell.kind == CODE for cell in body):
+            floors.append(min(w, max(display_width(show(cell)) for cell in body) + 2.0))
+        else:
+            floors.append(max(6.0, w / 2))
+    return plan(part.widths, floors)
 
 
 def write_part_sheet(wb, styles: Styles, part, budget: UnitBudget):
@@ -179,7 +219,8 @@ def write_part_sheet(wb, styles: Styles, part, budget: UnitBudget):
 
     ws = wb.add_worksheet(part.sheet)
     ncol = part.ncols
-    widths = part.widths
+    page = part_page(part)
+    widths = page.widths
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     ws.merge_range(0, 0, 0, ncol - 1, part.title, styles.title)
@@ -203,7 +244,7 @@ def write_part_sheet(wb, styles: Styles, part, budget: UnitBudget):
             continue
         width = sum(widths[cell.col: cell.right + 1])
         span = cell.bottom - cell.row + 1
-        need = (13.5 * wrapped_lines(text, width) + 4) / span
+        need = (LINE_PT * wrapped_lines(text, width) + 4) / span
         for r in range(cell.row, cell.bottom + 1):
             heights[r] = max(heights.get(r, 15.0), need)
     for r, h in heights.items():
@@ -250,7 +291,7 @@ def write_part_sheet(wb, styles: Styles, part, budget: UnitBudget):
                 ws.write_blank(r, c, None, styles.blank)
     if part.note:
         ws.write_string(top + nrows + 1, 0, part.note, styles.note)
-    _print_setup(ws, ncol, (top, top + part.header_rows - 1) if part.header_rows else None)
+    _print_setup(ws, page, (top, top + part.header_rows - 1) if part.header_rows else None)
     return ws
 
 

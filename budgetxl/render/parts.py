@@ -157,7 +157,7 @@ def project_tables(budget) -> list[PartTable]:
     out = []
     for i, rec in enumerate(budget.supplement.get("projects") or [], start=1):
         t = PartTable("projects", part["title"], fill(part["print"]["sheet"], budget, index=i),
-                      [16, 14, 18, 14, 14, 14, 16], budget.label, unit,
+                      [14, 13, 16, 13, 13, 13, 14], budget.label, unit,
                       heading=fill(part["print"]["item_title"], budget, index=i, name=rec.get("name") or ""))
         add = t.cells.append
         add(PCell(0, 0, h["code"], LABEL, bold=True))

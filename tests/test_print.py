@@ -1,0 +1,175 @@
+"""Print quality of every PDF budgetxl makes: Simplified-Chinese fonts, legible type, tables that
+keep their headers.
+
+What the PDFs are checked against:
+
+* ``pdffonts`` (poppler) lists the embedded fonts. The Noto CJK collections share one set of
+  outlines between their regional faces, so LibreOffice embeds every face under the outline
+  set's name (``NotoSerifCJKjp-…``) whichever face it used; the name tells the family (serif or
+  sans, Noto CJK or DejaVu), not the region.
+* The region is told by the glyphs: each embedded glyph is named by its CID (``cid9968``), the
+  PDF's ToUnicode map says which character it draws, and the SC and JP faces' own cmaps (read
+  with fontTools from the installed collection) say which CID each region draws for that
+  character. Where the two regions differ, the PDF must hold the SC glyph.
+* pdfplumber gives every character's printed size.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+import budgetxl
+from budgetxl import lo
+from budgetxl.render.document import render_document, writer_available
+from budgetxl.render.official import render_official
+
+CI = bool(os.environ.get("CI"))
+needs_tools = pytest.mark.skipif(
+    (lo.find_soffice() is None or shutil.which("pdffonts") is None or shutil.which("fc-match") is None) and not CI,
+    reason="LibreOffice, poppler-utils and fontconfig needed (CI installs them and never skips)")
+MIN_PT = 9.0
+
+
+def pdffonts(pdf: Path) -> list[str]:
+    """Names of the fonts embedded in ``pdf`` (subset prefix dropped), as pdffonts lists them."""
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True, text=True).stdout
+    rows = out.splitlines()[2:]
+    return [row.split()[0].split("+", 1)[-1] for row in rows if row.strip()]
+
+
+def face_cmap(family: str, style: str = "Regular") -> dict[int, int]:
+    """Character → CID of an installed face (as fontconfig finds it), from its own cmap."""
+    from fontTools.ttLib import TTFont
+
+    found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{family}", f"{family}:style={style}"],
+                           capture_output=True, text=True, check=True).stdout.split("\n")
+    assert family in found[2].split(","), f"{family} not installed (fonts-noto-cjk)"
+    font = TTFont(found[0], fontNumber=int(found[1]), lazy=True)
+    return {u: int(name[3:]) for u, name in font.getBestCmap().items() if name.startswith("cid")}
+
+
+def embedded_glyphs(pdf: Path) -> dict[str, dict[str, int]]:
+    """For each embedded CJK font: character → CID of the glyph the PDF draws for it."""
+    from pdfminer.cmapdb import CMapParser, FileUnicodeMap
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    out: dict[str, dict[str, int]] = {}
+    with open(pdf, "rb") as f:
+        doc = PDFDocument(PDFParser(f))
+        for xref in doc.xrefs:
+            for objid in xref.get_objids():
+                try:
+                    obj = resolve1(doc.getobj(objid))
+                except Exception:  # free or broken entries: not fonts
+                    continue
+                if not isinstance(obj, dict) or "ToUnicode" not in obj or "FontDescriptor" not in obj:
+                    continue
+                program = resolve1(resolve1(obj["FontDescriptor"]).get("FontFile"))
+                if program is None:
+                    continue
+                # The clear-text header of an embedded Type 1 font: its encoding, code -> glyph.
+                header = program.get_data().split(b"eexec")[0].decode("latin-1")
+                encoding = {int(code): int(cid) for code, cid in re.findall(r"dup (\d+) /cid(\d+) put", header)}
+                cmap = FileUnicodeMap()
+                CMapParser(cmap, BytesIO(resolve1(obj["ToUnicode"]).get_data())).run()
+                chars = out.setdefault(str(obj["BaseFont"]).strip("/'").split("+", 1)[-1], {})
+                for code, cid in encoding.items():
+                    try:
+                        chars[cmap.get_unichr(code)] = cid
+                    except KeyError:
+                        pass
+    return out
+
+
+def char_sizes(pdf: Path) -> list[tuple[int, float, str]]:
+    """(page, size, text of the line) of every character printed smaller than MIN_PT."""
+    import pdfplumber
+
+    small = []
+    with pdfplumber.open(pdf) as doc:
+        for n, page in enumerate(doc.pages, start=1):
+            for ch in page.chars:
+                if ch["size"] < MIN_PT - 0.05 and ch["text"].strip():
+                    small.append((n, round(ch["size"], 1), ch["text"]))
+    return small
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    """The sample's complete set of tables and its document, printed by LibreOffice."""
+    d = tmp_path_factory.mktemp("print")
+    b = budgetxl.load_sample()
+    render_official(b, d / "表.xlsx", parts=True)
+    out = {"tables": lo.convert(d / "表.xlsx", d / "表.pdf")}
+    if writer_available() or CI:
+        render_document(b, d / "文档.docx")
+        out["document"] = lo.convert(d / "文档.docx", d / "文档.pdf")
+    return out
+
+
+def _pdf(pdfs, which):
+    if which not in pdfs:
+        pytest.skip("LibreOffice Writer not installed")
+    return pdfs[which]
+
+
+@needs_tools
+@pytest.mark.parametrize("which", ["tables", "document"])
+def test_fonts_are_noto_cjk_and_never_dejavu(pdfs, which):
+    """宋体 prints as Noto Serif CJK, 黑体 as Noto Sans CJK; no Latin fallback font for digits."""
+    names = pdffonts(_pdf(pdfs, which))
+    assert names
+    assert all(re.match(r"Noto(Serif|Sans)CJK", n) for n in names), names
+    assert any(n.startswith("NotoSerifCJK") for n in names), names  # the 宋体 text
+    if which == "document":
+        assert any(n.startswith("NotoSansCJK") and "Bold" in n for n in names), names  # 黑体 headings
+
+
+@needs_tools
+@pytest.mark.parametrize("which", ["tables", "document"])
+def test_glyphs_are_simplified_chinese(pdfs, which):
+    glyphs = embedded_glyphs(_pdf(pdfs, which))
+    assert glyphs
+    checked = 0
+    for font, chars in glyphs.items():
+        family = "Noto Serif CJK" if font.startswith("NotoSerif") else "Noto Sans CJK"
+        style = "Bold" if "Bold" in font else "Regular"
+        sc, jp = face_cmap(f"{family} SC", style), face_cmap(f"{family} JP", style)
+        for ch, cid in chars.items():
+            if len(ch) != 1 or ord(ch) < 0x2E80:
+                continue
+            assert cid == sc.get(ord(ch)), f"{font}: {ch} drawn as CID {cid}, the SC face has {sc.get(ord(ch))}"
+            checked += sc.get(ord(ch)) != jp.get(ord(ch))
+    assert checked >= 20  # enough characters whose SC and JP forms differ to tell the two apart
+
+
+@needs_tools
+@pytest.mark.parametrize("which", ["tables", "document"])
+def test_no_text_under_9_pt(pdfs, which):
+    small = char_sizes(_pdf(pdfs, which))
+    assert not small, f"{len(small)} characters under {MIN_PT} pt, e.g. {small[:5]}"
+
+
+def test_font_replacement_table():
+    families = {"Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"}
+    table = lo.font_replacements(families)
+    assert table["宋体"] == table["SimSun"] == "Noto Serif CJK SC"
+    assert table["黑体"] == table["SimHei"] == "Noto Sans CJK SC"
+    assert "宋体" not in lo.font_replacements(families | {"宋体", "SimSun"})  # the real one is used
+    assert lo.font_replacements({"DejaVu Sans"}) == {}  # no stand-in installed: nothing replaced
+    assert lo.font_replacements(None) == {}
+    xcu = lo._xcu(table)
+    assert "<value>宋体</value>" in xcu and "<value>Noto Serif CJK SC</value>" in xcu
+    assert "DefaultLocale_CJK" in xcu and "zh-CN" in xcu
+    import xml.dom.minidom
+
+    xml.dom.minidom.parseString(xcu.encode("utf-8"))  # well-formed
