@@ -22,14 +22,14 @@ __all__ = ["BudgetxlError", "UnitBudget", "load_profile", "load_budgets", "read_
            "load_sample", "render_official", "__version__"]
 
 
-def load_budgets(path, profile: str = "hebei-2024"):
+def load_budgets(path, profile=None):
     """All unit budgets in a facts CSV or published disclosure text."""
     from .inputs import load_budgets as _load
 
     return _load(path, profile)
 
 
-def read_facts(path, profile: str = "hebei-2024"):
+def read_facts(path, profile=None):
     from .facts import read_facts as _read
 
     return _read(path, profile)

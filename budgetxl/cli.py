@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .errors import BudgetxlError
+from .spec import DEFAULT_PROFILE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -42,7 +43,10 @@ def _guard(fn):
     return wrapper
 
 
-profile_option = click.option("--profile", default="hebei-2024", show_default=True, help="表样定义（省份与年版）。")
+profile_option = click.option(
+    "--profile", default=None, metavar="表样",
+    help="表样：自带表样的名称（如 " + DEFAULT_PROFILE + "）或含 profile.toml 的目录；不给时，填报模板按其指纹，"
+         "其他输入按表名从自带表样中识别。")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -218,7 +222,7 @@ def export(workbooks, output: Path, derived: bool, quiet: bool, profile: str):
 
     results, unreadable, seen = [], [], {}
     for wb in workbooks:
-        r = read_entry(wb, profile=None if profile == "hebei-2024" else profile)
+        r = read_entry(wb, profile=profile)
         results.append(r)
         unreadable += [f for f in r.findings if f.code.startswith("V") and f.severity == "error"]
         key = r.budget.key
@@ -253,8 +257,9 @@ def _split(values) -> list[str]:
               help="写出标注了问题单元格的工作簿副本（单个输入时为 .xlsx 文件，多个输入时为目录）。")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), help="上年的填报模板或数据，用于比上年增减规则。")
 @click.option("--codes", "codes_file", type=click.Path(dir_okay=False, path_type=Path), help="财政局的科目代码表（csv/xlsx）。")
+@profile_option
 @_guard
-def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, codes_file):
+def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, codes_file, profile):
     """审核填报模板、facts CSV 或已公开的预算文本：表内、表间、表文一致性和模板完整性。
 
     \b
@@ -266,8 +271,8 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
     from .check.report import as_csv, as_json, human
     from .check.runner import check_file
 
-    try:
-        rules = select_rules(_split(select), _split(ignore))
+    try:  # the patterns are checked here; each file's own profile resolves them again (its [[checks]])
+        select_rules(_split(select), _split(ignore), profile=profile)
     except ValueError as e:
         raise BudgetxlError(f"未知的规则或分组：{e}（用 budgetxl rules 查看全部规则）") from None
     from .inputs import expand_inputs
@@ -279,7 +284,7 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
     if previous:
         from .inputs import load_budgets
 
-        prev_budgets = load_budgets(previous)
+        prev_budgets = load_budgets(previous, profile)
         prev = prev_budgets[0]
     fcodes = ecodes = None
     if codes_file:
@@ -287,11 +292,12 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
         from .spec import load_profile
 
         fcodes, ecodes = load_bureau_codes(codes_file)
-        prof = load_profile()
+        prof = load_profile(profile if profile is not None else DEFAULT_PROFILE)
         fcodes, ecodes = fcodes or code_list(prof, "function"), ecodes or code_list(prof, "economic")
     results = []
     for f in files:
-        results += check_file(f, rules, previous=prev, function_codes=fcodes, economic_codes=ecodes)
+        results += check_file(f, previous=prev, function_codes=fcodes, economic_codes=ecodes, profile=profile,
+                              select=_split(select), ignore=_split(ignore))
     if fmt == "json":
         text = as_json(results)
     elif fmt == "csv":
@@ -324,23 +330,30 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True)
+@profile_option
 @_guard
-def rules(fmt):
-    """列出全部审核规则（编码、分组、级别、说明）。"""
+def rules(fmt, profile):
+    """列出全部审核规则（编码、分组、级别、说明），并注明哪些不适用于所选表样（缺少哪些角色）。"""
     import json
 
     from .check import all_rules
     from .findings import SEVERITY_CN
+    from .spec import load_profile
 
-    rs = all_rules()
+    prof = load_profile(profile if profile is not None else DEFAULT_PROFILE)
+    rs = all_rules(prof)
+    why = {r.code: r.not_applicable(prof) for r in rs}
     if fmt == "json":
         click.echo(json.dumps([{"code": r.code, "group": r.group, "severity": r.severity, "title": r.title,
                                 "summary": r.summary(), "fail_example": r.examples()[0],
-                                "pass_example": r.examples()[1]} for r in rs], ensure_ascii=False, indent=2))
+                                "pass_example": r.examples()[1], "applicable": why[r.code] is None,
+                                "not_applicable": why[r.code]} for r in rs], ensure_ascii=False, indent=2))
         return
     for r in rs:
-        click.echo(f"{r.code}  {r.group:<3}  {SEVERITY_CN[r.severity]}  {r.title}")
-    click.echo(f"共 {len(rs)} 条规则。")
+        note = f"  （不适用：{why[r.code]}）" if why[r.code] else ""
+        click.echo(f"{r.code}  {r.group:<3}  {SEVERITY_CN[r.severity]}  {r.title}{note}")
+    n_na = sum(1 for v in why.values() if v)
+    click.echo(f"表样 {prof.id}：共 {len(rs)} 条规则，适用 {len(rs) - n_na} 条" + (f"，不适用 {n_na} 条。" if n_na else "。"))
 
 
 @main.command()
@@ -353,8 +366,9 @@ def rules(fmt):
 @click.option("--include-errors", is_flag=True, help="有错误的单位也汇总（在清单中注明）。")
 @click.option("--strict", is_flag=True, help="任何错误（包括情况说明文字中的错误）都不汇总该单位；默认只因涉及数字的错误不汇总。")
 @click.option("--quiet", is_flag=True, help="不显示进度条。")
+@profile_option
 @_guard
-def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, strict, quiet):
+def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, strict, quiet, profile):
     """汇总多个单位的填报模板：全部单位及各部门的九张表、单位明细、图表、清单和审核问题。
 
     \b
@@ -381,7 +395,8 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
             bar.update(done - last[0])
             last[0] = done
     try:
-        c = run(files, groups=group_map, jobs=jobs, include_errors=include_errors, strict=strict, progress=progress)
+        c = run(files, groups=group_map, jobs=jobs, include_errors=include_errors, strict=strict, progress=progress,
+                profile=profile)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -442,7 +457,7 @@ def codes(query: str, kind: str, codes_file: Path | None, limit: int, profile: s
     from .codes import CLASSIFICATION_NAMES, code_list, load_code_list
     from .spec import load_profile
 
-    prof = load_profile(profile)
+    prof = load_profile(profile if profile is not None else DEFAULT_PROFILE)
     kinds = ["function", "economic"] if kind == "all" else [kind]
     total = 0
     for k in kinds:

@@ -9,6 +9,7 @@ cell of the consolidated tables is recomputed, so the consolidated workbook chec
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import os
@@ -73,8 +74,9 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def process_file(path: str) -> list[UnitOutcome]:
-    """Read and check one input file (runs in a worker process)."""
+def process_file(path: str, profile: str | None = None) -> list[UnitOutcome]:
+    """Read and check one input file (runs in a worker process); ``profile``: a shipped profile's
+    id or a folder, None to find it from the file."""
     from .check.registry import affects_numbers
     from .check.runner import check_budget, load_for_check
     from .codes import code_list
@@ -85,7 +87,7 @@ def process_file(path: str) -> list[UnitOutcome]:
     except OSError as e:
         return [UnitOutcome(path, "", "unreadable", f"无法打开文件（{e.strerror}）")]
     try:
-        contexts = load_for_check(p, verify_lists="auto")
+        contexts = load_for_check(p, profile, verify_lists="auto")
     except BudgetxlError as e:
         return [UnitOutcome(path, sha, "unreadable", str(e).splitlines()[0])]
     except (KeyboardInterrupt, SystemExit):
@@ -97,7 +99,7 @@ def process_file(path: str) -> list[UnitOutcome]:
         b = ctx.budget
         findings = check_budget(ctx)
         meta = getattr(ctx, "meta", {}) or {}
-        o = UnitOutcome(path, sha, unit_code=b.unit_code, unit_name=b.unit_name, year=b.year, profile=b.profile.id,
+        o = UnitOutcome(path, sha, unit_code=b.unit_code, unit_name=b.unit_name, year=b.year, profile=b.profile.ref,
                         fingerprint=meta.get("formula_hash", ""))
         items = sorted(b.inputs.items())
         o.keys = tuple(k for k, _ in items)
@@ -128,8 +130,8 @@ def _worker_start() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _process_many(paths: list[str]) -> list[list[UnitOutcome]]:
-    return [process_file(p) for p in paths]
+def _process_many(paths: list[str], profile: str | None = None) -> list[list[UnitOutcome]]:
+    return [process_file(p, profile) for p in paths]
 
 
 def read_groups(path: Path) -> dict[str, str]:
@@ -170,7 +172,8 @@ ALL = "全部单位"
 
 
 def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs: int = 0,
-                include_errors: bool = False, strict: bool = False, progress=None) -> Consolidation:
+                include_errors: bool = False, strict: bool = False, progress=None,
+                profile: str | None = None) -> Consolidation:
     """Read, check and add up. ``progress(n_done, n_total)`` is called as files finish.
 
     A unit is excluded when it has errors about its figures (``strict``: any error at all, the
@@ -185,7 +188,7 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
     done = 0
     if jobs == 1 or len(paths) < 8:
         for batch in batches:
-            for res in _process_many(batch):
+            for res in _process_many(batch, profile):
                 outcomes += res
             done += len(batch)
             if progress:
@@ -193,7 +196,7 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
     else:
         # the first file is read here: the imports, the profile, the template plan, the code lists
         # and the place names are then in this process, and the workers (forked) start with them
-        for res in _process_many(paths[:1]):
+        for res in _process_many(paths[:1], profile):
             outcomes += res
         done = 1
         if progress:
@@ -201,7 +204,7 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
         batches = [paths[i:i + chunk] for i in range(1, len(paths), chunk)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
             try:
-                for batch, results in zip(batches, pool.map(_process_many, batches)):
+                for batch, results in zip(batches, pool.map(functools.partial(_process_many, profile=profile), batches)):
                     for res in results:
                         for o in res:
                             o.keys = tuple(_KEYS.setdefault(k, k) for k in o.keys)
@@ -270,7 +273,7 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
                                                    else set())):
             members = [o for o in included if groups.get(o.unit_code, "未分组") == name]
             totals[name] = total_for(name, members)
-    return Consolidation(outcomes, year, profile.id, groups, totals, time.perf_counter() - started)
+    return Consolidation(outcomes, year, profile.ref, groups, totals, time.perf_counter() - started)
 
 
 MANIFEST_HEADER = ["文件", "sha256", "状态", "原因", "单位编码", "单位名称", "年度", "部门", "模板指纹", "错误数", "警告数"]

@@ -74,7 +74,7 @@ def _decode(data: bytes, name: str) -> str:
         raise BudgetxlError(f"{name}：第{line}行不是 UTF-8 编码。请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”") from None
 
 
-def read_facts(path: str | Path, profile: Profile | str = DEFAULT_PROFILE) -> list[UnitBudget]:
+def read_facts(path: str | Path, profile: Profile | str | None = None) -> list[UnitBudget]:
     """Read a facts CSV into one :class:`UnitBudget` per (单位编码, 年度).
 
     Raises :class:`BudgetxlError` listing every bad line (unknown table or column, bad amount,
@@ -89,8 +89,22 @@ def read_facts(path: str | Path, profile: Profile | str = DEFAULT_PROFILE) -> li
     return parse_facts(text, str(p), profile)
 
 
-def parse_facts(text: str, name: str = "<facts>", profile: Profile | str = DEFAULT_PROFILE) -> list[UnitBudget]:
-    prof = load_profile(profile) if isinstance(profile, str) else profile
+def _table_names(text: str) -> set[str]:
+    """The 表 column of a facts CSV (to find its profile)."""
+    names = set()
+    try:
+        for i, fields in enumerate(csv.reader(io.StringIO(text, newline=""))):
+            if i and len(fields) > 3:
+                names.add(fields[3])
+    except csv.Error:
+        pass  # parse_facts reports the malformed line itself
+    return names
+
+
+def parse_facts(text: str, name: str = "<facts>", profile: Profile | str | None = None) -> list[UnitBudget]:
+    """Facts CSV text into budgets; the profile is found from the table names when not given."""
+    from .detect import by_table_names, resolve
+
     problems = ProblemList()
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -101,6 +115,9 @@ def parse_facts(text: str, name: str = "<facts>", profile: Profile | str = DEFAU
         raise BudgetxlError(f"{name}：CSV 格式错误（{e}）") from None
     if [h.strip() for h in header] != FACT_COLUMNS:
         raise BudgetxlError(f"{name}：第1行表头应为“{','.join(FACT_COLUMNS)}”，实为“{','.join(header)}”")
+    names = _table_names(text) if profile is None else set()
+    # no table named at all: nothing to tell profiles apart by, and nothing to read either
+    prof = resolve(profile if profile is not None or names else DEFAULT_PROFILE, lambda: by_table_names(names, name))
 
     budgets: dict[tuple[str, int], UnitBudget] = {}
     seen: dict[tuple, int] = {}

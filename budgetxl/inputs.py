@@ -6,11 +6,12 @@ from pathlib import Path
 
 from .errors import BudgetxlError, Problem
 from .model import UnitBudget
-from .spec import DEFAULT_PROFILE
 
 
-def load_budgets(path: str | Path, profile: str = DEFAULT_PROFILE) -> list[UnitBudget]:
-    """All unit budgets in a file, by its kind (.xlsx entry workbook, .csv facts, .txt disclosure text)."""
+def load_budgets(path: str | Path, profile=None) -> list[UnitBudget]:
+    """All unit budgets in a file, by its kind (.xlsx entry workbook, .csv facts, .txt disclosure
+    text). ``profile``: a shipped profile's id or a folder; None finds it (the workbook's fingerprint,
+    else the table names)."""
     p = Path(path)
     if not p.exists():
         raise BudgetxlError(f"找不到文件：{p}")

@@ -17,6 +17,12 @@ _TRANS = str.maketrans({"（": "(", "）": ")", "“": "", "”": "", "‘": "",
                         "：": ":", "，": ",", "／": "/"})
 
 
+def flatten(text: str) -> str:
+    """A whole text with white space and quotes removed and brackets folded as :func:`norm` does
+    (to look for a normalized label anywhere in it)."""
+    return _WS.sub("", str(text)).translate(_TRANS)
+
+
 @lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Canonical form of a printed label or header, for matching.

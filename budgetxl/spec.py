@@ -16,7 +16,7 @@ from pathlib import Path
 from . import expr
 from .errors import SpecError
 from .labels import norm, norm_qualified
-from .resources import profile_dir
+from .resources import available_profiles, profile_dir
 from .roles import Roles, load_roles
 
 DEFAULT_PROFILE = "hebei-2024"
@@ -297,6 +297,7 @@ class Profile:
     places: str
     checks: tuple[Check, ...] = ()
     roles: Roles | None = None
+    ref: str = ""  # what load_profile takes to load this profile again: its id if shipped, else its folder
     _cell_fns: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self):  # compiled closures cannot be pickled: rebuilt on first use
@@ -439,15 +440,38 @@ def _check_refs(profile: Profile, table: Table, node: expr.Node) -> None:
                 raise SpecError(f"表{table.id}的公式引用了 {n.table} 不存在的栏 {n.col}")
 
 
+def profile_folder(name_or_folder: str | Path) -> Path:
+    """The folder of a profile: a shipped profile's id (``templates/<id>``) or the path of a folder
+    holding a ``profile.toml`` (a profile that is not shipped)."""
+    text = str(name_or_folder)
+    given = Path(text).expanduser()
+    if given.is_dir() or "/" in text or "\\" in text or text.startswith("."):
+        if not (given / "profile.toml").is_file():
+            raise SpecError(f"表样目录“{text}”中没有 profile.toml")
+        return given.resolve()
+    d = profile_dir(text)
+    if not (d / "profile.toml").is_file():
+        shipped = "、".join(available_profiles())
+        raise SpecError(f"没有名为“{text}”的表样定义；自带的表样：{shipped}（也可以给出含 profile.toml 的目录）")
+    return d
+
+
+def load_profile(profile: str | Path | Profile = DEFAULT_PROFILE) -> Profile:
+    """Load and validate a profile: a shipped one by id (default ``hebei-2024``) or a folder
+    holding a ``profile.toml``. A Profile is returned as it is."""
+    if isinstance(profile, Profile):
+        return profile
+    return _load_folder(profile_folder(profile))
+
+
 @lru_cache(maxsize=8)
-def load_profile(profile_id: str = DEFAULT_PROFILE) -> Profile:
-    """Load and validate a profile shipped in ``templates/`` (default ``hebei-2024``)."""
-    d = profile_dir(profile_id)
+def _load_folder(d: Path) -> Profile:
     path = d / "profile.toml"
-    if not path.is_file():
-        raise SpecError(f"没有名为“{profile_id}”的表样定义（{path}）")
-    with open(path, "rb") as fh:
-        raw = tomllib.load(fh)
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise SpecError(f"表样定义 {path} 无法解析：{e}") from None
     parts_path = d / "parts.toml"
     parts = tomllib.loads(parts_path.read_text("utf-8")) if parts_path.is_file() else {}
     classes = tuple(raw.get("classes", []))
@@ -470,4 +494,8 @@ def load_profile(profile_id: str = DEFAULT_PROFILE) -> Profile:
             _check_refs(profile, profile.tables[c.show[0]] if c.show else profile.ordered[0], node)
     _validate(profile)
     profile.roles = load_roles(profile, raw.get("roles"), _check_refs)
+    profile.ref = raw["id"] if d == profile_dir(raw["id"]) else str(d)
     return profile
+
+
+load_profile.cache_clear = _load_folder.cache_clear  # type: ignore[attr-defined]

@@ -158,7 +158,7 @@ def _unit_from_line(unit_line: str) -> tuple[str, str]:
     return (m.group(1), m.group(2).strip()) if m else ("", unit_line.strip())
 
 
-def read_disclosure_text(path: str | Path, profile: Profile | str = DEFAULT_PROFILE, *, strict: bool = True
+def read_disclosure_text(path: str | Path, profile: Profile | str | None = None, *, strict: bool = True
                          ) -> tuple[UnitBudget, list[PrintedTable]]:
     p = Path(path)
     try:
@@ -168,7 +168,7 @@ def read_disclosure_text(path: str | Path, profile: Profile | str = DEFAULT_PROF
     return parse_disclosure_text(text, str(p), profile, strict=strict)
 
 
-def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | str = DEFAULT_PROFILE, *,
+def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | str | None = None, *,
                           strict: bool = True) -> tuple[UnitBudget, list[PrintedTable]]:
     """Parse the nine tables. Every printed number goes to ``inputs`` (input cells) or ``given``
     (derived cells, to be compared with the computed values).
@@ -176,7 +176,9 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
     ``strict`` (import): anything unreadable is an error. Otherwise (check): what can be read is
     read, and the rest is kept in ``budget.read_problems`` to be reported as findings (V05).
     """
-    prof = load_profile(profile) if isinstance(profile, str) else profile
+    from .detect import by_text, resolve
+
+    prof = resolve(profile, lambda: by_text(text, name))
     printed = find_tables(text, prof)
     problems = ProblemList()
     found = {pt.table.id for pt in printed}

@@ -134,7 +134,7 @@ def test_mixed_years_refused(county, tmp_path):
 def test_interrupt_leaves_no_output(county, tmp_path, monkeypatch):
     import budgetxl.consolidate as C
 
-    def boom(paths):
+    def boom(paths, profile=None):
         raise KeyboardInterrupt
     monkeypatch.setattr(C, "_process_many", boom)
     d, _ = county

@@ -60,11 +60,14 @@ def _text_sample():
     return b
 
 
-def build_context(case: dict) -> CheckContext:
-    """The sample unit (from the seed text for kind = "text") with the case's changes applied."""
-    base = _text_sample() if case.get("kind") == "text" else _SAMPLE
+def build_context(case: dict, base=None, table_name=lambda name: name) -> CheckContext:
+    """The sample unit (from the seed text for kind = "text"; or ``base``, with the cases' table
+    names mapped by ``table_name``) with the case's changes applied."""
+    if base is None:
+        base = _text_sample() if case.get("kind") == "text" else _SAMPLE
     b = copy.deepcopy(base, {id(base.profile): base.profile})
     for table, row, col, amount in case.get("set", []):
+        table = table_name(table)
         key = b.resolve(table, row, col)
         if amount in ("", "0", "0.00"):
             if key[0] in b._codes and key[1] not in b._codes[key[0]]:
@@ -73,9 +76,9 @@ def build_context(case: dict) -> CheckContext:
         else:
             b.set(table, row, col, amount)
     for table, row, col, amount in case.get("given", []):
-        b.given[b.resolve(table, row, col)] = Decimal(amount)
+        b.given[b.resolve(table_name(table), row, col)] = Decimal(amount)
     for table, code, name in case.get("names", []):
-        t = b.profile.table(table)
+        t = b.profile.table(table_name(table))
         b.add_code(t.id, code, name)
     sup = b.supplement
     sup["narrative"].update(case.get("narrative", {}))

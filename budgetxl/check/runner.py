@@ -64,20 +64,20 @@ def load_for_check(path: str | Path, profile: str | None = None,
         except NotATemplate:  # no fingerprint: an official-layout workbook, perhaps
             from ..reader.official import read_official
 
-            budget, positions = read_official(p, profile or "hebei-2024")
+            budget, positions = read_official(p, profile)
             return [CheckContext(budget, str(p), positions, kind="official")]
         return [CheckContext(r.budget, str(p), r.positions, r.findings, kind="workbook", meta=r.meta)]
     if suffix == ".txt":  # a published text: read what can be read, report the rest (V05)
         from ..textimport import read_disclosure_text
 
-        budget, _ = read_disclosure_text(p, profile or "hebei-2024", strict=False)
+        budget, _ = read_disclosure_text(p, profile, strict=False)
         read = [Finding("V05", "error", pr.message, file=str(p), unit=budget.unit_code,
                         extra={"origin": f"{p} 第{pr.line}行"} if pr.line else {})
                 for pr in getattr(budget, "read_problems", [])]
         return [CheckContext(budget, str(p), read_findings=read, kind="text")]
     from ..inputs import load_budgets
 
-    budgets = load_budgets(p, profile or "hebei-2024")
+    budgets = load_budgets(p, profile)
     return [CheckContext(b, str(p), kind="facts") for b in budgets]
 
 

@@ -16,8 +16,8 @@ from .entry import Positions
 from .xlsxscan import scan_package
 
 
-def is_official(sheet_names: list[str], profile_id: str = DEFAULT_PROFILE) -> bool:
-    prof = load_profile(profile_id)
+def is_official(sheet_names: list[str], profile=DEFAULT_PROFILE) -> bool:
+    prof = load_profile(profile)
     return all(t.name in sheet_names for t in prof.ordered)
 
 
@@ -28,14 +28,14 @@ def _text(v) -> str:
     return parse_text_cell(v)
 
 
-def read_official(path: str | Path, profile: str = DEFAULT_PROFILE):
-    """(budget, positions) of an official-layout workbook."""
+def read_official(path: str | Path, profile=None):
+    """(budget, positions) of an official-layout workbook; the profile is found from its sheet
+    names when not given."""
     import python_calamine
 
     from ..model import UnitBudget
 
     name = str(path)
-    prof = load_profile(profile)
     scan_package(path, name)  # refuse hostile or absurd files before calamine reads them
     try:
         cal = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -46,7 +46,10 @@ def read_official(path: str | Path, profile: str = DEFAULT_PROFILE):
     if SHEET_GUIDE in cal.sheet_names or SHEET_LISTS in cal.sheet_names:
         raise BudgetxlError(f"{name}：这是填报模板，但模板指纹（隐藏的 _budgetxl 工作表）被删除或损坏，无法可靠定位数据。"
                             "请使用财政局下发的原模板重新填写")
-    if not is_official(cal.sheet_names, profile):
+    from ..detect import by_table_names, resolve
+
+    prof = resolve(profile, lambda: by_table_names(cal.sheet_names, name))
+    if not is_official(cal.sheet_names, prof):
         missing = [t.name for t in prof.ordered if t.name not in cal.sheet_names]
         raise BudgetxlError(f"{name}：既不是填报模板，也不是官方格式的公开表（缺少工作表：{'、'.join(missing)}）")
     problems = ProblemList()

@@ -73,10 +73,10 @@ def _reason(unit_text: str, subject: str) -> str:
 
 # ---------------------------------------------------------------------- the paragraphs
 def income(b: UnitBudget, ctx: dict) -> str:
-    lines = [("一般公共预算收入", "gpb_in"), ("基金预算收入", "fund_in"), ("国有资本经营预算收入", "soe_in"),
-             ("财政专户核拨收入", "special_in"), ("单位资金收入", "own_in"), ("上年结转结余", "carry_in")]
+    lines = [("一般公共预算收入", "gpb_income"), ("基金预算收入", "fund_income"), ("国有资本经营预算收入", "soe_income"),
+             ("财政专户核拨收入", "special_income"), ("单位资金收入", "own_income"), ("上年结转结余", "carried_over")]
     parts = [label + yuan(_f(b, name)) for label, name in lines]
-    return (f"反映本部门当年全部收入。{b.year}年预算收入{yuan(_f(b, 'grand_in'))}，"
+    return (f"反映本部门当年全部收入。{b.year}年预算收入{yuan(_f(b, 'grand_income'))}，"
             f"其中：{'，'.join(parts)}。")
 
 
@@ -146,9 +146,9 @@ def sangong(b: UnitBudget, ctx: dict) -> str:
     def t9(name: str) -> str:
         return yuan(_f(b, name))
 
-    text = (f"{b.year}年，我部门财政拨款“三公”经费预算安排{t9('sangong_subtotal')}，其中因公出国（境）费{t9('abroad')}；"
-            f"公务用车购置及运维费{t9('car')}（其中：公务用车购置费为{t9('car_purchase')}，"
-            f"公务用车运维费{t9('car_operation')}）；公务接待费{t9('reception')}。")
+    text = (f"{b.year}年，我部门财政拨款“三公”经费预算安排{t9('sangong_subtotal')}，其中因公出国（境）费{t9('abroad_spending')}；"
+            f"公务用车购置及运维费{t9('car_spending')}（其中：公务用车购置费为{t9('car_purchase_spending')}，"
+            f"公务用车运维费{t9('car_operation_spending')}）；公务接待费{t9('reception_spending')}。")
     prev = ctx["previous"]["sangong"]
     if prev is not None:
         diff = ctx["figures"]["sangong"] - prev

@@ -41,12 +41,10 @@ def template_command(*, output, data, unit, supplement, unit_code, unit_name, ye
                      out_dir, jobs, profile) -> Iterator[str]:
     from ..inputs import load_budgets, select_unit
     from ..model import UnitBudget
-    from ..spec import load_profile
+    from ..spec import DEFAULT_PROFILE, load_profile
     from ..supplement import load_supplement
     from .writer import write_template
 
-    prof = load_profile(profile)
-    fcodes, ecodes = _codes(prof, codes_file)
     if data and (unit_code or unit_name or year):
         raise BudgetxlError("--data 与 --unit-code/--unit-name/--year 只能二选一")
     if out_dir and output:
@@ -61,13 +59,17 @@ def template_command(*, output, data, unit, supplement, unit_code, unit_name, ye
             raise BudgetxlError("请用 -o 指定输出文件")
         if not 1990 <= int(year) <= 2100:
             raise BudgetxlError(f"预算年度“{year}”不合理")
+        prof = load_profile(profile if profile is not None else DEFAULT_PROFILE)
+        fcodes, ecodes = _codes(prof, codes_file)
         budget = UnitBudget(prof, str(unit_code).strip(), unit_name.strip(), int(year))
         if supplement:
             budget.supplement = load_supplement(supplement, prof)
         write_template(budget, output, function_codes=fcodes, economic_codes=ecodes, password=password)
         yield f"已写出空白填报模板：{output}（{budget.label}，{budget.year}年）"
         return
-    budgets = load_budgets(data, profile)
+    budgets = load_budgets(data, profile)  # no --profile: the profile the data's table names match
+    prof = budgets[0].profile if budgets else load_profile(profile if profile is not None else DEFAULT_PROFILE)
+    fcodes, ecodes = _codes(prof, codes_file)
     if out_dir is None:
         if not output:
             raise BudgetxlError("请用 -o 指定输出文件，或用 --out-dir 批量生成")
