@@ -11,6 +11,7 @@ Case fields (all optional except name and expect)::
     given = [["表", "行", "栏目", "金额"], ...]                  # supplied values of derived cells
     names = [["表", "科目编码", "名称"], ...]                     # names as written
     narrative = { operating = "…" }                              # replace narrative sections
+    supplement = { title = "…" }                                 # set other supplement entries
     previous = { total = "1587.23" }                             # last year's totals
     projects = [{ index = 0, budget = "1.00", plan = ["1", "2", "3", "4"] }]
     procurement = [{ index = 0, quantity = "13" }]               # index = -1 appends a line
@@ -82,6 +83,8 @@ def build_context(case: dict, base=None, table_name=lambda name: name) -> CheckC
         b.add_code(t.id, code, name)
     sup = b.supplement
     sup["narrative"].update(case.get("narrative", {}))
+    for k, v in case.get("supplement", {}).items():  # other supplement entries (title, table_notes …)
+        sup[k] = v
     for k, v in case.get("previous", {}).items():
         sup["previous"][k] = _amount(v)
     for patch in case.get("projects", []):

@@ -1,0 +1,598 @@
+"""The narrative as real documents write it: passages (paragraphs with their place) and the
+classification items (类/款/项 with an amount) they state, with what each item's paragraph says
+about last year, the change and its reason.
+
+One model for every source: the sections of an entry workbook's 情况说明 or a facts/text
+disclosure (``supplement["narrative"]``, a section split into its paragraphs, wrapped lines
+joined), and the paragraphs of a published PDF/docx in reading order (``supplement["paragraphs"]``
+or a published document in ``ctx.meta["document"]``), each with its place (page, paragraph, line).
+
+Item shapes understood (all seen in published documents; none is tied to one of them):
+
+* ``“A（类）B（款）C（项）”X万元`` — with or without quotes, 序号 (``1.`` ``1、`` ``（1）``) and
+  ``科目`` before the amount, one to three levels, stray spaces and wrapped lines anywhere;
+* ``A（204类）B（06款）C（01项）X万元`` — the code parts written inside the level marks;
+* ``“A-B-C”科目X万元`` — the levels by position, separated by hyphens or dashes;
+* ``“A”科目X万元`` — a 类 on its own (often in whole 万元: ``“一般公共服务支出”科目12,789万元``).
+
+An item's names are mapped to a code by the full path (类, then a 款 under it, then a 项 under
+that), never by the 项 name alone: 一般行政管理事务 is a 项 under dozens of 款. Where the path does
+not resolve, the item keeps what did resolve, each stated name's problem, and the code the table
+figures point at (the only code under the resolved part whose amount is the stated one).
+Everything is exact Decimal; amounts are held in 万元 with half a unit of their last stated digit.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .narrative_facts import normalize, where
+
+WAN = Decimal(10000)
+LEVELS = ("类", "款", "项")
+LEVEL_LENGTH = {"类": 3, "款": 5, "项": 7}
+
+# ---------------------------------------------------------------------------------- passages
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’"
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}%])|(?<=\d)[ \t]+(?=[.%])|(?<=[.])[ \t]+(?=\d)")
+_ENDS_PARAGRAPH = re.compile(r"[。！？!?：:；;]\s*$")
+# a line that begins a new paragraph: an enumeration (1. 一、 （一） (1)) or a heading word
+_STARTS_PARAGRAPH = re.compile(r"^\s*(?:\d{1,3}\s*[.、．](?!\d)|[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[）)]|"
+                               r"注[：:])")
+
+
+def clean(text: str) -> str:
+    """Normalized text for matching: full-width digits folded, line breaks and the spaces a PDF
+    puts between Chinese characters (letter-spaced runs, "财 政 业 务 费") removed."""
+    t = normalize(text).replace("\r", "")
+    t = re.sub(r"\n+", "", t)
+    t = _SPACE_IN_CJK.sub("", t)
+    return t.strip()
+
+
+def split_paragraphs(text: str) -> list[tuple[int, str]]:
+    """A section's text as paragraphs (first line number, joined text): a line break ends a
+    paragraph where the line ends a sentence or the next line starts an enumeration; otherwise
+    the line was wrapped and is joined to the next."""
+    out: list[tuple[int, str]] = []
+    buf: list[str] = []
+    first = 0
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for i, line in enumerate(lines, start=1):
+        if not line.strip():
+            if buf:
+                out.append((first, "".join(buf)))
+                buf = []
+            continue
+        if buf and _STARTS_PARAGRAPH.match(line):
+            out.append((first, "".join(buf)))
+            buf = []
+        if not buf:
+            first = i
+        buf.append(line.strip())
+        if _ENDS_PARAGRAPH.search(line):
+            out.append((first, "".join(buf)))
+            buf = []
+    if buf:
+        out.append((first, "".join(buf)))
+    return out
+
+
+@dataclass
+class Passage:
+    """One paragraph (or heading) of the narrative, with where it is printed."""
+
+    section: str  # section key (情况说明 part) or heading it stands under
+    title: str
+    index: int  # 1-based paragraph number within the section (or the document)
+    text: str  # cleaned (see :func:`clean`)
+    place: str  # "第6页", "第3段", "第12行" — for messages
+    loc: dict = field(default_factory=dict)  # location fields of a finding
+    heading: bool = False
+    raw: str = ""
+
+    def where(self) -> dict:
+        loc = {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.loc.items()}
+        extra = loc.setdefault("extra", {})
+        if self.place:
+            extra["place"] = self.place
+        return loc
+
+
+def _doc_paragraphs(ctx):
+    doc = (getattr(ctx, "meta", None) or {}).get("document")
+    if doc is not None and getattr(doc, "paragraphs", None) is not None:
+        return [{"text": p.text, "place": str(p.place), "heading": p.heading is not None} for p in doc.paragraphs]
+    paras = (ctx.supplement or {}).get("paragraphs")
+    return paras if isinstance(paras, list) else None
+
+
+def passages(ctx) -> list[Passage]:
+    """Every paragraph of the unit's narrative in reading order (parsed once per context)."""
+    cached = getattr(ctx, "_passages", None)
+    sup = ctx.supplement or {}
+    key = (id(sup.get("narrative")), repr(sup.get("narrative")), id(sup.get("paragraphs")))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    out: list[Passage] = []
+    given = _doc_paragraphs(ctx)
+    if given is not None:
+        section = ""
+        for i, p in enumerate(given, start=1):
+            text = p.get("text", "") if isinstance(p, dict) else str(p)
+            heading = bool(p.get("heading")) if isinstance(p, dict) else False
+            if heading:
+                section = clean(text)
+            place = str(p.get("place") or "") if isinstance(p, dict) else ""
+            loc = {"table": "情况说明", "row": section or None}
+            if ctx.file:
+                loc["extra"] = {"origin": f"{ctx.file} {place}".strip()}
+            out.append(Passage(p.get("section", section) if isinstance(p, dict) else section, section, i,
+                               clean(text), place, loc, heading, text))
+    else:
+        narrative = sup.get("narrative") or {}
+        titles = {n["key"]: n.get("title", n["key"]) for n in ctx.profile.parts.get("narrative", [])}
+        order = list(titles) + [k for k in narrative if k not in titles]
+        for skey in order:
+            text = str(narrative.get(skey) or "")
+            if not text.strip():
+                continue
+            title = titles.get(skey, skey)
+            loc = where(ctx, skey, title)
+            for n, (line, para) in enumerate(split_paragraphs(text), start=1):
+                place = f"{title}第{n}段" + (f"（第{line}行）" if line > 1 else "")
+                out.append(Passage(skey, title, n, clean(para), place, loc, False, para))
+    try:
+        ctx._passages = (key, out)
+    except AttributeError:
+        pass
+    return out
+
+
+def excerpt(text: str, start: int, end: int, width: int = 16) -> str:
+    s, e = max(0, start - width), min(len(text), end + 6)
+    return ("…" if s > 0 else "") + text[s:e] + ("…" if e < len(text) else "")
+
+
+# ---------------------------------------------------------------------------------- amounts
+AMOUNT = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>万元|亿元|元)"
+
+
+@dataclass(frozen=True)
+class Amount:
+    text: str
+    value: Decimal  # 万元, exact
+    half: Decimal  # half a unit of the last stated digit, in 万元
+    start: int = 0
+    end: int = 0
+
+    @property
+    def precision(self) -> str:
+        """How precisely the text states it, for a message."""
+        if self.half >= Decimal("0.5"):
+            return "文字为整数万元"
+        if self.half == Decimal("0.05"):
+            return "文字保留一位小数"
+        if self.half == Decimal("0.005"):
+            return "文字保留两位小数"
+        if self.half < Decimal("0.005"):
+            return "文字以元计"
+        return "按文字的末位"
+
+
+def amount(num: str, unit: str, start: int = 0, end: int = 0) -> Amount:
+    s = num.replace(",", "")
+    d = Decimal(s)
+    places = len(s.split(".", 1)[1]) if "." in s else 0
+    if unit == "元":
+        d, places = d / WAN, places + 4
+    elif unit == "亿元":
+        d, places = d * WAN, places - 4
+    return Amount(f"{num}{unit}", d, Decimal(5).scaleb(-(places + 1)), start, end)
+
+
+def fmt_wan(d: Decimal) -> str:
+    q = d.quantize(Decimal("0.01"))
+    return f"{q:f}" if q == d else f"{d.normalize():f}"
+
+
+def to_wan(value: Decimal, unit: str) -> Decimal:
+    return value / WAN if unit == "元" else value * WAN if unit == "亿元" else value
+
+
+# ---------------------------------------------------------------------------------- item headings
+_MARK = r"[（(]\s*(?P<code>\d{1,3})?\s*(?P<lvl>类|款|项)\s*[）)]"
+_MARK_RE = re.compile(_MARK)
+# a name: no quotes, sentence punctuation or digits; a bracket inside a name (因公出国（境）, 政府
+# 办公厅（室）) is allowed when it is not a level mark
+_NAME = r"(?:[^“”\"'‘’「」（）()，,。；;：:、\d\s%]|[（(](?!\s*\d*\s*[类款项]\s*[）)])[^（）()\d]{1,4}[）)])+"
+_NAME_MARK = re.compile(rf"(?P<name>{_NAME}?)\s*{_MARK}")
+_LEAD = r"(?:(?P<no>\d{1,3})\s*[.、．]|[（(]\s*(?P<no2>\d{1,3})\s*[）)])?\s*"
+_Q1, _Q2 = r"[“\"‘「]?", r"[”\"’」]?"
+_GAP = r"\s*(?:科目)?\s*(?:预算数?|安排|为|共计|合计|资金|：|:)*\s*"
+MARKED_RE = re.compile(rf"{_LEAD}{_Q1}\s*(?P<path>(?:{_NAME}?\s*{_MARK}\s*){{1,3}}){_Q2}{_GAP}{AMOUNT}")
+_DASH = r"\s*[-－—–‐]{1,2}\s*"
+DASHED_RE = re.compile(rf"{_LEAD}[“\"‘「]\s*(?P<path>{_NAME}(?:{_DASH}{_NAME}){{0,2}})\s*[”\"’」]\s*(?P<kemu>科目)?{_GAP}{AMOUNT}")
+
+
+@dataclass
+class Name:
+    text: str  # as stated (cleaned)
+    level: str  # 类/款/项 as stated (by mark or by position)
+    code_part: str | None = None  # digits written in the mark: (204类), (06款)
+
+
+@dataclass
+class Item:
+    """A classification item stated in the narrative with its amount."""
+
+    passage: Passage
+    start: int
+    end: int
+    number: str | None
+    names: list[Name]
+    amount: Amount
+    marked: bool  # level marks （类）（款）（项）, else hyphens / a 类 alone
+    body: str = ""  # what follows its amount up to the next item (following paragraphs included)
+    # resolution against the code list
+    code: str | None = None  # the code the path (or the figures) point at
+    resolved: str | None = None  # the deepest code the stated path resolves to
+    path_ok: bool = False
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
+    duplicate_of: "Item | None" = None
+
+    @property
+    def label(self) -> str:
+        if self.marked:
+            return "".join(f"{n.text}（{n.code_part or ''}{n.level}）" for n in self.names)
+        return "-".join(n.text for n in self.names)
+
+    @property
+    def key(self) -> tuple:
+        return (tuple((n.text, n.level) for n in self.names), self.amount.value)
+
+    @property
+    def level(self) -> str:
+        return self.names[-1].level
+
+
+def _names_marked(path: str) -> list[Name]:
+    out = []
+    for m in _NAME_MARK.finditer(path):
+        name = re.sub(r"\s+", "", m.group("name") or "")
+        out.append(Name(name, m.group("lvl"), m.group("code")))
+    return out
+
+
+def _names_dashed(path: str) -> list[Name]:
+    parts = [re.sub(r"\s+", "", p) for p in re.split(_DASH, path)]
+    return [Name(p, LEVELS[i]) for i, p in enumerate(parts) if i < 3]
+
+
+def find_items(passage: Passage) -> list[Item]:
+    """The items a paragraph states, each with its body (the text up to the next item)."""
+    t = passage.text
+    found: list[Item] = []
+    taken: list[tuple[int, int]] = []
+    for rx, marked in ((MARKED_RE, True), (DASHED_RE, False)):
+        for m in rx.finditer(t):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            names = _names_marked(m.group("path")) if marked else _names_dashed(m.group("path"))
+            if not names or any(not n.text for n in names if not n.code_part):
+                continue
+            if marked and [n.level for n in names] != list(LEVELS[:len(names)]):
+                pass  # kept: a level written twice or out of order is itself a finding
+            amt = amount(m.group("num"), m.group("unit"), m.start("num"), m.end("unit"))
+            found.append(Item(passage, m.start(), m.end(), m.group("no") or m.group("no2"), names, amt, marked))
+            taken.append((m.start(), m.end()))
+    found.sort(key=lambda it: it.start)
+    for i, it in enumerate(found):
+        nxt = found[i + 1].start if i + 1 < len(found) else len(t)
+        it.body = t[it.end:nxt]
+    return found
+
+
+# ---------------------------------------------------------------------------------- code names
+_VARIANTS = str.maketrans({"它": "他", "(": "（", ")": "）", "﹙": "（", "﹚": "）"})
+
+
+def name_key(name: str) -> str:
+    """A name for comparison: spaces, quotes and bracket widths ignored, 其它 read as 其他."""
+    return re.sub(r"[\s“”\"'‘’「」]", "", name or "").translate(_VARIANTS)
+
+
+@dataclass(frozen=True)
+class Rename:
+    code: str
+    old: str
+    new: str
+    since: int
+
+
+@functools.lru_cache(maxsize=4)
+def renames(path: str) -> tuple[Rename, ...]:
+    """Classification names that were replaced (templates/codes/function-renamed.csv)."""
+    p = Path(path)
+    if not p.is_file():
+        return ()
+    out = []
+    with open(p, encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            try:
+                out.append(Rename(row["科目编码"].strip(), row["旧名称"].strip(), row["新名称"].strip(),
+                                  int(row["自年度"])))
+            except (KeyError, ValueError, AttributeError):
+                continue
+    return tuple(out)
+
+
+def rename_list(ctx) -> tuple[Rename, ...]:
+    from ..resources import templates_dir
+
+    rel = (ctx.profile.parts.get("narrative_checks") or {}).get("renamed_codes")
+    path = (ctx.profile.directory / rel) if rel else templates_dir() / "codes" / "function-renamed.csv"
+    return renames(str(path))
+
+
+class Names:
+    """Function-code names of one budget: the code list's and the tables' own, by parent code."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.cl = ctx.codes["function"]
+        self.tables = [t for t in ctx.profile.ordered if t.coded and t.classification == "function"]
+        self.table_codes: dict[str, set[str]] = {}
+        for t in self.tables:
+            for c in ctx.budget.codes(t.id):
+                self.table_codes.setdefault(c, set()).add(t.id)
+        self.by_parent: dict[str, dict[str, str]] = {}
+        self.anywhere: dict[str, list[str]] = {}
+        for code, name in self.cl.entries.items():
+            self._add(code, name)
+        for code in self.table_codes:
+            for tid in sorted(self.table_codes[code]):
+                name = ctx.budget.names.get((tid, code))
+                if name:
+                    self._add(code, name)
+        self.old = {r.old: r for r in rename_list(ctx) if r.since <= ctx.budget.year}
+
+    def _add(self, code: str, name: str) -> None:
+        parent = code[:3] if len(code) == 5 else code[:5] if len(code) == 7 else ""
+        k = name_key(name)
+        self.by_parent.setdefault(parent, {}).setdefault(k, code)
+        lst = self.anywhere.setdefault(k, [])
+        if code not in lst:
+            lst.append(code)
+
+    def name(self, code: str) -> str:
+        for tid in sorted(self.table_codes.get(code, ())):
+            n = self.ctx.budget.names.get((tid, code))
+            if n:
+                return n
+        return self.cl.name(code) or ""
+
+    def child(self, parent: str, name: str) -> str | None:
+        return self.by_parent.get(parent, {}).get(name_key(name))
+
+    def path(self, code: str) -> str:
+        parts = [code[:n] for n in (3, 5, 7) if len(code) >= n]
+        return "".join(f"{self.name(c)}（{LEVELS[i]}）" for i, c in enumerate(parts))
+
+
+def resolve(item: Item, names: Names, figures) -> None:
+    """Map an item's names to a code by the full path; record each name's problem. ``figures`` is
+    ``figures(code) -> list of (value in 万元, desc)`` (table figures of a code)."""
+    parent = ""
+    resolved = None
+    ok = True
+    for i, n in enumerate(item.names):
+        length = LEVEL_LENGTH.get(n.level, 0)
+        code = None
+        if n.code_part:  # digits written in the mark
+            code = (parent + n.code_part) if len(parent + n.code_part) == length else None
+            if code is None and len(n.code_part) == length:
+                code = n.code_part
+        if code is None and n.text:
+            key = name_key(n.text)
+            if key in names.old:
+                rn = names.old[key]
+                if (rn.code.startswith(parent) or not parent) and len(rn.code) == length:
+                    code = rn.code
+            if code is None:
+                code = names.child(parent, n.text)
+        if code is None or len(code) != length:
+            ok = False
+            elsewhere = [c for c in names.anywhere.get(name_key(n.text), []) if c.startswith(parent)] if n.text else []
+            if elsewhere:
+                c = elsewhere[0]
+                lvl = LEVELS[(3, 5, 7).index(len(c))]
+                item.problems.append(("level", f"“{n.text}”写作{n.level}，而它是{lvl}（{c} {names.name(c)}）的名称"))
+            else:
+                under = f"{parent} {names.name(parent)}下" if parent else ""
+                item.problems.append(("name", f"“{n.text}（{n.level}）”不是{under}任何{n.level}的名称"))
+            break
+        if n.text and name_key(n.text) in names.old and names.old[name_key(n.text)].code == code:
+            rn = names.old[name_key(n.text)]
+            item.problems.append(("obsolete", f"“{n.text}”已于{rn.since}年起改称“{rn.new}”"))
+        elif n.code_part and n.text and name_key(n.text) != name_key(names.name(code)) and \
+                name_key(n.text) not in {name_key(x) for x in _all_names(names, code)}:
+            item.problems.append(("name", f"“{n.text}”与编码 {code} 的名称“{names.name(code)}”不符"))
+        elif n.text and n.text != n.text.replace("其它", "其他") and "其它" not in names.name(code):
+            item.problems.append(("variant", f"“{n.text}”应写作“{n.text.replace('其它', '其他')}”（科目名称的规范写法）"))
+        resolved, parent = code, code
+    item.resolved, item.path_ok = resolved, ok
+    if ok:
+        item.code = resolved
+        return
+    # the path broke: the code the figures point at, among the codes under what did resolve
+    tol = item.amount.half
+    cands = [c for c in names.table_codes if c.startswith(parent) and len(c) > len(parent)]
+    hits = sorted({c for c in cands for v, _ in figures(c) if abs(v - item.amount.value) <= tol and v != 0})
+    leafish = [c for c in hits if not any(o != c and o.startswith(c) for o in hits)]
+    if len(leafish) == 1:
+        item.code = leafish[0]
+
+
+def _all_names(names: Names, code: str) -> list[str]:
+    out = [names.cl.name(code) or ""]
+    for tid in names.table_codes.get(code, ()):
+        n = names.ctx.budget.names.get((tid, code))
+        if n:
+            out.append(n)
+    return out
+
+
+# ---------------------------------------------------------------------------------- what a body says
+_AMT = AMOUNT
+PRIOR_RE = re.compile(rf"(?:(?P<y>(?:19|20)\d{{2}})年|上年|上一年度?|去年)[^，。；,;]{{0,10}}?(?:执行数|预算数|决算数|实际数)"
+                      rf"(?:为|是|：|:)?\s*{_AMT}")
+CURRENT_RE = re.compile(rf"(?:(?P<y>(?:19|20)\d{{2}})年|本年|今年)?(?:度)?(?:预算安排|预算数为|安排预算|预算为)\s*{_AMT}")
+PCT = r"(?P<pct>\d+(?:\.\d+)?)\s*%"
+CHANGE_RE = re.compile(rf"(?:比|较|与|同)(?P<base>[^，。；,;]{{0,16}}?)(?:相比)?[，,]?\s*(?P<dir>增加|增长|上升|提高|减少|下降|降低|持平|一致|保持不变)"
+                       rf"(?:了)?\s*(?:{_AMT}[，,]?\s*(?:增长|下降|增加|减少)?(?:了)?\s*)?(?:{PCT})?")
+REASON_RE = re.compile(r"(?:主要)?原因(?:是|为|：|:)+[：:]?(?P<reason>[^。]*)")
+_UP_WORDS = ("增加", "增长", "上升", "提高")
+_DOWN_WORDS = ("减少", "下降", "降低")
+
+
+@dataclass
+class Change:
+    direction: int  # +1, -1, 0 (持平)
+    word: str
+    start: int
+    end: int
+    amount: Amount | None = None
+    pct: Decimal | None = None
+    pct_half: Decimal | None = None
+    pct_text: str = ""
+
+
+@dataclass
+class ItemFacts:
+    prior: Amount | None = None
+    prior_year: int | None = None
+    current: list[Amount] = field(default_factory=list)  # restated current-year figures (预算安排P万元)
+    change: Change | None = None
+    reason: str | None = None
+    reason_start: int = 0
+
+
+def change_of(m: re.Match, offset: int = 0) -> Change:
+    word = m.group("dir")
+    d = 1 if word in _UP_WORDS else -1 if word in _DOWN_WORDS else 0
+    ch = Change(d, word, offset + m.start(), offset + m.end())
+    if m.group("num"):
+        ch.amount = amount(m.group("num"), m.group("unit"), offset + m.start("num"), offset + m.end("unit"))
+    if m.group("pct"):
+        p = m.group("pct")
+        places = len(p.split(".", 1)[1]) if "." in p else 0
+        ch.pct, ch.pct_half, ch.pct_text = Decimal(p), Decimal(5).scaleb(-(places + 1)), p + "%"
+    return ch
+
+
+def item_facts(item: Item, year: int) -> ItemFacts:
+    body = item.body
+    f = ItemFacts()
+    m = PRIOR_RE.search(body)
+    if m:
+        f.prior = amount(m.group("num"), m.group("unit"), m.start("num"), m.end("unit"))
+        f.prior_year = int(m.group("y")) if m.group("y") else year - 1
+    for m in CURRENT_RE.finditer(body):
+        y = int(m.group("y")) if m.group("y") else year
+        if y == year and "执行" not in body[max(0, m.start() - 4):m.start()]:
+            f.current.append(amount(m.group("num"), m.group("unit"), m.start("num"), m.end("unit")))
+    m = CHANGE_RE.search(body)
+    if m:
+        f.change = change_of(m)
+    m = REASON_RE.search(body)
+    if m:
+        f.reason, f.reason_start = m.group("reason"), m.start("reason")
+    return f
+
+
+def growth_interval(cur: Amount, prior: Amount) -> tuple[Decimal, Decimal] | None:
+    """The growth (cur − prior) / prior in percent over every value the rounded figures allow;
+    None when the prior figure may be zero."""
+    lo_p, hi_p = prior.value - prior.half, prior.value + prior.half
+    if lo_p <= 0:
+        return None
+    lo_c, hi_c = max(Decimal(0), cur.value - cur.half), cur.value + cur.half
+    return ((lo_c / hi_p - 1) * 100, (hi_c / lo_p - 1) * 100)
+
+
+# ---------------------------------------------------------------------------------- all items
+def items(ctx) -> list[Item]:
+    """Every item of the narrative, resolved, duplicates marked (parsed once per context)."""
+    cached = getattr(ctx, "_narrative_items", None)
+    ps = passages(ctx)
+    if cached is not None and cached[0] is ps:
+        return cached[1]
+    names = Names(ctx)
+    figs = functools.lru_cache(maxsize=None)(lambda c: tuple(code_figures(ctx, c)))
+    out: list[Item] = []
+    seen: dict[tuple, Item] = {}
+    found = [find_items(p) for p in ps]
+    for i, (p, its) in enumerate(zip(ps, found)):
+        if its:  # the last item's body goes on in the next paragraphs that are not items or headings
+            for q, qits in list(zip(ps, found))[i + 1:i + 4]:
+                if qits or q.heading or q.section != p.section or _STARTS_PARAGRAPH.match(q.text):
+                    break
+                its[-1].body += q.text
+        for it in its:
+            resolve(it, names, figs)
+            first = seen.get(it.key + (it.body.strip(),))
+            if first is not None:
+                it.duplicate_of = first
+            else:
+                seen[it.key + (it.body.strip(),)] = it
+            out.append(it)
+    try:
+        ctx._narrative_items = (ps, out)
+        ctx._narrative_names = names
+    except AttributeError:
+        pass
+    return out
+
+
+def names_of(ctx) -> Names:
+    items(ctx)
+    return getattr(ctx, "_narrative_names", None) or Names(ctx)
+
+
+def _total_column(profile, t) -> str:
+    roles = getattr(profile, "roles", None)
+    try:
+        return roles.column(t.id, "total")  # type: ignore[union-attr]
+    except Exception:
+        return t.value_columns[0].key  # the 合计 column comes first in a coded table
+
+
+def code_figures(ctx, code: str) -> list[tuple[Decimal, str]]:
+    """The 合计 of a function code in every function-coded table that lists it, in 万元, general
+    appropriations first (the item lists describe 财政拨款支出); each with its description."""
+    unit = ctx.profile.money_unit
+    out = []
+    tables = [t for t in ctx.profile.ordered if t.coded and t.classification == "function"]
+    roles = getattr(ctx.profile, "roles", None)
+    try:
+        preferred = list(roles.table_ids("fiscal_expenditure"))  # type: ignore[union-attr]
+    except Exception:
+        preferred = []
+    tables.sort(key=lambda t: (preferred.index(t.id) if t.id in preferred else len(preferred), t.number))
+    for t in tables:
+        if code not in ctx.budget.codes(t.id):
+            continue
+        col = _total_column(ctx.profile, t)
+        try:
+            v = ctx.budget.value(t.id, code, col)
+        except (KeyError, ValueError):
+            continue
+        header = t.column(col).header
+        out.append((to_wan(v, unit), f"{t.name} {code}“{header}”" + (f" {v:,} 元" if unit == "元" else "")))
+    return out

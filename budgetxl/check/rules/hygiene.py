@@ -1,0 +1,311 @@
+"""文字: text hygiene — template text left in place, paragraphs printed twice, a percentage or
+amount without its unit, a truncated year, 部门 wording in a 单位 document, the unit's
+administrative level contradicted by its own text, and the note under an empty table that
+contradicts the table.
+
+These rules read the narrative as :func:`budgetxl.check.narrative_items.passages` gives it (the
+sections of a workbook or a facts/text disclosure, or a published document's paragraphs), so they
+run alike on every source. The document's edition (部门/单位) and level (市级/区级/县级) come from
+the document itself (its title lines and table titles) or from the unit's name, never from a
+profile's province.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..narrative_items import clean, excerpt, items, passages
+from ..registry import Rule, register
+
+# ------------------------------------------------------------------------------------------ W301
+TEMPLATE_RE = re.compile(
+    r"(?P<reason>(?:主要)?原因(?:是|为)[：:]?\s*(?=[。；;]|$))|"
+    r"(?P<pair>(?:增加|增长|上升|提高)[（(](?:减少|下降|降低)[）)]|(?:减少|下降|降低)[（(](?:增加|增长|上升|提高)[）)]|"
+    r"增[（(]减[）)]|减[（(]增[）)]|(?:增加|增长)/(?:减少|下降))|"
+    r"(?P<x>(?<![A-Za-z])(?:[XxＸｘ]{2,}|[×＊*]{2,}|[□○]{2,})(?![A-Za-z]))|"
+    r"(?P<fill>待填写|待补充|请填写|此处填写|填写说明：|（请填[^）]*）|\(请填[^)]*\))")
+
+
+@register
+class W301(Rule):
+    """文字中留着模板的原样文字：“主要原因是。”之后什么也没说、“增加（减少）”“下降（增长）”之类的二选一
+    未选、XX/××占位符、“待填写”“请填写”。
+
+    失败示例：“比2023年预算执行数增加（减少）3.20%。主要原因是。”
+    通过示例：“比2023年预算执行数增加3.20%。主要原因是：社区活动场次增加。”
+    """
+    code, title, severity, group = "W301", "文字中留有模板原文", "warning", "文字"
+
+    _WHAT = {"reason": "“原因是”之后没有内容", "pair": "增减方向未选（模板的二选一原样保留）", "x": "占位符未替换",
+             "fill": "待填写的模板提示未替换"}
+
+    def check(self, ctx):
+        seen = set()
+        for p in passages(ctx):
+            for m in TEMPLATE_RE.finditer(p.text):
+                kind = m.lastgroup or "x"
+                if (p.text, m.group(0)) in seen:
+                    continue
+                seen.add((p.text, m.group(0)))
+                yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start(), m.end())}”——{self._WHAT[kind]}",
+                                  actual=m.group(0), **p.where())
+
+
+# ------------------------------------------------------------------------------------------ W302
+MIN_DUP = 20  # characters: short lines (注：单位：万元, 无) repeat legitimately
+
+
+@register
+class W302(Rule):
+    """同一段文字印了两次（连续的几段一起重复时报一次）。重复的段落只核对一次，金额不重复计算。
+
+    失败示例：逐项说明印完第11项“…购房补贴（项）”268.77万元后，又从第7项起把第7至11项重印一遍。
+    通过示例：每一项只印一次。
+    """
+    code, title, severity, group = "W302", "段落重复", "warning", "文字"
+
+    def check(self, ctx):
+        ps = passages(ctx)
+        first: dict[str, int] = {}
+        dup_of: dict[int, int] = {}
+        for i, p in enumerate(ps):
+            if p.heading or len(p.text) < MIN_DUP:
+                continue
+            if p.text in first:
+                dup_of[i] = first[p.text]
+            else:
+                first[p.text] = i
+        runs: list[list[int]] = []
+        for i in sorted(dup_of):
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run in runs:
+            p0, orig = ps[run[0]], ps[dup_of[run[0]]]
+            n = len(run)
+            what = f"{n} 段" if n > 1 else "一段"
+            yield ctx.finding(self, f"{p0.place}起{what}文字与{orig.place}起的文字重复：“{excerpt(p0.text, 0, 24, 0)}”"
+                                    f"（重复的段落只核对一次）", **p0.where())
+        # items printed twice inside one paragraph (a text without paragraph breaks)
+        dup_passages = {id(ps[i]) for i in dup_of}
+        for it in items(ctx):
+            if it.duplicate_of is not None and id(it.passage) not in dup_passages and it.passage is it.duplicate_of.passage:
+                yield ctx.finding(self, f"{it.passage.place}：“{it.label}”{it.amount.text}这一项写了两次（只核对一次）",
+                                  **it.passage.where())
+
+
+# ------------------------------------------------------------------------------------------ W303
+NO_UNIT_RE = re.compile(r"(?P<w>增长|下降|增加|减少|提高|降低|占比|比重|占)(?:了|为|约)?(?P<n>\d+(?:\.\d+)?)(?=[，。；、,;）)]|$)")
+
+
+@register
+class W303(Rule):
+    """增减或占比的数后面没有“%”（也没有万元等单位）：读者无从知道是百分比还是金额。
+
+    失败示例：“比2023年预算执行数增加12.50。”
+    通过示例：“比2023年预算执行数增加12.50%。”；“增加3个”。
+    """
+    code, title, severity, group = "W303", "百分比或金额缺少单位", "warning", "文字"
+
+    def check(self, ctx):
+        for p in passages(ctx):
+            for m in NO_UNIT_RE.finditer(p.text):
+                if re.search(r"[第序号编]$", p.text[max(0, m.start() - 1):m.start()]):
+                    continue
+                yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start(), m.end())}”中“{m.group('w')}{m.group('n')}”"
+                                        f"后面没有“%”或金额单位", actual=m.group(0), **p.where())
+
+
+# ------------------------------------------------------------------------------------------ W304
+TRUNCATED_YEAR_RE = re.compile(r"(?<![\d.,，])(?P<y>2\d{2})\s*(?=年)(?!年[级轻龄代])")
+
+
+@register
+class W304(Rule):
+    """残缺的年份：“202 年度”“20年”——年份少了数字。
+
+    失败示例：“202 年度部门预算”。
+    通过示例：“2025年度部门预算”。
+    """
+    code, title, severity, group = "W304", "年份残缺", "warning", "文字"
+
+    def check(self, ctx):
+        for p in passages(ctx):
+            for m in TRUNCATED_YEAR_RE.finditer(p.text):
+                if re.match(r"\d", p.text[m.end():m.end() + 1]):
+                    continue
+                yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start(), m.end() + 2)}”中的年份“{m.group('y')}年”"
+                                        f"残缺（应为四位年份，如 {ctx.budget.year} 年）", actual=m.group("y") + "年",
+                                  expected=f"{ctx.budget.year}年", **p.where())
+
+
+# ------------------------------------------------------------------------------------------ identity
+_EDITION_RE = re.compile(r"(?P<e>部门|单位)(?:预算|决算)")
+_LEVEL_RE = re.compile(r"(?P<l>省级|市级|区级|县级|旗级|乡级|镇级)(?:部门|单位|预算单位)?(?:预算|决算)")
+
+
+def _identity_lines(ctx) -> list[str]:
+    """The lines a document names itself in: its cover/title lines and table titles."""
+    out: list[str] = []
+    doc = (getattr(ctx, "meta", None) or {}).get("document")
+    if doc is not None:
+        out += [str(x) for x in (getattr(doc, "front", None) or [])]
+        out += [str(getattr(t, "title", "") or "") for t in (getattr(doc, "tables", None) or [])]
+    sup = ctx.supplement or {}
+    for k in ("title", "document_title"):
+        if sup.get(k):
+            out.append(str(sup[k]))
+    return [clean(x) for x in out if x]
+
+
+def edition(ctx) -> str | None:
+    """部门 or 单位, as the document's title lines say (None when they do not say)."""
+    found = [m.group("e") for line in _identity_lines(ctx) for m in _EDITION_RE.finditer(line)]
+    if not found:
+        return None
+    return "单位" if found.count("单位") > found.count("部门") else "部门"
+
+
+DEPT_WORDING_RE = re.compile(r"本部门|部门所属|部门整体|部门预算(?!支出经济分类|经济分类)|(?<!\S)部门(?:收入|支出)预算|"
+                             r"[（(]部门[）)]")
+
+
+@register
+class W305(Rule):
+    """单位预算的文字用了部门预算的说法（本部门、部门预算安排……）：多半是照抄部门模板。
+
+    只在文件的标题行或表名写明是“单位预算”时检查；分类名称“部门预算支出经济分类”“部门经济分类科目”
+    是正式名称，不算。
+
+    失败示例：单位预算中写“2025年部门预算安排购置车辆0辆”。
+    通过示例：单位预算中写“2025年单位预算安排购置车辆0辆”；表头“部门经济分类科目名称”。
+    """
+    code, title, severity, group = "W305", "单位预算中用了部门的说法", "info", "文字"
+
+    def check(self, ctx):
+        if edition(ctx) != "单位":
+            return
+        for p in passages(ctx):
+            for m in DEPT_WORDING_RE.finditer(p.text):
+                if "经济分类" in p.text[m.end():m.end() + 8]:
+                    continue
+                yield ctx.finding(self, f"{p.place}：单位预算中写“{excerpt(p.text, m.start(), m.end())}”，"
+                                        f"“{m.group(0)}”是部门预算的说法", actual=m.group(0), **p.where())
+                break
+
+
+_HIGHER_DEF_RE = re.compile(r"(?P<lvl>市级|省级)(?:预算主管部门|财政部门|财政拨款|财政|预算单位|部门)")
+_WHOLE_RE = re.compile(r"全(?P<lvl>市|省)(?=[^，。；]{0,16}(?:工作|管理|事务|事业|业务))")
+_ON_PURPOSE = re.compile(r"按照|根据|配合|协助|参与|落实|部署|排名|率先|统一|对接|争创|位居|前列|之一")
+_UNIT_LEVEL = {"县": "县", "区": "区", "旗": "旗"}
+
+
+def unit_level(ctx) -> str | None:
+    """区, 县 or 旗 when the document or the unit is of that level (区级/县级 in the title lines, else
+    the unit's own county-level division by its name); 市级 or None otherwise."""
+    for line in _identity_lines(ctx):
+        m = _LEVEL_RE.search(line)
+        if m:
+            lv = m.group("l")[0]
+            return lv if lv in _UNIT_LEVEL else None
+    from .text import own_county, places
+
+    pl = places(ctx)
+    if pl is None:
+        return None
+    own = own_county(ctx, pl)
+    if own is None:
+        return None
+    last = own.name[-1]
+    return _UNIT_LEVEL.get(last)
+
+
+@register
+class W306(Rule):
+    """单位的行政层级与它自己的文字矛盾：区级、县级单位的文字说“全市……工作”，或用市级的定义
+    （“市级预算主管部门”“市级财政拨款”）——多半照抄了市级的文本。
+
+    层级取自文件的标题行（“区级部门预算”“市级单位预算”），没有时取自单位名称所在的县级区划
+    （曲阳县…→县，普陀区…→区；县级市的单位说“全市”是对的，不检查）。市级单位说“全市”是对的。
+    句中有“按照、根据、配合、部署、排名、率先”等说明是有意提到上级的，不报。
+
+    失败示例：普陀区的部门预算名词解释写“基本支出预算：是市级预算主管部门及所属预算单位……”。
+    通过示例：上海市2025年市级单位预算写“主管全市财政工作”；区级预算写“区级预算主管部门”。
+    """
+    code, title, severity, group = "W306", "文字与单位层级不符", "warning", "文字"
+
+    def check(self, ctx):
+        level = unit_level(ctx)
+        if level is None:
+            return
+        for p in passages(ctx):
+            reported = False
+            for rx in (_HIGHER_DEF_RE, _WHOLE_RE):
+                for m in rx.finditer(p.text):
+                    sentence = re.split(r"[。；]", p.text[m.start():])[0]
+                    before = re.split(r"[。；]", p.text[:m.start()])[-1]
+                    if _ON_PURPOSE.search(before + sentence[:12]):
+                        continue
+                    yield ctx.finding(self, f"{p.place}：{level}级单位的文字写“{excerpt(p.text, m.start(), m.end())}”，"
+                                            f"“{m.group(0)}”是上级的说法", actual=m.group(0),
+                                      expected=f"{level}级", **p.where())
+                    reported = True
+                    break
+                if reported:
+                    break
+
+
+# ------------------------------------------------------------------------------------------ W307
+EMPTY_NOTE_RE = re.compile(r"空表|无[^，。；]{0,30}?(?:预算|经费|收支|支出|收入)")
+# the fund kinds a table title and its note name (national vocabulary of the 预算法, not a province's)
+FUND_WORDS = (("政府性基金", "政府性基金"), ("国有资本经营", "国有资本经营"), ("三公", "“三公”经费"), ("一般公共预算", "一般公共预算"))
+
+
+def printed_tables(ctx) -> list[tuple[str, list[str], bool, str]]:
+    """(title, notes, prints a non-zero figure, place) of every printed table of a published document."""
+    doc = (getattr(ctx, "meta", None) or {}).get("document")
+    out = []
+    for t in (getattr(doc, "tables", None) or []) if doc is not None else []:
+        figures = any(f.value != 0 for _, f in t.figures())
+        out.append((clean(t.title or ""), [clean(n) for n in t.notes], figures, str(t.title_place)))
+    for t in (ctx.supplement or {}).get("table_notes") or []:
+        out.append((clean(t.get("title", "")), [clean(n) for n in t.get("notes", [])], bool(t.get("figures")),
+                    str(t.get("place", ""))))
+    return out
+
+
+def _kinds(text: str) -> list[str]:
+    t = text
+    out = []
+    for word, name in FUND_WORDS:
+        if word in t:
+            out.append(name)
+            t = t.replace(word, "")
+    return out
+
+
+@register
+class W307(Rule):
+    """空表说明与表不符：表中有数却注明“本表为空表”，或说明写的是另一类资金（国有资本经营预算表下
+    写“无政府性基金预算”）。
+
+    失败示例：“三公”经费表印有合计 47.91 万元，表下却注“本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。”
+    通过示例：国有资本经营预算支出表为空，表下注“本部门2025年无国有资本经营预算财政拨款安排的预算，故本表为空表。”
+    """
+    code, title, severity, group = "W307", "空表说明与表不符", "error", "文字"
+
+    def check(self, ctx):
+        for title, notes, figures, place in printed_tables(ctx):
+            for note in notes:
+                if not EMPTY_NOTE_RE.search(note):
+                    continue
+                loc = {"table": title or None, "extra": {"place": place}} if place else {"table": title or None}
+                if figures and "空表" in note:
+                    yield ctx.finding(self, f"{place}“{title}”印有数，表下却注“{note}”", actual=note, **loc)
+                    break
+                own, said = _kinds(title), _kinds(note)
+                if own and said and not set(said) & set(own):
+                    yield ctx.finding(self, f"{place}“{title}”下的说明“{note}”说的是{'、'.join(said)}，不是本表的"
+                                            f"{'、'.join(own)}", severity="warning", actual=note, **loc)
+                    break
