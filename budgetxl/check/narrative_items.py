@@ -193,7 +193,9 @@ def amount(num: str, unit: str, start: int = 0, end: int = 0) -> Amount:
         d, places = d / WAN, places + 4
     elif unit == "亿元":
         d, places = d * WAN, places - 4
-    return Amount(f"{num}{unit}", d, Decimal(5).scaleb(-(places + 1)), start, end)
+    # a stated zero is exactly zero ("0万元" says there is nothing, not "between −0.5 and 0.5")
+    half = Decimal(0) if d == 0 else Decimal(5).scaleb(-(places + 1))
+    return Amount(f"{num}{unit}", d, half, start, end)
 
 
 def fmt_wan(d: Decimal) -> str:
@@ -566,11 +568,14 @@ def names_of(ctx) -> Names:
 
 
 def _total_column(profile, t) -> str:
-    roles = getattr(profile, "roles", None)
-    try:
-        return roles.column(t.id, "total")  # type: ignore[union-attr]
-    except Exception:
-        return t.value_columns[0].key  # the 合计 column comes first in a coded table
+    from ..roles import RoleMissing
+
+    if profile.roles is not None:
+        try:
+            return profile.roles.column(t.id, "total")
+        except RoleMissing:
+            pass
+    return t.value_columns[0].key  # a profile without roles: the 合计 column comes first in a coded table
 
 
 def code_figures(ctx, code: str) -> list[tuple[Decimal, str]]:
@@ -579,11 +584,14 @@ def code_figures(ctx, code: str) -> list[tuple[Decimal, str]]:
     unit = ctx.profile.money_unit
     out = []
     tables = [t for t in ctx.profile.ordered if t.coded and t.classification == "function"]
-    roles = getattr(ctx.profile, "roles", None)
-    try:
-        preferred = list(roles.table_ids("fiscal_expenditure"))  # type: ignore[union-attr]
-    except Exception:
-        preferred = []
+    from ..roles import RoleMissing
+
+    preferred: list[str] = []
+    if ctx.profile.roles is not None:
+        try:
+            preferred = list(ctx.profile.roles.table_ids("fiscal_expenditure"))
+        except RoleMissing:
+            pass
     tables.sort(key=lambda t: (preferred.index(t.id) if t.id in preferred else len(preferred), t.number))
     for t in tables:
         if code not in ctx.budget.codes(t.id):

@@ -96,7 +96,8 @@ class W302(Rule):
 
 
 # ------------------------------------------------------------------------------------------ W303
-NO_UNIT_RE = re.compile(r"(?P<w>增长|下降|增加|减少|提高|降低|占比|比重|占)(?:了|为|约)?(?P<n>\d+(?:\.\d+)?)(?=[，。；、,;）)]|$)")
+NO_UNIT_RE = re.compile(r"(?P<w>增长|下降|增加|减少|提高|降低|占比|比重|占)(?:了|为|约)?"
+                        r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?(?![\d,]))(?=[，。；、,;）)]|$)")
 
 
 @register
@@ -141,34 +142,37 @@ class W304(Rule):
 
 
 # ------------------------------------------------------------------------------------------ identity
-_EDITION_RE = re.compile(r"(?P<e>部门|单位)(?:预算|决算)")
+_EDITION_RE = re.compile(r"(?P<e>部门|单位)(?:预算|决算)(?!支出经济分类|经济分类)")
 _LEVEL_RE = re.compile(r"(?P<l>省级|市级|区级|县级|旗级|乡级|镇级)(?:部门|单位|预算单位)?(?:预算|决算)")
 
 
-def _identity_lines(ctx) -> list[str]:
-    """The lines a document names itself in: its cover/title lines and table titles."""
-    out: list[str] = []
+def _identity_lines(ctx) -> list[list[str]]:
+    """The lines a document names itself in, most telling first: its title (supplement title or the
+    cover lines of a published document), then its table titles."""
+    title: list[str] = []
+    tables: list[str] = []
     doc = (getattr(ctx, "meta", None) or {}).get("document")
     if doc is not None:
-        out += [str(x) for x in (getattr(doc, "front", None) or [])]
-        out += [str(getattr(t, "title", "") or "") for t in (getattr(doc, "tables", None) or [])]
+        title += [str(x) for x in (getattr(doc, "front", None) or [])]
+        tables += [str(getattr(t, "title", "") or "") for t in (getattr(doc, "tables", None) or [])]
     sup = ctx.supplement or {}
     for k in ("title", "document_title"):
         if sup.get(k):
-            out.append(str(sup[k]))
-    return [clean(x) for x in out if x]
+            title.append(str(sup[k]))
+    return [[clean(x) for x in title if x], [clean(x) for x in tables if x]]
 
 
 def edition(ctx) -> str | None:
     """部门 or 单位, as the document's title lines say (None when they do not say)."""
-    found = [m.group("e") for line in _identity_lines(ctx) for m in _EDITION_RE.finditer(line)]
-    if not found:
-        return None
-    return "单位" if found.count("单位") > found.count("部门") else "部门"
+    for lines in _identity_lines(ctx):
+        found = [m.group("e") for line in lines for m in _EDITION_RE.finditer(line)]
+        if found:
+            return "单位" if found.count("单位") > found.count("部门") else "部门"
+    return None
 
 
-DEPT_WORDING_RE = re.compile(r"本部门|部门所属|部门整体|部门预算(?!支出经济分类|经济分类)|(?<!\S)部门(?:收入|支出)预算|"
-                             r"[（(]部门[）)]")
+DEPT_WORDING_RE = re.compile(r"本部门|部门所属|部门整体|(?:20\d{2}年度?)部门预算(?!支出经济分类|经济分类)|部门预算安排|(?<!\S)部门(?:收入|支出)预算|"
+                             r"[（(]部门[）)]|下属\d+家(?:机关|行政单位|事业单位|预算单位|单位)")
 
 
 @register
@@ -176,7 +180,8 @@ class W305(Rule):
     """单位预算的文字用了部门预算的说法（本部门、部门预算安排……）：多半是照抄部门模板。
 
     只在文件的标题行或表名写明是“单位预算”时检查；分类名称“部门预算支出经济分类”“部门经济分类科目”
-    是正式名称，不算。
+    是正式名称，泛指的“部门预算改革”也不算（只算“本部门”“2025年部门预算”“部门预算安排”“下属N家单位”
+    这类说自己的用法）。同一原因报一次，列出各处。
 
     失败示例：单位预算中写“2025年部门预算安排购置车辆0辆”。
     通过示例：单位预算中写“2025年单位预算安排购置车辆0辆”；表头“部门经济分类科目名称”。
@@ -186,13 +191,18 @@ class W305(Rule):
     def check(self, ctx):
         if edition(ctx) != "单位":
             return
+        hits = []
         for p in passages(ctx):
             for m in DEPT_WORDING_RE.finditer(p.text):
-                if "经济分类" in p.text[m.end():m.end() + 8]:
-                    continue
-                yield ctx.finding(self, f"{p.place}：单位预算中写“{excerpt(p.text, m.start(), m.end())}”，"
-                                        f"“{m.group(0)}”是部门预算的说法", actual=m.group(0), **p.where())
-                break
+                if "经济分类" not in p.text[m.end():m.end() + 8]:
+                    hits.append((p, m))
+                    break
+        if hits:  # one cause: the 部门 template's wording; every place named
+            p, m = hits[0]
+            more = f"；另有 {len(hits) - 1} 处：{'、'.join(f'{q.place}“{n.group(0)}”' for q, n in hits[1:6])}" \
+                if len(hits) > 1 else ""
+            yield ctx.finding(self, f"{p.place}：单位预算中写“{excerpt(p.text, m.start(), m.end())}”，"
+                                    f"“{m.group(0)}”是部门预算的说法{more}", actual=m.group(0), **p.where())
 
 
 _HIGHER_DEF_RE = re.compile(r"(?P<lvl>市级|省级)(?:预算主管部门|财政部门|财政拨款|财政|预算单位|部门)")
@@ -204,7 +214,7 @@ _UNIT_LEVEL = {"县": "县", "区": "区", "旗": "旗"}
 def unit_level(ctx) -> str | None:
     """区, 县 or 旗 when the document or the unit is of that level (区级/县级 in the title lines, else
     the unit's own county-level division by its name); 市级 or None otherwise."""
-    for line in _identity_lines(ctx):
+    for line in (x for lines in _identity_lines(ctx) for x in lines):
         m = _LEVEL_RE.search(line)
         if m:
             lv = m.group("l")[0]
@@ -239,21 +249,22 @@ class W306(Rule):
         level = unit_level(ctx)
         if level is None:
             return
-        for p in passages(ctx):
-            reported = False
-            for rx in (_HIGHER_DEF_RE, _WHOLE_RE):
+        for rx in (_HIGHER_DEF_RE, _WHOLE_RE):  # one cause (a text copied from above) per kind of wording
+            hits = []
+            for p in passages(ctx):
                 for m in rx.finditer(p.text):
                     sentence = re.split(r"[。；]", p.text[m.start():])[0]
                     before = re.split(r"[。；]", p.text[:m.start()])[-1]
-                    if _ON_PURPOSE.search(before + sentence[:12]):
-                        continue
-                    yield ctx.finding(self, f"{p.place}：{level}级单位的文字写“{excerpt(p.text, m.start(), m.end())}”，"
-                                            f"“{m.group(0)}”是上级的说法", actual=m.group(0),
-                                      expected=f"{level}级", **p.where())
-                    reported = True
-                    break
-                if reported:
-                    break
+                    if not _ON_PURPOSE.search(before + sentence[:12]):
+                        hits.append((p, m))
+                        break
+            if not hits:
+                continue
+            p, m = hits[0]
+            more = f"；另有 {len(hits) - 1} 处：{'、'.join(q.place for q, _ in hits[1:6])}" if len(hits) > 1 else ""
+            yield ctx.finding(self, f"{p.place}：{level}级单位的文字写“{excerpt(p.text, m.start(), m.end())}”，"
+                                    f"“{m.group(0)}”是上级的说法{more}", actual=m.group(0), expected=f"{level}级",
+                              **p.where())
 
 
 # ------------------------------------------------------------------------------------------ W307

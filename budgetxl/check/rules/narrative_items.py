@@ -37,6 +37,32 @@ def _pct(d: Decimal) -> str:
     return f"{d.quantize(Decimal('0.01')):f}%"
 
 
+def _places(a: Amount) -> int:
+    return max(0, -(a.half * 2).normalize().as_tuple().exponent) if a.half else 2
+
+
+def _truncated(v: Decimal, a: Amount) -> bool:
+    """The text cut the table figure off at its last digit (87.708 → 87.70): a practice of some
+    documents, as legitimate as rounding."""
+    q = Decimal(1).scaleb(-_places(a))
+    return v >= 0 and (v // q) * q == a.value
+
+
+def _digit_hint(a: Amount, v: Decimal) -> str:
+    """Why the text may differ: one digit too many or too few, or a factor of ten."""
+    q = Decimal(1).scaleb(-_places(a))
+    text = str(a.value.quantize(q)).replace(".", "")
+    table = {str(v.quantize(q)).replace(".", ""), str((v // q) * q).replace(".", "")}
+    for t in table:
+        if len(text) == len(t) + 1 and any(text[:i] + text[i + 1:] == t for i in range(len(text))):
+            return "；文字比表中数多一位数字，疑为多写了一位"
+        if len(t) == len(text) + 1 and any(t[:i] + t[i + 1:] == text for i in range(len(t))):
+            return "；文字比表中数少一位数字，疑为漏写了一位"
+    if v != 0 and (a.value / v).quantize(Decimal("0.1")) in (Decimal("10.0"), Decimal("0.1")):
+        return "；文字约为表中数的 10 倍或十分之一，疑为小数点或位数错误"
+    return ""
+
+
 @register
 class W201(Rule):
     """文字逐项列出的科目金额与表中该科目的数不符。
@@ -45,7 +71,8 @@ class W201(Rule):
     “A-B-C”科目X万元、“A”科目X万元（类一级，常为整数万元）。科目按名称的完整路径（类→其下的款→其下的项）
     对应编码，再与按支出功能分类列示的各表（先一般公共预算财政拨款支出表）中该编码的合计比较。文字与表
     各自四舍五入：容差为文字末位的半个单位（两位小数 ±0.005 万元，整数万元 ±0.5 万元；表以元计时换算为
-    万元后比较），提示中写明容差及其来由。文字中重复印出的段落只核对一次。
+    万元后比较），提示中写明容差及其来由；文字按末位截去尾数（877,080 元写 87.70 万元）也算相符。文字中
+    重复印出的段落只核对一次。
 
     失败示例：“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”887.36万元，
     而一般公共预算支出功能分类表 2080506 合计 873,617 元（87.36 万元）。
@@ -66,13 +93,11 @@ class W201(Rule):
                         self, f"{_at(it)}文字列出“{it.label}”{it.amount.text}（{it.code} {names.path(it.code)}），而按功能分类"
                               f"列示的各表中没有这一科目", actual=it.amount.value, **it.passage.where())
                 continue
-            if any(abs(v - it.amount.value) <= tol for v, _ in figs):
+            if any(abs(v - it.amount.value) <= tol or _truncated(v, it.amount) for v, _ in figs):
                 continue
             v, desc = figs[0]
             diff = it.amount.value - v
-            hint = ""
-            if v != 0 and (it.amount.value / v).quantize(Decimal("0.1")) in (Decimal("10.0"), Decimal("0.1")):
-                hint = "；文字约为表中数的 10 倍或十分之一，疑为小数点或位数错误"
+            hint = _digit_hint(it.amount, v)
             yield ctx.finding(
                 self, f"{_at(it)}文字“{excerpt(it.passage.text, it.start, it.end)}”写 {it.code} {names.path(it.code)} "
                       f"{fmt_wan(it.amount.value)} 万元，表中为 {fmt_wan(v)} 万元（{desc}），相差 {fmt_wan(diff)} 万元"
@@ -125,7 +150,9 @@ class W203(Rule):
     code, title, severity, group = "W203", "文字中用了已停用的科目名称", "warning", "文字"
 
     def check(self, ctx):
-        old = names_of(ctx).old
+        names = names_of(ctx)
+        # in free text only names that cannot be part of an ordinary word: a 类's, or a long 款's
+        old = {k: r for k, r in names.old.items() if len(r.code) == 3 or len(r.old) >= 6}
         if not old:
             return
         seen = set()
@@ -386,3 +413,63 @@ class W210(Rule):
                     self, f"{p.place}：“{excerpt(p.text, m.start(), m.end())}”：{fmt_wan(part.value)} / {fmt_wan(whole.value)} = "
                           f"{_pct(g)}（区间 [{_pct(lo)}, {_pct(hi)}]），文字写 {m.group('pct')}%",
                     expected=g.quantize(Decimal("0.01")), actual=pct, tolerance=h, **p.where())
+
+
+_GENERIC_UNDER = 3  # a 项 name used under this many 款 or more (行政运行, 一般行政管理事务) names no one 项
+
+
+def _mentions(ctx):
+    """(name written in a text, code it names) — each 款 name joined to its 项 name (统计信息事务统计管理),
+    and the 项 names that belong to one 款 only."""
+    names = names_of(ctx)
+    cl = names.cl
+    joined: dict[str, str] = {}
+    count: dict[str, int] = {}
+    for code, name in cl.entries.items():
+        if len(code) == 7:
+            count[name] = count.get(name, 0) + 1
+    for code, name in cl.entries.items():
+        if len(code) == 7 and cl.name(code[:5]):
+            joined[cl.name(code[:5]) + name] = code
+    single = {n: c for c, n in cl.entries.items() if len(c) == 7 and count.get(n, 0) < _GENERIC_UNDER and len(n) >= 4}
+    return joined, single
+
+
+@register
+class W211(Rule):
+    """逐项说明的用途或原因写的是另一个科目：“城管执法（项）”的说明写“主要用于城乡社区管理事务一般行政管理
+    事务”，“职业年金缴费支出（项）”的原因写“事业单位离退休经费增加”——多半是照抄上一项未改。
+
+    说明中出现的“款名+项名”（按科目代码表）或文中另一逐项所列的项名（只属于一个款的项名，“行政运行”“一般
+    行政管理事务”这类通用项名不算）不是本项自己的名称时报。
+
+    失败示例：“城乡社区支出（类）城乡社区管理事务（款）城管执法（项）”690.58万元，主要用于城乡社区管理事务一般
+    行政管理事务。
+    通过示例：“城乡社区支出（类）城乡社区管理事务（款）城管执法（项）”690.58万元，主要用于城管执法。
+    """
+    code, title, severity, group = "W211", "逐项说明写的是另一科目", "warning", "文字"
+
+    def check(self, ctx):
+        its = _unique(ctx)
+        if not its:
+            return
+        joined, single = _mentions(ctx)
+        listed = {it.names[-1].text: it for it in its if it.level == "项" and it.names[-1].text in single}
+        for it in its:
+            own = "".join(n.text for n in it.names)
+            body = re.split(r"(?:19|20)\d{2}年当年|执行数", it.body)[0] + (item_facts(it, ctx.budget.year).reason or "")
+            hit = None
+            for name, code in joined.items():
+                if name in body and name not in own and code != it.code and not own.endswith(name):
+                    hit = (name, code)
+                    break
+            if hit is None:
+                for name, other in listed.items():
+                    if other is not it and name in body and name not in own and not any(name in n.text for n in it.names):
+                        hit = (name, other.code or "")
+                        break
+            if hit is None:
+                continue
+            name, code = hit
+            yield ctx.finding(self, f"{_at(it)}“{it.label}”的说明写“{name}”，那是 {code} {names_of(ctx).path(code) if code else ''}"
+                                    f"的名称，不是本项", actual=name, **it.passage.where())
