@@ -104,6 +104,10 @@ def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previ
             chosen = select_rules(select, ignore, profile=ctx.profile)
         skipped: dict[str, str] = {}
         findings = check_budget(ctx, chosen, skipped)
-        findings.sort(key=lambda f: (ORDER[f.severity], f.table or "", f.sheet or "", f.code))
+        # tables in the profile's order (not by their names, which differ between profiles), then
+        # what is not a table (情况说明, parts), then by rule code
+        number = {t.name: t.number for t in ctx.profile.tables.values()}
+        findings.sort(key=lambda f: (ORDER[f.severity], number.get(f.table or "", 10**6), f.table or "", f.sheet or "",
+                                     f.code))
         results.append(CheckResult(str(path), ctx.budget, findings, profile=ctx.profile.id, not_applicable=skipped))
     return results
