@@ -173,3 +173,70 @@ def test_font_replacement_table():
     import xml.dom.minidom
 
     xml.dom.minidom.parseString(xcu.encode("utf-8"))  # well-formed
+
+
+# ---------------------------------------------------------------------- the Word document
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text (pdftotext -layout), white space runs kept as single spaces."""
+    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         check=True).stdout.decode("utf-8")
+    return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@needs_tools
+def test_toc_page_numbers_are_where_the_headings_are(pdfs):
+    """Every 目录 line ends in a page number, and that page is the first after the 目录 where
+    the heading (or table title) is printed."""
+    pages = page_texts(_pdf(pdfs, "document"))
+    toc_at = next(i for i, p in enumerate(pages) if "目录" in _squash(p))
+    entries = re.findall(r"^\s*(\S.*?)\s*\.{4,}\s*(\d+)\s*$", pages[toc_at], re.M)
+    spec = budgetxl.load_sample().profile.parts["document"]
+    assert len(entries) == 2 + len(spec["sections"]) + 9, pages[toc_at]
+    for title, number in entries:
+        title = re.sub(r"^\d+、", "", _squash(title))  # the nine tables are listed numbered, printed without
+        found = next((i for i in range(toc_at + 1, len(pages)) if title in _squash(pages[i])), None)
+        assert found is not None, title
+        assert int(number) == found + 1, f"目录 says {title} is on page {number}, it is on page {found + 1}"
+
+
+def test_docx_tables_repeat_headers_and_rows_do_not_split(tmp_path):
+    import docx
+    from docx.oxml.ns import qn
+
+    b = budgetxl.load_sample()
+    render_document(b, tmp_path / "d.docx")
+    doc = docx.Document(tmp_path / "d.docx")
+    tables = doc.tables
+    assert len(tables) == 1 + len(b.supplement["projects"]) + 1 + 1 + 9
+    for t in tables:
+        rows = [r._tr.trPr for r in t.rows]
+        assert all(pr is not None and pr.find(qn("w:cantSplit")) is not None for pr in rows)
+        assert rows[0].find(qn("w:tblHeader")) is not None  # every table repeats its first row(s)
+        flags = [pr.find(qn("w:tblHeader")) is not None for pr in rows]
+        assert flags == sorted(flags, reverse=True)  # header rows only at the top
+    # a 项目绩效目标表 is kept on one page where it fits: every row but the last keeps with the next
+    for t in tables[1:1 + len(b.supplement["projects"])]:
+        kept = [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs) for r in t.rows]
+        assert all(kept[:-1]) and not kept[-1]
+    # and the Word user gets the 目录's page numbers computed on opening
+    assert doc.settings.element.find(qn("w:updateFields")) is not None
+
+
+@needs_tools
+def test_project_tables_do_not_break_from_their_title(pdfs):
+    """In the document's PDF each 项目绩效目标表 is printed whole on the page of its title."""
+    b = budgetxl.load_sample()
+    pages = [_squash(p) for p in page_texts(_pdf(pdfs, "document"))]
+    item = b.profile.parts["projects"]["print"]["item_title"]
+    from budgetxl.render.parts import fill
+
+    for i, rec in enumerate(b.supplement["projects"], start=1):
+        title = _squash(fill(item, b, index=i, name=rec["name"]))
+        at = [n for n, p in enumerate(pages) if title in p and "目录" not in p]
+        assert at, title
+        last = _squash(rec["indicators"][-1]["level3"])
+        assert last in pages[at[0]], f"{title}: its last indicator is not on its page"

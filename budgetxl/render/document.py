@@ -98,7 +98,7 @@ class _Doc:
         rpr.append(lang)
         normal.paragraph_format.space_after = self.Pt(3)
         normal.paragraph_format.line_spacing = 1.25
-        for name, size in (("Title", 20), ("Heading 1", 16), ("Heading 2", 14), ("Heading 3", 12)):
+        for name, size in (("Title", 18), ("Heading 1", 16), ("Heading 2", 14), ("Heading 3", 12)):
             st = styles[name]
             st.font.size = self.Pt(size)
             st.font.bold = True
@@ -123,6 +123,39 @@ class _Doc:
         fld.append(run)
         p._p.append(fld)
         p.add_run(" 页")
+
+    # -- 目录: entries with the page of their target, as Word and LibreOffice compute it
+    def bookmark(self, paragraph, name: str) -> None:
+        """Mark ``paragraph`` as the target ``name`` of a 目录 entry."""
+        self._bookmarks = getattr(self, "_bookmarks", 0) + 1
+        p = paragraph._p
+        start = p.makeelement(self.qn("w:bookmarkStart"), {self.qn("w:id"): str(self._bookmarks),
+                                                          self.qn("w:name"): name})
+        end = p.makeelement(self.qn("w:bookmarkEnd"), {self.qn("w:id"): str(self._bookmarks)})
+        ppr = p.find(self.qn("w:pPr"))
+        p.insert(0 if ppr is None else list(p).index(ppr) + 1, start)
+        p.append(end)
+
+    def toc_entry(self, text: str, target: str, level: int) -> None:
+        """One 目录 line: the title, a dotted leader and a PAGEREF field giving the page of the
+        bookmark ``target`` (both Word and LibreOffice fill it from their own layout)."""
+        from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+
+        p = self.doc.add_paragraph()
+        p.paragraph_format.left_indent = self.Pt(24 * level)
+        p.paragraph_format.tab_stops.add_tab_stop(self.text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        p.add_run(clean(text) + "\t")
+        for kind, instr in (("begin", None), (None, f" PAGEREF {target} \\h "), ("separate", None),
+                            (None, None), ("end", None)):
+            run = p.add_run()
+            if kind:
+                run._r.append(run._r.makeelement(self.qn("w:fldChar"), {self.qn("w:fldCharType"): kind}))
+            elif instr:
+                el = run._r.makeelement(self.qn("w:instrText"), {self.qn("xml:space"): "preserve"})
+                el.text = instr
+                run._r.append(el)
+            else:
+                run.text = "1"  # shown until the application computes the field
 
     # -- blocks
     def heading(self, text: str, level: int):
@@ -168,13 +201,15 @@ class _Doc:
         sec = self.doc.sections[-1]
         return sec.page_width - sec.left_margin - sec.right_margin
 
-    def caption(self, title: str, left: str, right: str, middle: str = "") -> None:
+    def caption(self, title: str, left: str, right: str, middle: str = "", new_page: bool = False) -> None:
         """A table's title, then one line: the unit on the left, 预算年度 in the middle (the nine
-        tables) and 单位/截止时间 on the right."""
+        tables) and 单位/截止时间 on the right; ``new_page``: the title starts a page."""
         from docx.enum.text import WD_TAB_ALIGNMENT
 
         p = self.para(title, indent=False, bold=True, align=self.ALIGN.CENTER, size=14)
         p.paragraph_format.keep_with_next = True
+        p.paragraph_format.page_break_before = new_page or None
+        self.last_caption = p
         line = self.doc.add_paragraph()
         stops = line.paragraph_format.tab_stops
         if middle:
@@ -184,8 +219,11 @@ class _Doc:
         text = clean(left) + (f"\t{clean(middle)}" if middle else "") + (f"\t{clean(right)}" if right else "")
         line.add_run(text).font.size = self.Pt(10)
 
-    def grid(self, part: P.PartTable) -> None:
-        """A :class:`PartTable` as a Word table: merged blocks, borders, header rows repeated."""
+    def grid(self, part: P.PartTable, keep_together: bool = False) -> None:
+        """A :class:`PartTable` as a Word table: merged blocks, borders, header rows repeated on
+        every page, no row split across pages; ``keep_together`` keeps the whole table on one
+        page where it fits (every row kept with the next, as Word does it), so a table without
+        repeatable header rows never starts a page with rows cut off from its top."""
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
         from docx.table import _Cell
 
@@ -227,6 +265,8 @@ class _Doc:
                 par.alignment = self.ALIGN.LEFT
                 if pc.indent:
                     par.paragraph_format.left_indent = self.Pt(10 * pc.indent)
+            if keep_together and pc.bottom < nrows - 1:
+                par.paragraph_format.keep_with_next = True
             lines = text.split("\n")
             for k, line in enumerate(lines):
                 run = par.add_run(line)
@@ -236,6 +276,13 @@ class _Doc:
                     run.add_break()
         if part.note:
             self.para(part.note, indent=False, size=10)
+
+    def update_fields_on_open(self) -> None:
+        """Ask Word to update the fields (the 目录's page numbers) when it opens the document;
+        LibreOffice computes them itself."""
+        settings = self.doc.settings.element
+        el = settings.makeelement(self.qn("w:updateFields"), {self.qn("w:val"): "true"})
+        settings.append(el)
 
     def save(self, out: Path, inputs=()) -> Path:
         with atomic_path(out, inputs=inputs) as tmp:
@@ -265,23 +312,24 @@ def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget
     def f(template: str) -> str:
         return P.fill(template, budget)
 
-    # title and 目录
+    # title and 目录: each entry refers to a bookmark on its heading (or table title)
     d.title(f(spec["title"]))
     d.para(f(spec["toc_title"]), indent=False, bold=True, align=d.ALIGN.CENTER, size=16)
-    d.para(f(spec["part1"]), indent=False)
-    for sec in spec["sections"]:
-        d.para("    " + sec["title"], indent=False)
-    d.para(f(spec["part2"]), indent=False)
+    d.toc_entry(f(spec["part1"]), "_budgetxl_part1", 0)
+    for i, sec in enumerate(spec["sections"]):
+        d.toc_entry(sec["title"], f"_budgetxl_s{i}", 1)
+    d.toc_entry(f(spec["part2"]), "_budgetxl_part2", 0)
     for table in budget.profile.ordered:
-        d.para(f"    {table.number}、{table.title}", indent=False)
+        d.toc_entry(f"{table.number}、{table.title}", f"_budgetxl_{table.id}", 1)
     d.page_break()
+    d.update_fields_on_open()
 
     # 第一部分 情况说明
-    d.heading(f(spec["part1"]), 1)
+    d.bookmark(d.heading(f(spec["part1"]), 1), "_budgetxl_part1")
     if spec.get("preface"):
         d.text_block(f(spec["preface"]))
-    for sec in spec["sections"]:
-        d.heading(sec["title"], 2)
+    for i, sec in enumerate(spec["sections"]):
+        d.bookmark(d.heading(sec["title"], 2), f"_budgetxl_s{i}")
         for item in sec["content"]:
             if "text" in item:
                 body = texts.get(item["text"], "")
@@ -292,23 +340,26 @@ def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget
                 tables = P.part_tables(budget, item["table"])
                 if item.get("heading") and tables:
                     d.para(item["heading"], indent=False, bold=True)
-                for pt in tables:
+                for k, pt in enumerate(tables):
                     wide = pt.ncols > 10
                     if wide:
                         d.new_section(landscape=True)
-                    d.caption(pt.heading or pt.title, pt.left, pt.right)
-                    d.grid(pt)
+                    # the first table follows its heading; the others of a kept-together kind
+                    # start a page (LibreOffice does not keep a table with its next rows)
+                    d.caption(pt.heading or pt.title, pt.left, pt.right, new_page=pt.keep_together and k > 0)
+                    d.grid(pt, keep_together=pt.keep_together)
                     if wide:
                         d.new_section(landscape=False)
 
     # 第二部分 the nine tables, on landscape pages
     d.new_section(landscape=True)
-    d.heading(f(spec["part2"]), 1)
+    d.bookmark(d.heading(f(spec["part2"]), 1), "_budgetxl_part2")
     for i, table in enumerate(budget.profile.ordered):
         if i:
             d.page_break()
         grid = table_grid(table, budget)
         d.caption(table.title, grid.left, grid.right, middle=f"预算年度：{budget.year}")
+        d.bookmark(d.last_caption, f"_budgetxl_{table.id}")
         d.grid(grid)
     return d.save(out, inputs)
 

@@ -56,6 +56,9 @@ class PartTable:
     right: str  # …and right: 单位：万元 or 截止时间
     cells: list[PCell] = field(default_factory=list)
     header_rows: int = 0  # rows 0 .. header_rows-1 repeat on every printed page
+    # printed on one page where it fits, starting a new page (a form-like table whose header
+    # rows are only its first line: 项目绩效目标表)
+    keep_together: bool = False
     note: str = ""
     heading: str = ""  # the table's heading in the document (项目: "1、…绩效目标表")
 
@@ -157,7 +160,7 @@ def project_tables(budget) -> list[PartTable]:
     out = []
     for i, rec in enumerate(budget.supplement.get("projects") or [], start=1):
         t = PartTable("projects", part["title"], fill(part["print"]["sheet"], budget, index=i),
-                      [14, 13, 16, 13, 13, 13, 14], budget.label, unit,
+                      [14, 13, 16, 13, 13, 13, 14], budget.label, unit, header_rows=1, keep_together=True,
                       heading=fill(part["print"]["item_title"], budget, index=i, name=rec.get("name") or ""))
         add = t.cells.append
         add(PCell(0, 0, h["code"], LABEL, bold=True))
