@@ -50,8 +50,7 @@ def county_files(d: Path, n: int, distinct: int) -> list[Path]:
         nar["assets"] = nar["assets"].replace("拟购置固定资产总额为0.00万元", "拟购置固定资产总额为46.78万元")
         for key in list(b.inputs)[: 5 + i % 7]:
             if key[0] in ("t6", "t9"):
-                b.inputs[key] = b.inputs[key] + Decimal(i % 13) / 100
-        b._cache.clear()
+                b.set_input(key, b.inputs[key] + Decimal(i % 13) / 100)
         p = d / f"src_{i}.xlsx"
         write_template(b, p)
         with zipfile.ZipFile(p) as zf:

@@ -35,8 +35,7 @@ def make_files(d: Path, n: int, distinct: int) -> list[Path]:
         b = copy.deepcopy(base, {id(base.profile): base.profile})
         b.unit_code = str(1000 + i)
         for key in list(b.inputs)[: 5 + i % 7]:
-            b.inputs[key] = b.inputs[key] + Decimal(i % 13) / 100
-        b._cache.clear()
+            b.set_input(key, b.inputs[key] + Decimal(i % 13) / 100)
         p = d / f"src_{i}.xlsx"
         write_template(b, p)
         sources.append(p)

@@ -12,7 +12,7 @@ Python API::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402
 
 from .errors import BudgetxlError  # noqa: E402
 from .model import UnitBudget  # noqa: E402

@@ -259,12 +259,11 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
             if t.coded:
                 b.add_code(t.id, key[1])
             if v:
-                b.inputs[key] = from_fen(v)
+                b.set_input(key, from_fen(v))
         for o in units:  # codes present with zero amounts still appear in the totals' rows
             for key in o.keys:
                 if profile.tables[key[0]].coded:
                     b.add_code(key[0], key[1])
-        b._cache.clear()
         return b
 
     totals[ALL] = total_for(ALL, included)

@@ -237,13 +237,13 @@ def compile_py(node: Node):
         return lambda b: v
     if isinstance(node, Ref):
         key = (node.table, node.row, node.col)
-        return lambda b: b._value(key)
+        return lambda b: b.cell_value(key)
     if isinstance(node, Leaves):
         t, p, c = node.table, node.prefix, node.col
-        return lambda b: b._leaves(t, p, c)
+        return lambda b: b.leaves(t, p, c)
     if isinstance(node, SideSum):
         t, sd, c = node.table, node.side, node.col
-        return lambda b: b._side_sum(t, sd, c)
+        return lambda b: b.side_sum(t, sd, c)
     plus = [compile_py(n) for s, n in node.terms if s > 0]
     minus = [compile_py(n) for s, n in node.terms if s < 0]
     if not minus and len(plus) == 2:  # the commonest shape: a + b (from 0, so that -0 + -0 gives 0)

@@ -20,17 +20,17 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from .errors import BudgetxlError, ProblemList
 from .fileio import atomic_path
 from .money import AmountError, fmt, parse_amount
+from .detect import by_table_names, resolve
+from .factrows import FACT_COLUMNS, fact_rows  # noqa: F401  (the facts format, also the model's)
 from .model import UnitBudget
-from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, LEVEL_NAMES, TOTAL, Profile, load_profile
+from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, LEVEL_NAMES, TOTAL, Profile
 
-FACT_COLUMNS = ["单位编码", "单位名称", "年度", "表", "科目编码", "科目名称", "栏目", "金额"]
 MAX_FACTS_BYTES = 2 * 1024 * 1024 * 1024
 
 
@@ -103,8 +103,6 @@ def _table_names(text: str) -> set[str]:
 
 def parse_facts(text: str, name: str = "<facts>", profile: Profile | str | None = None) -> list[UnitBudget]:
     """Facts CSV text into budgets; the profile is found from the table names when not given."""
-    from .detect import by_table_names, resolve
-
     problems = ProblemList()
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -201,18 +199,13 @@ def parse_facts(text: str, name: str = "<facts>", profile: Profile | str | None 
                 if label and not prev:
                     code_names[(unit_code, year, table.id, row)] = (label, line)
                 budget.add_code(table.id, row, label or None)
-            origin = f"{name} 第{line}行"
-            if table.is_input(row, column.key):
-                budget.inputs[key] = amount
-            else:
-                budget.given[key] = amount
+            if not table.is_input(row, column.key):
                 given_lines[(unit_key, key)] = line
-            budget.origin[key] = origin
+            budget.put(key, amount, origin=f"{name} 第{line}行")
     except csv.Error as e:
         problems.add(f"CSV 格式错误（{e}）", file=name, line=reader.line_num)
 
     for unit_key, budget in budgets.items():
-        budget._cache.clear()
         _check_levels(budget, name, problems, given_lines, unit_key)
         for key, given, computed in sorted(budget.mismatches()):
             node = budget.formula(key)
@@ -237,27 +230,6 @@ def _check_levels(budget: UnitBudget, name: str, problems: ProblemList, given_li
             leaf = LEVEL_NAMES[t.leaf_length]
             problems.add(f"{t.name}的科目 {row} 是{level}级科目，下面没有{leaf}级科目；金额应填在{leaf}级（{t.leaf_length}位）科目上",
                          file=name, line=line)
-
-
-def fact_rows(budgets: Iterable[UnitBudget], *, derived: bool = False, zeros: bool = False) -> Iterator[list]:
-    """Rows of the facts CSV for budgets: input cells (and derived ones if asked), amounts exact."""
-    for b in budgets:
-        for t in b.profile.ordered:
-            for key in b.cells(t):
-                is_input = t.is_input(key[1], key[2])
-                if not is_input and not derived:
-                    continue
-                v: Decimal = b._value(key)
-                if v == 0 and not zeros:
-                    continue
-                if t.coded:
-                    code = "" if key[1] == TOTAL else key[1]
-                    label = b.row_name(t.id, key[1])
-                    header = t.column(key[2]).header
-                else:
-                    item = t.items[key[1]]
-                    code, label, header = "", t.fact_label(item), t.column(key[2], item.side).header
-                yield [b.unit_code, b.unit_name, str(b.year), t.name, code, label, header, fmt(v)]
 
 
 def write_facts(budgets: Iterable[UnitBudget], path: str | Path, *, derived: bool = False,

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Iterator
+from types import MappingProxyType
+from typing import Iterable, Iterator, Mapping
 
 from . import expr
+from .codes import code_list
 from .errors import BudgetxlError
+from .factrows import FACT_COLUMNS, fact_rows
 from .money import ZERO, money
 from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, Profile, Table, load_profile
 
@@ -37,10 +40,12 @@ class UnitBudget:
     unit_code: str
     unit_name: str
     year: int
-    inputs: dict[CellKey, Decimal] = field(default_factory=dict)
-    given: dict[CellKey, Decimal] = field(default_factory=dict)
+    # the cells are this class's own: changed only through its methods (set, put, set_input …), so
+    # that a change can never leave a computed total stale; the public names are read-only views
+    _inputs: dict[CellKey, Decimal] = field(default_factory=dict, repr=False)
+    _given: dict[CellKey, Decimal] = field(default_factory=dict, repr=False)
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (table id, code) -> name as written
-    origin: dict[CellKey, str] = field(default_factory=dict)  # where a value came from (CSV line, cell)
+    _origin: dict[CellKey, str] = field(default_factory=dict, repr=False)  # where a value came from
     supplement: dict | None = None
     read_problems: list = field(default_factory=list)  # what a lenient reader could not read
     _codes: dict[str, set[str]] = field(default_factory=dict, repr=False)
@@ -51,6 +56,21 @@ class UnitBudget:
     def empty(cls, unit_code: str, unit_name: str, year: int, profile: Profile | str = DEFAULT_PROFILE) -> "UnitBudget":
         p = load_profile(profile) if isinstance(profile, str) else profile
         return cls(p, str(unit_code), unit_name, int(year))
+
+    @property
+    def inputs(self) -> Mapping[CellKey, Decimal]:
+        """The input cells (read-only: change them with :meth:`set`, :meth:`set_input`, :meth:`put`)."""
+        return MappingProxyType(self._inputs)
+
+    @property
+    def given(self) -> Mapping[CellKey, Decimal]:
+        """Values supplied for derived cells, kept to be compared (read-only: :meth:`put`, :meth:`set_given`)."""
+        return MappingProxyType(self._given)
+
+    @property
+    def origin(self) -> Mapping[CellKey, str]:
+        """Where each value came from, a CSV line or a sheet cell (read-only: :meth:`set_origin`)."""
+        return MappingProxyType(self._origin)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -107,10 +127,43 @@ class UnitBudget:
             raise BudgetxlError(f"{t.name}“{row}”的“{col}”是派生数（由公式计算），不能直接填写")
         if t.coded:
             self.add_code(t.id, key[1])
-        self.inputs[key] = money(amount)
+        self._inputs[key] = money(amount)
         if origin:
-            self.origin[key] = origin
+            self._origin[key] = origin
         self._cache.clear()
+
+    def set_input(self, key: CellKey, amount: Decimal, *, origin: str | None = None) -> None:
+        """Set an input cell by its key (table id, row key or code, column key) to an exact amount
+        (a reader's or consolidation's path: the code row must already be present)."""
+        if self.profile.cell_function(key) is not None:
+            t = self.profile.tables[key[0]]
+            raise BudgetxlError(f"{t.name} 的单元格 {key[1]}.{key[2]} 是派生数（由公式计算），不能直接填写")
+        self._inputs[key] = amount
+        if origin:
+            self._origin[key] = origin
+        self._cache.clear()
+
+    def remove_input(self, key: CellKey) -> None:
+        """Clear an input cell (it is then zero)."""
+        self._inputs.pop(key, None)
+        self._cache.clear()
+
+    def set_given(self, key: CellKey, amount: Decimal, *, origin: str | None = None) -> None:
+        """Record the value a source supplied for a derived cell (compared, never used to compute)."""
+        self._given[key] = amount
+        if origin:
+            self._origin[key] = origin
+
+    def put(self, key: CellKey, amount: Decimal, *, origin: str | None = None) -> None:
+        """Record a value read for a cell: an input cell's amount is an input, a derived cell's a
+        supplied value (given)."""
+        if self.profile.cell_function(key) is None:
+            self.set_input(key, amount, origin=origin)
+        else:
+            self.set_given(key, amount, origin=origin)
+
+    def set_origin(self, key: CellKey, origin: str) -> None:
+        self._origin[key] = origin
 
     # ------------------------------------------------------------------ computation
     def codes(self, table: str | Table) -> list[str]:
@@ -139,24 +192,23 @@ class UnitBudget:
         item = t.items.get(row)
         return item is not None and any(c.key == col for c in t.item_columns(item))
 
-    def _value(self, key: CellKey) -> Decimal:
+    def cell_value(self, key: CellKey) -> Decimal:
+        """The exact value of a cell by its key (table id, row key or code, column key)."""
         cached = self._cache.get(key)
         if cached is not None:
             return cached
         fn = self.profile.cell_function(key)
-        v = self.inputs.get(key, ZERO) if fn is None else fn(self)
+        v = self._inputs.get(key, ZERO) if fn is None else fn(self)
         self._cache[key] = v
         return v
+
+    _value = cell_value
 
     def _cell(self, table: str, row: str, col: str) -> Decimal:
         return self._value((table, row, col))
 
     def leaves(self, table: str, prefix: str, col: str) -> Decimal:
         """Σ of a column over the leaf codes that start with ``prefix`` (table id, column key)."""
-        return self._leaves(table, prefix, col)
-
-    def _leaves(self, table: str, prefix: str, col: str) -> Decimal:
-        """Σ of a column over the leaf codes that start with ``prefix``."""
         sums = self._cache.get(("#sums", table, col))  # type: ignore[arg-type]
         if sums is None:
             sums = self._leaf_sums(table, col)
@@ -184,13 +236,14 @@ class UnitBudget:
         self._cache[("#sums", table, col)] = sums  # type: ignore[index]
         return sums
 
-    def _side_sum(self, table: str, side: str, col: str) -> Decimal:
+    def side_sum(self, table: str, side: str, col: str) -> Decimal:
+        """Σ of a column over the body rows of one side of a fixed table."""
         t = self.profile.tables[table]
         return sum((self._value((table, it.key, col)) for it in t.side(side).body), ZERO)
 
     def evaluate(self, node: expr.Node) -> Decimal:
         """Evaluate any bound expression of the profile language against this budget."""
-        return expr.evaluate(node, self._cell, self._leaves, self._side_sum)
+        return expr.evaluate(node, self._cell, self.leaves, self.side_sum)
 
     def balances(self) -> list[tuple[str, str, Decimal, Decimal]]:
         """Every balance identity of the profile: (table id, title, left, right)."""
@@ -230,8 +283,6 @@ class UnitBudget:
         for other in self.profile.tables.values():  # the same code named in another table
             if other.classification == t.classification and (other.id, row) in self.names:
                 return self.names[(other.id, row)]
-        from .codes import code_list
-
         return code_list(self.profile, t.classification).name(row) or ""
 
     def is_empty(self, table: str | Table) -> bool:
@@ -242,7 +293,7 @@ class UnitBudget:
     def mismatches(self) -> list[tuple[CellKey, Decimal, Decimal]]:
         """Supplied values of derived cells that differ from the computed values."""
         out = []
-        for key, given in self.given.items():
+        for key, given in self._given.items():
             computed = self._value(key)
             if computed != given:
                 out.append((key, given, computed))
@@ -283,8 +334,6 @@ class UnitBudget:
     def facts(self, *, derived: bool = True, zeros: bool = False):
         """All cells as a long DataFrame with the facts-CSV columns (金额 as Decimal)."""
         import pandas as pd
-
-        from .facts import FACT_COLUMNS, fact_rows
 
         return pd.DataFrame(list(fact_rows([self], derived=derived, zeros=zeros)), columns=FACT_COLUMNS)
 

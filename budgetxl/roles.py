@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from . import expr
 from .errors import SpecError
@@ -245,19 +244,6 @@ def _refs(node):
     for n in expr.walk(node):
         if isinstance(n, (expr.Ref, expr.Leaves, expr.SideSum)):
             yield n
-
-
-def value(budget, figure: Figure) -> Decimal | None:
-    """A figure's exact value for a budget; None for a part's total when the unit lists no lines
-    of that part (nothing to compare with, which is not zero)."""
-    if figure.part is not None:
-        from .supplement import procurement_total
-
-        lines = ((budget.supplement or {}).get(figure.part)) or []
-        if not lines:
-            return None
-        return sum((procurement_total(budget.profile, rec) for rec in lines), Decimal("0.00"))
-    return budget.evaluate(figure.node)
 
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.]|其中：)")

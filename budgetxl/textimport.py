@@ -17,12 +17,11 @@ from .errors import ProblemList
 from .labels import norm
 from .model import UnitBudget
 from .money import AmountError, parse_amount
-from .spec import DEFAULT_PROFILE, TOTAL, Profile, Table, load_profile
+from .detect import by_text, resolve
+from .spec import TOTAL, Profile, Table
+from .textblocks import ARTEFACT, YEAR, blocks
+from .textparts import complete, extract_parts
 
-_ARTEFACT = re.compile(r"^\s*\[bookmark:[^\]]*\]\s*")
-_YEAR = re.compile(r"预算年度[:：]\s*(\d{4})")
-_LOOKS_LIKE_HEADING = re.compile(r"^\[bookmark|^[一二三四五六七八九十]+、|^第[一二三四五六七八九十]+部分|表$|^注[:：]")
-_PAGE_NUMBER = re.compile(r"^\s*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:/\s*\d{1,4}\s*)?$|^\s*-\s*\d{1,4}\s*-\s*$")
 
 
 @dataclass
@@ -40,39 +39,6 @@ class PrintedTable:
     note: str = ""
 
 
-def _blocks(lines: list[str], start: int):
-    """Yield (line number, cells) rows of tab-indented cells from ``start`` until the table ends."""
-    row: list[str] = []
-    row_line = start
-    i = start
-    prev_tab = False
-    while i < len(lines):
-        raw = lines[i]
-        if raw.startswith("\t"):
-            if not row:
-                row_line = i + 1
-            row.append(raw[1:].strip())
-            prev_tab = True
-            i += 1
-            continue
-        if raw.strip() == "":
-            if row:
-                yield row_line, row
-                row = []
-        elif _PAGE_NUMBER.match(raw):
-            pass  # a page number between the rows of a table split over pages
-        elif prev_tab and row and not _LOOKS_LIKE_HEADING.search(raw.strip()):
-            row[-1] = f"{row[-1]}\n{raw.strip()}"  # a line break inside a cell's text
-            i += 1
-            continue
-        else:
-            break
-        prev_tab = False
-        i += 1
-    if row:
-        yield row_line, row
-
-
 def find_tables(text: str, profile: Profile) -> list[PrintedTable]:
     lines = text.splitlines()
     titles = table_titles(profile)
@@ -81,19 +47,19 @@ def find_tables(text: str, profile: Profile) -> list[PrintedTable]:
     for i, raw in enumerate(lines):
         if raw.startswith("\t"):
             continue
-        t = match_title(norm(_ARTEFACT.sub("", raw)), titles)
+        t = match_title(norm(ARTEFACT.sub("", raw)), titles)
         if t is not None and t.id in seen:
             t = None  # a table is read once (a later mention is a cross-reference, not the table)
         if t is None:
             continue
         pt = PrintedTable(t, i + 1)
-        rows = list(_blocks(lines, i + 1))
+        rows = list(blocks(lines, i + 1))
         if not rows:
             continue
         first = rows[0][1]
         pt.unit_line = first[0] if first else ""
         for cell in first:
-            m = _YEAR.search(cell)
+            m = YEAR.search(cell)
             if m:
                 pt.year = int(m.group(1))
         stage = "header"
@@ -153,7 +119,7 @@ def table_titles(profile) -> dict:
     return out
 
 
-def _unit_from_line(unit_line: str) -> tuple[str, str]:
+def unit_from_line(unit_line: str) -> tuple[str, str]:
     m = re.match(r"^\s*(\d+)\s*(.*)$", unit_line)
     return (m.group(1), m.group(2).strip()) if m else ("", unit_line.strip())
 
@@ -176,8 +142,6 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
     ``strict`` (import): anything unreadable is an error. Otherwise (check): what can be read is
     read, and the rest is kept in ``budget.read_problems`` to be reported as findings (V05).
     """
-    from .detect import by_text, resolve
-
     prof = resolve(profile, lambda: by_text(text, name))
     printed = find_tables(text, prof)
     problems = ProblemList()
@@ -187,7 +151,7 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
             problems.add(f"没有找到表“{t.title}”", file=name)
     if not printed:
         problems.raise_if_any(f"{name}：不是可识别的部门预算公开文本")
-    code, unit_name = _unit_from_line(printed[0].unit_line)
+    code, unit_name = unit_from_line(printed[0].unit_line)
     year = next((pt.year for pt in printed if pt.year), None)
     if year is None:  # no 预算年度 line: the document's title says it (……2024年部门预算……)
         m = re.search(r"(20\d{2})\s*年(?:度)?部门预算", text)
@@ -197,15 +161,12 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
         year = 0
     budget = UnitBudget(prof, code, unit_name, year)
     for pt in printed:
-        _load_table(budget, pt, name, problems)
+        load_table(budget, pt, name, problems)
     if strict:
         problems.raise_if_any(f"{name}：表格内容无法识别")
     budget.read_problems = list(problems.items)
-    from .textparts import complete, extract_parts
-
     budget.supplement = complete(extract_parts(text, prof), prof,
                                  {"code": budget.unit_code, "name": budget.unit_name, "year": budget.year})
-    budget._cache.clear()
     return budget, printed
 
 
@@ -224,15 +185,10 @@ def _amount(text: str, where: dict, problems: ProblemList):
 
 
 def _put(budget: UnitBudget, t: Table, row: str, col: str, value, origin: str) -> None:
-    key = (t.id, row, col)
-    if t.is_input(row, col):
-        budget.inputs[key] = value
-    else:
-        budget.given[key] = value
-    budget.origin[key] = origin
+    budget.put((t.id, row, col), value, origin=origin)
 
 
-def _load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: ProblemList) -> None:
+def load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: ProblemList) -> None:
     t = pt.table
     width = len(t.grid)
     used: set[str] = set()

@@ -12,7 +12,7 @@ import re
 
 from .labels import norm
 from .money import AmountError, parse_amount
-from .textimport import _ARTEFACT, _PAGE_NUMBER, _blocks
+from .textblocks import ARTEFACT, PAGE_NUMBER, blocks
 
 _ORDINAL_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _PROJECT_TITLE = re.compile(r"绩效目标表$")
@@ -20,7 +20,7 @@ _CATALOG = re.compile(r"^[A-Za-z]\d{2,}")
 
 
 def _key(line: str) -> str:
-    return norm(_ARTEFACT.sub("", line)).rstrip(":")
+    return norm(ARTEFACT.sub("", line)).rstrip(":")
 
 
 def _money(text: str):
@@ -92,8 +92,8 @@ def _narrative(lines: list[str], profile) -> tuple[dict[str, str], dict[str, int
             if current is None:
                 continue
             continue  # table content never belongs to a narrative section
-        line = _ARTEFACT.sub("", raw).strip()
-        if not line or _PAGE_NUMBER.match(raw):
+        line = ARTEFACT.sub("", raw).strip()
+        if not line or PAGE_NUMBER.match(raw):
             continue
         head, _, rest = line.partition("：") if "：" in line[:24] else (line, "", "")
         k = norm(head).rstrip(":")
@@ -120,7 +120,7 @@ def _narrative(lines: list[str], profile) -> tuple[dict[str, str], dict[str, int
 
 
 def _rows(lines: list[str], i: int) -> list[list[str]]:
-    return [cells for _, cells in _blocks(lines, i + 1)]
+    return [cells for _, cells in blocks(lines, i + 1)]
 
 
 def _procurement(lines: list[str], i: int, parts) -> list[dict]:

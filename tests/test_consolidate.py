@@ -26,8 +26,7 @@ def _unit(base, code, name, year=None, bump=Decimal("0.00")):
         b.year = year
     key = ("t3", "2040250", "basic")
     for k in (key, ("t5", "2040250", "basic"), ("t2", "2040250", "fiscal")):
-        b.inputs[k] += bump
-    b._cache.clear()
+        b.set_input(k, b.inputs[k] + bump)
     return b
 
 
@@ -40,8 +39,7 @@ def county(tmp_path_factory):
     write_template(_unit(base, "502", "乙单位"), d / "502.xlsx")
     # an unbalanced unit: 支出 grows without revenue -> errors
     bad = _unit(base, "503", "丙单位")
-    bad.inputs[("t3", "2040250", "basic")] += Decimal("10.00")
-    bad._cache.clear()
+    bad.set_input(("t3", "2040250", "basic"), bad.inputs[("t3", "2040250", "basic")] + Decimal("10.00"))
     write_template(bad, d / "503.xlsx")
     (d / "broken.xlsx").write_bytes(b"PK\x03\x04 broken")
     shutil.copy(d / "502.xlsx", d / "502_copy.xlsx")  # the same unit twice

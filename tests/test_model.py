@@ -135,3 +135,27 @@ def test_year_is_data_not_layout(tmp_path):
     render_official(b, out)
     ws = openpyxl.load_workbook(out)["支出总表"]
     assert "预算年度：2025" in [c.value for c in ws[2]]
+
+
+def test_inputs_are_changed_only_through_the_model():
+    """Writing the public dicts would leave computed totals stale: they are read-only views, and
+    the model's methods keep the totals right."""
+    import pytest
+
+    import budgetxl
+
+    b = budgetxl.load_sample()
+    key = ("t3", "2040250", "basic")
+    before = b.value("t3", "total", "basic")
+    with pytest.raises(TypeError):
+        b.inputs[key] = b.inputs[key] + 1  # type: ignore[index]
+    with pytest.raises(TypeError):
+        b.given[key] = 1  # type: ignore[index]
+    old = b.inputs[key]
+    b.set_input(key, old + Decimal("10.00"))
+    assert b.value("t3", "total", "basic") == before + Decimal("10.00")
+    b.remove_input(key)
+    assert b.value("t3", "2040250", "basic") == 0
+    assert b.value("t3", "total", "basic") == before - old
+    with pytest.raises(budgetxl.BudgetxlError):
+        b.set_input(("t3", "total", "basic"), Decimal("1.00"))  # a derived cell

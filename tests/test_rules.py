@@ -73,11 +73,11 @@ def build_context(case: dict, base=None, table_name=lambda name: name) -> CheckC
         if amount in ("", "0", "0.00"):
             if key[0] in b._codes and key[1] not in b._codes[key[0]]:
                 b.add_code(key[0], key[1])
-            b.inputs.pop(key, None)
+            b.remove_input(key)
         else:
             b.set(table, row, col, amount)
     for table, row, col, amount in case.get("given", []):
-        b.given[b.resolve(table_name(table), row, col)] = Decimal(amount)
+        b.set_given(b.resolve(table_name(table), row, col), Decimal(amount))
     for table, code, name in case.get("names", []):
         t = b.profile.table(table_name(table))
         b.add_code(t.id, code, name)
@@ -115,7 +115,6 @@ def build_context(case: dict, base=None, table_name=lambda name: name) -> CheckC
     for row, vals in assets.get("values", {}).items():
         for k, v in vals.items():
             sup["assets"]["values"][row][k] = _amount(v)
-    b._cache.clear()
     read = [Finding(f["code"], f.get("severity", "error"), f.get("message", ""), sheet=f.get("sheet"),
                     cell=f.get("cell")) for f in case.get("read_findings", [])]
     positions = {}

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..roles import describe, value as figure_value
+from ..roles import describe
+from ..supplement import procurement_total
 
 # ---------------------------------------------------------------------------------- text
 _TRANS = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "－": "-", "％": "%",
@@ -312,6 +313,17 @@ def num(d: Decimal) -> str:
 
 
 # ---------------------------------------------------------------------------------- table values
+def figure_value(budget, figure) -> Decimal | None:
+    """A figure's exact value for a budget; None for a part's total when the unit lists no lines
+    of that part (nothing to compare with, which is not zero)."""
+    if figure.part is not None:
+        lines = ((budget.supplement or {}).get(figure.part)) or []
+        if not lines:
+            return None
+        return sum((procurement_total(budget.profile, rec) for rec in lines), Decimal("0.00"))
+    return budget.evaluate(figure.node)
+
+
 def table_values(budget, label: str) -> list[tuple[Decimal, str]]:
     """The table figures a label stands for (the profile's [[roles.labels]] figures), each with its
     description. A part's total is left out when the unit lists no lines of it; a label or figure

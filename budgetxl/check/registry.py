@@ -14,6 +14,8 @@ import pkgutil
 from typing import Iterator
 
 from ..findings import Finding
+from ..money import fmt
+from .hints import slip_hint
 
 GROUPS = ("完整性", "表内", "表间", "代码", "项目", "采购", "资产", "文字", "年度")
 RULES: dict[str, type["Rule"]] = {}
@@ -60,6 +62,28 @@ class Rule:
         return cls.doc().split("\n", 1)[0].strip()
 
 
+def profile_rule(check):
+    """The rule of one of a profile's [[checks]] (registered per profile: see registry.rules_for)."""
+
+    def run(self, ctx):
+        c = next((x for x in ctx.profile.checks if x.code == self.code), None)
+        if c is None:  # selected for another profile: this one does not declare it
+            raise LookupError(f"表样“{ctx.profile.id}”没有校验 {self.code}")
+        left, right = ctx.budget.evaluate(c.left), ctx.budget.evaluate(c.right)
+        ok = left == right if c.relation == "eq" else left >= right
+        if not ok:
+            key = (c.left.table, c.left.row, c.left.col) if hasattr(c.left, "row") else None
+            rel = "应等于" if c.relation == "eq" else "应不少于"
+            hint = slip_hint(left, right) if c.relation == "eq" else ""
+            yield ctx.finding(self, f"{c.title}：左方 {fmt(left)} {rel} 右方 {fmt(right)}，相差 {fmt(left - right)}{hint}",
+                              key, expected=right, actual=left)
+
+    doc = (f"{check.title}。\n\n由表样定义中的校验 {check.code} 给出，填报模板的“校验”区域实时显示同一差额。\n\n"
+           f"失败示例：两方相差 0.01 万元。\n通过示例：{'两方相等' if check.relation == 'eq' else '左方不少于右方'}。")
+    return type(check.code, (Rule,), {"__doc__": doc, "code": check.code, "title": check.title,
+                                      "severity": "error", "group": "表间", "check": run, "profile_check": True})
+
+
 def register(cls: type[Rule]) -> type[Rule]:
     if not cls.code or cls.code in RULES:
         raise ValueError(f"rule code missing or duplicated: {cls.code!r}")
@@ -101,8 +125,6 @@ def rules_for(profile=None) -> list[type[Rule]]:
     memo = (p.id, str(p.directory), tuple((c.code, c.title) for c in p.checks))
     got = _PROFILE_RULES.get(memo)
     if got is None:
-        from .rules.inter import profile_rule
-
         own = {c.code: profile_rule(c) for c in p.checks}
         clash = set(own) & set(RULES)
         if clash:

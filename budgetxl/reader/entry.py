@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from ..cellvalues import parse_amount_cell, parse_code_cell, parse_quantity_cell, parse_text_cell
 from ..errors import BudgetxlError
 from ..facts import describe_cell
@@ -320,7 +320,7 @@ class EntryReader:
         seen: dict[str, int] = {}
         end = max(len(sh.rows), sl.last_row + 1)
         cols = [(c.key, sl.value_col[c.key], bool(c.formula), c.header) for c in t.columns]
-        tid, tname, positions, given, set_position = t.id, t.name, self.positions, b.given, dict.__setitem__
+        tid, tname, positions, set_given, set_position = t.id, t.name, self.positions, b.set_given, dict.__setitem__
         for r in range(sl.data_start + 1, end):
             row = sh.rows[r] if r < len(sh.rows) else ()
             first = row[0] if row else ""
@@ -363,7 +363,7 @@ class EntryReader:
                 if derived:
                     supplied = _supplied(v)
                     if supplied is not None:
-                        given[key] = supplied
+                        set_given(key, supplied)
                 elif v != "" and v is not None:  # (a blank input is zero)
                     self._input(key, v, tname, r, col, code, header)
         for code in sl.preset:
@@ -375,14 +375,14 @@ class EntryReader:
     def _given_row(self, t: Table, sh: _Sheet, row: str, r: int, sl) -> None:
         cells = sh.rows[r] if r < len(sh.rows) else ()
         width = len(cells)
-        positions, given, tid, name = self.positions, self.budget.given, t.id, t.name
+        positions, set_given, tid, name = self.positions, self.budget.set_given, t.id, t.name
         for c in t.columns:
             col = sl.value_col[c.key]
             key = (tid, row, c.key)
             dict.__setitem__(positions, key, (name, r, col))
             supplied = _supplied(cells[col] if col < width else "")
             if supplied is not None:
-                given[key] = supplied
+                set_given(key, supplied)
 
     def _input(self, key, v, sheet: str, r: int, c: int, row: str, header: str) -> None:
         p = parse_amount_cell(v)
@@ -394,7 +394,7 @@ class EntryReader:
             self.add("V01", "warning", p.warning, sheet=sheet, r=r, c=c, row=row, column=header,
                      table=self.profile.tables[key[0]].name)
         if p.value is not None and p.value != 0:
-            self.budget.inputs[key] = p.value
+            self.budget.set_input(key, p.value)
 
     def _fixed(self, t: Table, sh: _Sheet, sl) -> None:
         label_cols = {}
@@ -425,7 +425,7 @@ class EntryReader:
                     else:
                         supplied = _supplied(v)
                         if supplied is not None:
-                            self.budget.given[key] = supplied
+                            self.budget.set_given(key, supplied)
 
     # ------------------------------------------------------------------ integrity
     def _formulas(self, scan: PackageScan, present: set[str]) -> None:
@@ -451,7 +451,6 @@ class EntryReader:
 
     def _cached(self) -> None:
         b = self.budget
-        b._cache.clear()
         wrong = b.mismatches()
         if not wrong:
             return

@@ -11,7 +11,9 @@ from ..errors import BudgetxlError, ProblemList
 from ..labels import norm
 from ..spec import DEFAULT_PROFILE, load_profile
 from ..template.layout import a1
-from ..textimport import PrintedTable, _load_table, _unit_from_line, _YEAR
+from ..detect import by_table_names, resolve
+from ..textblocks import YEAR
+from ..textimport import PrintedTable, load_table, unit_from_line
 from .entry import Positions
 from .xlsxscan import scan_package
 
@@ -46,8 +48,6 @@ def read_official(path: str | Path, profile=None):
     if SHEET_GUIDE in cal.sheet_names or SHEET_LISTS in cal.sheet_names:
         raise BudgetxlError(f"{name}：这是填报模板，但模板指纹（隐藏的 _budgetxl 工作表）被删除或损坏，无法可靠定位数据。"
                             "请使用财政局下发的原模板重新填写")
-    from ..detect import by_table_names, resolve
-
     prof = resolve(profile, lambda: by_table_names(cal.sheet_names, name))
     if not is_official(cal.sheet_names, prof):
         missing = [t.name for t in prof.ordered if t.name not in cal.sheet_names]
@@ -64,7 +64,7 @@ def read_official(path: str | Path, profile=None):
         pt = PrintedTable(t, 1)
         pt.unit_line = _text(rows[1][0]) if len(rows) > 1 and rows[1] else ""
         for v in (rows[1] if len(rows) > 1 else []):
-            m = _YEAR.search(_text(v))
+            m = YEAR.search(_text(v))
             if m:
                 pt.year = int(m.group(1))
         width = len(t.grid)
@@ -75,9 +75,9 @@ def read_official(path: str | Path, profile=None):
             pt.rows.append(cells)
             pt.row_lines.append(i + 1)
         if budget is None:
-            code, unit_name = _unit_from_line(pt.unit_line)
+            code, unit_name = unit_from_line(pt.unit_line)
             budget = UnitBudget(prof, code, unit_name, pt.year or 0)
-        _load_table(budget, pt, name, problems)
+        load_table(budget, pt, name, problems)
         for cells, line in zip(pt.rows, pt.row_lines):
             r = line - 1
             if t.coded:
@@ -95,11 +95,10 @@ def read_official(path: str | Path, profile=None):
                             positions[(t.id, item.key, c.key)] = (t.name, r, col + 1 + j)
                     col += 1 + len(side.columns)
     problems.raise_if_any(f"{name}：公开表内容无法识别")
-    budget._cache.clear()
     for key in list(budget.origin):
         if key in positions:
             sheet, cell = positions[key]
-            budget.origin[key] = f"{sheet}!{cell}"
+            budget.set_origin(key, f"{sheet}!{cell}")
     return budget, positions
 
 

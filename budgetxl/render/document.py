@@ -45,7 +45,7 @@ def table_grid(table, budget: UnitBudget) -> P.PartTable:
         total_row = table.coded and slots[0].text == "1"
         for c, slot in enumerate(slots):
             if slot.kind == "value":
-                t.cells.append(P.PCell(r, c, budget._value(slot.key), P.MONEY, bold=total_row))
+                t.cells.append(P.PCell(r, c, budget.cell_value(slot.key), P.MONEY, bold=total_row))
             elif slot.kind == "seq":
                 t.cells.append(P.PCell(r, c, slot.text, "seq"))
             elif slot.kind == "code":

@@ -40,7 +40,7 @@ def table_values(table: Table, budget: UnitBudget) -> list[list]:
     for slots in data_rows(table, budget):
         for c, slot in enumerate(slots):
             if slot.kind == "value":
-                out[c].append(budget._value(slot.key))
+                out[c].append(budget.cell_value(slot.key))
     return out
 
 
@@ -133,7 +133,7 @@ def write_table_block(ws, styles: Styles, table: Table, budget: UnitBudget, top:
             ws.set_row(r, LINE_PT * lines + 4)
         for c, slot in enumerate(slots):
             if slot.kind == "value":
-                v = budget._value(slot.key)
+                v = budget.cell_value(slot.key)
                 if v == 0:
                     ws.write_blank(r, c, None, styles.blank)
                 else:

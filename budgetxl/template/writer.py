@@ -16,7 +16,8 @@ from pathlib import Path
 from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 
-from .. import __version__, expr
+from .. import expr
+from ..version import __version__
 from ..codes import CodeList, code_list
 from ..fileio import atomic_path
 from ..layout import header_cells, lanci_row
@@ -175,7 +176,7 @@ class TemplateWriter:
         })
 
     def _value(self, key) -> float:
-        return float(self.b._value(key))
+        return float(self.b.cell_value(key))
 
     def _protect(self, ws) -> None:
         ws.protect(self.password, {"format_columns": True, "format_rows": True, "select_locked_cells": True,
@@ -397,7 +398,7 @@ class TemplateWriter:
                           f.text, name)
             for c in t.columns:
                 col = sl.value_col[c.key]
-                v = self.b._value((t.id, code, c.key)) if code else Decimal(0)
+                v = self.b.cell_value((t.id, code, c.key)) if code else Decimal(0)
                 if c.formula:
                     node = expr.bind(expr.parse(c.formula), t.id, f"@{r}", c.key)
                     self._formula(ws, r, col, compile_formula(node, self.layout, t.id), f.money, float(v))

@@ -4,32 +4,9 @@ classification pairs of basic spending (X301)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ...money import ZERO, fmt
+from ..hints import slip_hint
 from ..registry import Rule, register
-
-
-def profile_rule(check):
-    """The rule of one of a profile's [[checks]] (registered per profile: see registry.rules_for)."""
-
-    def run(self, ctx):
-        c = next((x for x in ctx.profile.checks if x.code == self.code), None)
-        if c is None:  # selected for another profile: this one does not declare it
-            raise LookupError(f"表样“{ctx.profile.id}”没有校验 {self.code}")
-        left, right = ctx.budget.evaluate(c.left), ctx.budget.evaluate(c.right)
-        ok = left == right if c.relation == "eq" else left >= right
-        if not ok:
-            key = (c.left.table, c.left.row, c.left.col) if hasattr(c.left, "row") else None
-            rel = "应等于" if c.relation == "eq" else "应不少于"
-            hint = slip_hint(left, right) if c.relation == "eq" else ""
-            yield ctx.finding(self, f"{c.title}：左方 {fmt(left)} {rel} 右方 {fmt(right)}，相差 {fmt(left - right)}{hint}",
-                              key, expected=right, actual=left)
-
-    doc = (f"{check.title}。\n\n由表样定义中的校验 {check.code} 给出，填报模板的“校验”区域实时显示同一差额。\n\n"
-           f"失败示例：两方相差 0.01 万元。\n通过示例：{'两方相等' if check.relation == 'eq' else '左方不少于右方'}。")
-    return type(check.code, (Rule,), {"__doc__": doc, "code": check.code, "title": check.title,
-                                      "severity": "error", "group": "表间", "check": run, "profile_check": True})
 
 
 def _codes(b, t):
@@ -121,24 +98,6 @@ class X203(Rule):
                 if len(code) == 3 and code not in classes and v != 0:
                     yield ctx.finding(self, f"{t.name} 的科目 {code} 不属于{summary}列出的任何一类，其金额 "
                                             f"{fmt(v)} 没有计入{summary}", (t.id, code, col))
-
-
-def slip_hint(a: Decimal, b: Decimal) -> str:
-    """Why two figures that should be equal may differ: swapped digits, a 元/万元 slip."""
-    if a == 0 or b == 0:
-        return ""
-    da, db = sorted(f"{a:.2f}".replace(".", "")), sorted(f"{b:.2f}".replace(".", ""))
-    diff = abs(a - b) * 100
-    if da == db and diff % 9 == 0:
-        return "：两数数字相同而顺序不同、差额能被 9 整除，可能是数字颠倒（录入时两位数字对调）"
-    big, small = max(a, b), min(a, b)
-    if small and big / small in (Decimal(10000), Decimal(1000), Decimal(100), Decimal(10)):
-        ratio = big / small
-        return f"：两数相差 {ratio:.0f} 倍，可能是单位错误（元与万元混用）" if ratio == 10000 else \
-            f"：两数相差 {ratio:.0f} 倍，可能是小数点位置错误"
-    if diff % 9 == 0:
-        return "：差额能被 9 整除，可能是数字颠倒"
-    return ""
 
 
 @register

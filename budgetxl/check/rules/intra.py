@@ -9,7 +9,7 @@ from decimal import Decimal
 from ...money import fmt
 from ...spec import TOTAL
 from ..registry import Rule, register
-from .inter import slip_hint
+from ..hints import slip_hint
 
 
 def _given_mismatches(ctx, category):

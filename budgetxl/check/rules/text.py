@@ -21,7 +21,7 @@ from ...money import ZERO, fmt
 from ..narrative_facts import (STEADY_RE, Section, Stated, changes, excerpt, label_name, num, previous_value,
                                sections, table_values, where)
 from ..registry import Rule, register
-from .inter import slip_hint
+from ..hints import slip_hint
 
 
 def _other_year(a: Stated, year: int) -> bool:
