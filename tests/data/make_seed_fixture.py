@@ -36,14 +36,15 @@ def seed_text_file() -> Path | None:
 def build(seed: Path) -> str:
     sys.path.insert(0, str(REPO))
     from budgetxl.spec import load_profile
-    from budgetxl.textimport import _blocks, find_tables
+    from budgetxl.textblocks import blocks
+    from budgetxl.textimport import find_tables
 
     data = seed.read_bytes()
     text = data.decode("utf-8")
     lines = text.splitlines()
     tables = []
     for pt in find_tables(text, load_profile()):
-        info = next(_blocks(lines, pt.line))[1]  # unit, 预算年度, 单位 as printed above the header
+        info = next(blocks(lines, pt.line))[1]  # unit, 预算年度, 单位 as printed above the header
         tables.append({"id": pt.table.id, "title": lines[pt.line - 1].strip(), "info": info,
                        "header_rows": pt.header_rows, "lanci": pt.lanci, "rows": pt.rows, "note": pt.note})
     doc = {"source": seed.name, "sha256": hashlib.sha256(data).hexdigest(), "tables": tables}
