@@ -240,3 +240,64 @@ def test_project_tables_do_not_break_from_their_title(pdfs):
         assert at, title
         last = _squash(rec["indicators"][-1]["level3"])
         assert last in pages[at[0]], f"{title}: its last indicator is not on its page"
+
+
+# ---------------------------------------------------------------------- the entry template
+@pytest.fixture(scope="module")
+def template_pdf(tmp_path_factory):
+    from budgetxl.template import write_template
+
+    d = tmp_path_factory.mktemp("entry")
+    write_template(budgetxl.load_sample(), d / "e.xlsx")
+    return d / "e.xlsx", lo.convert(d / "e.xlsx", d / "e.pdf")
+
+
+@needs_tools
+def test_template_prints_legibly_and_its_guide_whole(template_pdf):
+    from budgetxl.template.writer import GUIDE_TEXT
+
+    xlsx, pdf = template_pdf
+    small = char_sizes(pdf)
+    assert not small, f"{len(small)} characters under {MIN_PT} pt, e.g. {small[:5]}"
+    pages = [_squash(p) for p in page_texts(pdf)]
+    b = budgetxl.load_sample()
+    for line in GUIDE_TEXT.format(year=b.year, money=b.profile.money_unit).strip().split("\n"):
+        assert _squash(line) in pages[0], f"填报说明 cut off: {line[:30]}…"
+
+
+def test_template_procurement_header_merged_and_high_enough(tmp_path):
+    import openpyxl
+
+    from budgetxl.render.official import text_lines
+    from budgetxl.template import write_template
+    from budgetxl.template import layout as L
+
+    b = budgetxl.load_sample()
+    write_template(b, tmp_path / "e.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "e.xlsx")[L.SHEET_PROCUREMENT]
+    fields = b.profile.parts["procurement"]["fields"]
+    merged = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+    c = 1
+    while c <= len(fields):
+        group = fields[c - 1].get("group")
+        span = 1
+        while group and c + span <= len(fields) and fields[c + span - 1].get("group") == group:
+            span += 1
+        if group:  # the group's name once, across its columns, over the headers of row 4
+            assert ws.cell(3, c).value == group
+            if span > 1:
+                assert (merged[(3, c)].max_row, merged[(3, c)].max_col) == (3, c + span - 1)
+            assert all(ws.cell(3, k).value is None for k in range(c + 1, c + span))
+        else:  # an ungrouped header over both header rows
+            assert (merged[(3, c)].max_row, merged[(3, c)].max_col) == (4, c)
+        c += span
+    for r in (3, 4):  # every wrapped header has the lines it needs
+        height = ws.row_dimensions[r].height
+        for k in range(1, len(fields) + 1):
+            text = ws.cell(r, k).value
+            rng = merged.get((r, k))
+            if not text or (rng is not None and rng.max_row > r):
+                continue
+            width = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width
+                        for j in range(k, (rng.max_col if rng else k) + 1))
+            assert height >= 13.5 * text_lines(text, width - 0.7), (r, text)

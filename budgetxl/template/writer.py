@@ -22,6 +22,7 @@ from ..codes import CodeList, code_list
 from ..fileio import atomic_path
 from ..layout import header_cells, lanci_row
 from ..model import UnitBudget
+from ..render import page as print_page
 from ..render.official import SAFE_OPTIONS, column_width, text_lines
 from ..spec import TOTAL, Table
 from ..supplement import procurement_funds
@@ -83,7 +84,7 @@ class _Formats:
         self.check_head = wb.add_format({**box, "bold": True, "bg_color": CHECK_FILL})
         self.bad = wb.add_format({"font_color": "#C00000", "bold": True})
         self.guide = wb.add_format({**base, "text_wrap": True, "valign": "top"})
-        self.guide_title = wb.add_format({**base, "bold": True, "font_size": 14})
+        self.guide_title = wb.add_format({**base, "bold": True, "font_size": 14, "text_wrap": True})
         self.legend_in = wb.add_format({**box, "bg_color": INPUT_FILL})
         self.legend_check = wb.add_format({**box, "bg_color": CHECK_FILL})
 
@@ -183,6 +184,16 @@ class TemplateWriter:
                                    "select_unlocked_cells": True})
 
     # ------------------------------------------------------------------ sheets
+    def _print(self, ws, widths: list[float], floors: list[float] | None = None,
+               repeat: tuple[int, int] | None = None, label_cols: int = 0) -> None:
+        """Print setup of one sheet (A4, orientation and scale by its width, so that it prints
+        legibly: :mod:`budgetxl.render.page`); the columns take the planned widths."""
+        page = print_page.plan(widths, floors, label_cols=label_cols)
+        for i, (old, new) in enumerate(zip(widths, page.widths)):
+            if new != old:
+                ws.set_column(i, i, new)
+        print_page.apply(ws, page, repeat)
+
     def write(self, path: Path) -> None:
         wb = _ProtectedWorkbook(str(path), {**SAFE_OPTIONS, "constant_memory": False})
         wb.structure_password_hash = _hash_password(self.password) if self.password else None
@@ -313,6 +324,7 @@ class TemplateWriter:
                 self._list_validation(ws, hr + 1, c, hr + n, c, self.choice_ranges[fd["key"]], fd["header"], "请从下拉列表中选择。")
             else:
                 self._text_validation(ws, hr + 1, c, hr + n, c, fd["header"], f"填写{fd['header']}。")
+        self._print(ws, [30] + [16] * 5)
         self._protect(ws)
 
     def _table(self, t: Table, ws) -> None:
@@ -323,6 +335,11 @@ class TemplateWriter:
         widths = [column_width(g) for g in grid]
         if t.coded:
             widths[1] = 12
+        # columns planned for print first (names wrap down to 14, amounts keep 10): the header
+        # heights below follow the widths the sheet really has
+        page = print_page.plan(widths, [14 if g.kind in ("name", "label") else 10 if g.kind == "value" else w
+                                        for g, w in zip(grid, widths)], label_cols=3 if t.coded else 2)
+        widths = page.widths
         for i, w in enumerate(widths):
             ws.set_column(i, i, w)
         self._title(ws, t.title, ncol)
@@ -349,10 +366,7 @@ class TemplateWriter:
         else:
             self._fixed_rows(t, ws, sl)
         self._checks(t, ws, sl, ncol)
-        ws.set_paper(9)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(L.HEADER_TOP, sl.lanci_row)
+        print_page.apply(ws, page, (L.HEADER_TOP, sl.lanci_row))
         self._protect(ws)
 
     def _cell(self, t: Table, ws, key, r: int, c: int, bold: bool = False) -> None:
@@ -471,9 +485,17 @@ class TemplateWriter:
                               {"type": "cell", "criteria": "==", "value": '"不一致"', "format": f.bad})
 
     # ------------------------------------------------------------------ parts
-    def _header_row(self, ws, r: int, fields: list[dict], first_col: int = 0) -> None:
+    def _header_row(self, ws, r: int, fields: list[dict], first_col: int = 0,
+                    widths: list[float] | None = None) -> None:
+        """One header row; with ``widths``, as high as its longest wrapped header."""
+        height = 15.0
         for c, fd in enumerate(fields):
-            ws.write_string(r, first_col + c, fd["header"].replace("{year}", str(self.b.year)), self.f.header)
+            text = fd["header"].replace("{year}", str(self.b.year))
+            ws.write_string(r, first_col + c, text, self.f.header)
+            if widths is not None:
+                height = max(height, 13.5 * text_lines(text, widths[first_col + c]) + 4)
+        if widths is not None:
+            ws.set_row(r, height)
 
     def _part_value(self, ws, r: int, c: int, fd: dict, value) -> None:
         f = self.f
@@ -512,10 +534,13 @@ class TemplateWriter:
         cols = fields[:5] + [{"key": f"plan{i}", "header": f"资金支出计划·{p}", "type": "money"} for i, p in
                              enumerate(plan["periods"])] + fields[5:]
         self._title(ws, "项目支出及绩效目标", len(cols))
-        for c, fd in enumerate(cols):
-            ws.set_column(c, c, 40 if fd["type"] == "text" and fd["key"] in ("purpose", "goal") else 14)
+        # one project a row, on one landscape page: codes whole, long texts wrapped
+        widths = [30 if fd["type"] == "text" and fd["key"] in ("purpose", "goal") else
+                  22 if fd["type"] == "code" else 16 if fd["type"] == "text" else 10 for fd in cols]
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
         ws.write_string(1, 0, "每行一个项目；资金支出计划填截至各时点的累计数，12月底应等于预算数。", f.left)
-        self._header_row(ws, first - 1, cols)
+        self._header_row(ws, first - 1, cols, widths=widths)
         projects = (self.b.supplement or {}).get("projects", [])
         for i in range(n):
             r = first + i
@@ -531,7 +556,7 @@ class TemplateWriter:
             self._part_validation(ws, first, first + n - 1, c, fd)
         ind_fields = [{"key": "project", "header": "项目编码", "type": "code"}] + parts["indicator_fields"]
         ws.write_string(ind_first - 2, 0, "绩效指标（每行一个指标，第一列填所属项目的项目编码）", f.left)
-        self._header_row(ws, ind_first - 1, ind_fields)
+        self._header_row(ws, ind_first - 1, ind_fields, widths=widths)
         r = ind_first
         for rec in projects:
             for ind in rec.get("indicators", []):
@@ -546,6 +571,7 @@ class TemplateWriter:
         self._list_validation(ws, ind_first, 0, ind_first + n_ind - 1, 0, code_src, "项目编码", "选择上表中的项目编码。")
         for c, fd in enumerate(ind_fields[1:], start=1):
             self._part_validation(ws, ind_first, ind_first + n_ind - 1, c, fd)
+        self._print(ws, widths, [w if w <= 22 else 16 for w in widths], label_cols=2)
         self._protect(ws)
 
     def _procurement(self, ws) -> None:
@@ -556,11 +582,35 @@ class TemplateWriter:
         self._title(ws, parts["title"], len(fields))
         ws.write_string(1, 0, self.b.label, f.left)
         ws.write_string(1, len(fields) - 1, f"单位：{self.p.money_unit}", f.right)
-        for c, fd in enumerate(fields):
-            ws.set_column(c, c, 22 if fd["key"] in ("project", "item") else 12)
-            group = fd.get("group")
-            ws.write_string(2, c, group or fd["header"].replace("{year}", str(self.b.year)), f.header)
-            ws.write_string(3, c, fd["header"].replace("{year}", str(self.b.year)) if group else "", f.header)
+        widths = [22 if fd["key"] in ("project", "item") else 12 for fd in fields]
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        # two header rows: a group's name merged across its columns, an ungrouped header merged
+        # down over both rows; each row as high as its longest wrapped header
+        heights = [15.0, 15.0]
+        c = 0
+        while c < len(fields):
+            group, e = fields[c].get("group"), c
+            while group and e + 1 < len(fields) and fields[e + 1].get("group") == group:
+                e += 1
+            for k in range(c, e + 1):
+                header = fields[k]["header"].replace("{year}", str(self.b.year))
+                if group:
+                    ws.write_string(3, k, header, f.header)
+                    heights[1] = max(heights[1], 13.5 * text_lines(header, widths[k]) + 4)
+                else:
+                    ws.merge_range(2, k, 3, k, header, f.header)
+                    heights[1] = max(heights[1], 13.5 * text_lines(header, widths[k]) + 4 - heights[0])
+            if group:
+                span = sum(widths[c:e + 1])
+                if e > c:
+                    ws.merge_range(2, c, 2, e, group, f.header)
+                else:
+                    ws.write_string(2, c, group, f.header)
+                heights[0] = max(heights[0], 13.5 * text_lines(group, span) + 4)
+            c = e + 1
+        ws.set_row(2, heights[0])
+        ws.set_row(3, heights[1])
         lines = (self.b.supplement or {}).get("procurement", [])
         keyidx = {fd["key"]: c for c, fd in enumerate(fields)}
         ws.write_string(total_row, 0, "合计", f.text)
@@ -586,6 +636,7 @@ class TemplateWriter:
             if not fd.get("formula"):
                 self._part_validation(ws, first, first + n - 1, c, fd)
         ws.write_string(first + n + 1, 0, parts.get("note", ""), f.left)
+        self._print(ws, widths, [10 if w > 12 else 9 for w in widths], repeat=(2, 3), label_cols=1)
         self._protect(ws)
 
     def _assets(self, ws) -> None:
@@ -622,6 +673,7 @@ class TemplateWriter:
                 else:
                     self._part_value(ws, r, c, col, rec.get(col["key"]))
                     self._part_validation(ws, r, r, c, col)
+        self._print(ws, [34, 18, 18], repeat=(3, 3))
         self._protect(ws)
 
     def _text(self, ws) -> None:
@@ -646,20 +698,26 @@ class TemplateWriter:
             ws.write_string(r, 2, content, f.in_text)
             ws.set_row(r, min(409, max(30, 14 * text_lines(content, 88))))
             self._text_validation(ws, r, 2, r, 2, sec["title"], f"填写“{sec['title']}”的原文。")
+        self._print(ws, [26, 18, 90], repeat=(2, 2))
         self._protect(ws)
 
     def _guide(self, ws) -> None:
         f = self.f
-        ws.set_column(0, 0, 110)
-        ws.write_string(0, 0, f"{self.b.label} {self.b.year}年部门预算公开填报表 填报说明", f.guide_title)
+        width = GUIDE_WIDTH
+        ws.set_column(0, 0, width)
+        title = f"{self.b.label} {self.b.year}年部门预算公开填报表 填报说明"
+        ws.write_string(0, 0, title, f.guide_title)
+        ws.set_row(0, 19 * text_lines(title, width / 1.4) + 5)  # 14-pt lines
         lines = GUIDE_TEXT.format(year=self.b.year, money=self.p.money_unit).strip().split("\n")
         r = 2
         for line in lines:
             ws.write_string(r, 0, line, f.guide)
+            ws.set_row(r, 13.5 * text_lines(line, width) + 4)  # wrapped within the page, every line shown
             r += 1
         ws.write_string(r + 1, 0, "黄色单元格：需要填写的数", f.legend_in)
         ws.write_string(r + 2, 0, "白色单元格：公式自动计算，已锁定，不能修改", f.text)
         ws.write_string(r + 3, 0, "绿色区域：校验结果，差额应为 0", f.legend_check)
+        self._print(ws, [width])
         self._protect(ws)
 
     def _meta(self, ws) -> None:
@@ -751,6 +809,7 @@ def formula_hash(formula_map: dict[str, str]) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+GUIDE_WIDTH = 92  # one column of wrapped text that fits a portrait A4 page at full size
 GUIDE_TEXT = """
 一、本工作簿用于填报{year}年部门预算公开的九张表及项目、政府采购、固定资产和情况说明。金额单位一律为{money}，保留两位小数。
 二、只填写黄色单元格。白色单元格是公式，自动计算合计、小计和由其他表推算的数（如收支总表、财政拨款收支总表的支出部分），已锁定，不能也不需要修改。
