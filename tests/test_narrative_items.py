@@ -109,3 +109,28 @@ def test_split_paragraphs_joins_wrapped_lines_only():
     assert [p for _, p in split_paragraphs(text)] == ["1. 第一项预算执行数为1.48万元，比上年增加60.54%。", "2. 第二项。",
                                                        "（一）标题"]
     assert clean("财 政 业 务 费 10.00 万 元，增加77.70 %") == "财政业务费10.00万元，增加77.70%"
+
+
+def test_yuan_tables_are_compared_in_wan_with_the_yuan_figure_shown():
+    from budgetxl.check.narrative_facts import table_values
+
+    b = copy.deepcopy(_SAMPLE, {id(_SAMPLE.profile): _SAMPLE.profile})
+    b.profile = copy.copy(_SAMPLE.profile)
+    b.profile.money_unit = "元"
+    (v, desc), *_ = table_values(b, "basic")
+    assert v == _SAMPLE.value("支出总表", "total", "basic") / 10000 and desc.endswith(" 元")
+
+
+def test_item_amounts_against_yuan_tables():
+    b = copy.deepcopy(_SAMPLE, {id(_SAMPLE.profile): _SAMPLE.profile})
+    b.profile = copy.copy(_SAMPLE.profile)
+    b.profile.money_unit = "元"
+    b.set("一般公共预算财政拨款支出表", "2080506", "基本支出", "873617")
+    b._cache.clear()
+    b.supplement["narrative"] = {"other": "7.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”87.36万元。"
+                                          "8.“卫生健康支出（类）行政事业单位医疗（款）事业单位医疗（项）”0.00万元。"}
+    found = check_budget(CheckContext(b, "x"), [r for r in all_rules() if r.code == "W201"])
+    assert [f.actual for f in found] == []  # 873,617 元 = 87.3617 万元 → 87.36; 39.87 元 = 0.003987 万元 → 0.00
+    b.supplement["narrative"]["other"] = "7.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”887.36万元。"
+    found = check_budget(CheckContext(b, "x"), [r for r in all_rules() if r.code == "W201"])
+    assert len(found) == 1 and "873,617" in found[0].message and "多一位" in found[0].message

@@ -141,6 +141,17 @@ class Stated:
         return max(Decimal("0.005"), self.half)
 
     @property
+    def precision(self) -> str:
+        """Why the tolerance is what it is, for a message."""
+        if self.half >= Decimal("0.5"):
+            return "文字为整数万元"
+        if self.half == Decimal("0.05"):
+            return "文字保留一位小数"
+        if self.half == Decimal("0.005"):
+            return "文字保留两位小数"
+        return "文字比 0.01 万元更精确，容差取表的 0.01 万元的一半"
+
+    @property
     def signed(self) -> Decimal | None:
         return None if self.sign is None else self.sign * self.value
 
@@ -329,12 +340,16 @@ def table_values(budget, label: str) -> list[tuple[Decimal, str]]:
     description. A part's total is left out when the unit lists no lines of it; a label or figure
     the profile lacks raises RoleMissing (the rule is then not applicable, never silent)."""
     roles = budget.profile.roles
+    unit = budget.profile.money_unit
     out = []
     for name in roles.label(label).figures:
         fig = roles.figure(name)
         v = figure_value(budget, fig)
         if v is not None:
-            out.append((v, describe(budget.profile, fig)))
+            desc = describe(budget.profile, fig)
+            if unit == "元":  # the text states 万元: compare in 万元, show the table's 元
+                v, desc = v / 10000, f"{desc} {v:,} 元"
+            out.append((v, desc))
     return out
 
 

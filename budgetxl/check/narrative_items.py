@@ -219,6 +219,9 @@ _Q1, _Q2 = r"[“\"‘「]?", r"[”\"’」]?"
 _GAP = r"\s*(?:科目)?\s*(?:预算数?|安排|为|共计|合计|资金|：|:)*\s*"
 MARKED_RE = re.compile(rf"{_LEAD}{_Q1}\s*(?P<path>(?:{_NAME}?\s*{_MARK}\s*){{1,3}}){_Q2}{_GAP}{AMOUNT}")
 _DASH = r"\s*[-－—–‐]{1,2}\s*"
+# a code written before its name: 2080505机关事业单位基本养老保险缴费支出82.34万元
+CODED_RE = re.compile(rf"{_LEAD}(?<![\d.,])(?P<code>2\d{{2}}(?:\d{{2}}){{0,2}})(?![\d.,])\s*[“\"‘「]?\s*(?P<path>(?!年){_NAME})\s*"
+                      rf"[”\"’」]?\s*(?:[（(][类款项][）)])?{_GAP}{AMOUNT}")
 DASHED_RE = re.compile(rf"{_LEAD}[“\"‘「]\s*(?P<path>{_NAME}(?:{_DASH}{_NAME}){{0,2}})\s*[”\"’」]\s*(?P<kemu>科目)?{_GAP}{AMOUNT}")
 
 
@@ -252,6 +255,8 @@ class Item:
     def label(self) -> str:
         if self.marked:
             return "".join(f"{n.text}（{n.code_part or ''}{n.level}）" for n in self.names)
+        if len(self.names) == 1 and self.names[0].code_part:
+            return f"{self.names[0].code_part}{self.names[0].text}"
         return "-".join(n.text for n in self.names)
 
     @property
@@ -281,11 +286,15 @@ def find_items(passage: Passage) -> list[Item]:
     t = passage.text
     found: list[Item] = []
     taken: list[tuple[int, int]] = []
-    for rx, marked in ((MARKED_RE, True), (DASHED_RE, False)):
+    for rx, marked in ((MARKED_RE, True), (DASHED_RE, False), (CODED_RE, False)):
         for m in rx.finditer(t):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            names = _names_marked(m.group("path")) if marked else _names_dashed(m.group("path"))
+            if rx is CODED_RE:
+                code = m.group("code")
+                names = [Name(re.sub(r"\s+", "", m.group("path")), LEVELS[(3, 5, 7).index(len(code))], code)]
+            else:
+                names = _names_marked(m.group("path")) if marked else _names_dashed(m.group("path"))
             if not names or any(not n.text for n in names if not n.code_part):
                 continue
             if marked and [n.level for n in names] != list(LEVELS[:len(names)]):
@@ -416,7 +425,7 @@ def resolve(item: Item, names: Names, figures) -> None:
                 lvl = LEVELS[(3, 5, 7).index(len(c))]
                 item.problems.append(("level", f"“{n.text}”写作{n.level}，而它是{lvl}（{c} {names.name(c)}）的名称"))
             else:
-                under = f"{parent} {names.name(parent)}下" if parent else ""
+                under = f" {parent} {names.name(parent)} 下" if parent else ""
                 item.problems.append(("name", f"“{n.text}（{n.level}）”不是{under}任何{n.level}的名称"))
             break
         if n.text and name_key(n.text) in names.old and names.old[name_key(n.text)].code == code:
@@ -546,6 +555,9 @@ def items(ctx) -> list[Item]:
                 if qits or q.heading or q.section != p.section or _STARTS_PARAGRAPH.match(q.text):
                     break
                 its[-1].body += q.text
+        its[:] = [it for it in its if not (it.names[0].code_part and len(it.names) == 1 and not it.marked and
+                                           it.names[0].code_part not in names.cl and
+                                           it.names[0].code_part not in names.table_codes)]
         for it in its:
             resolve(it, names, figs)
             first = seen.get(it.key + (it.body.strip(),))

@@ -238,3 +238,52 @@ class W403(Rule):
                     yield ctx.finding(self, f"{p.place}：四个季度的用款计划合计 {fmt_wan(got)} 万元，而同段写预算 "
                                             f"{fmt_wan(whole)} 万元，相差 {fmt_wan(got - whole)} 万元（容差 ±{fmt_wan(tol)} 万元）",
                                       expected=whole, actual=got, tolerance=tol, **p.where())
+
+
+# ------------------------------------------------------------------------------------------ W404
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def cn_number(text: str) -> int | None:
+    """A count written in digits or in Chinese numerals up to 99 (十二, 二十一)."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in _CN_DIGITS for c in text):
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[text] if len(text) == 1 else None
+
+
+COUNT_LIST_RE = re.compile(r"(?:设|有|下设|内设|设有|包括)(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})(?P<m>个|家|项|类)(?P<what>[^，。；：:]{1,10}?)"
+                           r"[，,]?\s*(?:包括|分别是|分别为|即|为)[：:]\s*(?P<list>[^。；]+)")
+
+
+@register
+class W404(Rule):
+    """文字说“设N个……，包括：A、B、……”，而列出的个数不是 N。
+
+    按顿号数列出的名称（名称里可能有“和”，只有最后一项里的“和”“及”可能连着两个名称）；列举中另有
+    “等”时不查（本来就不全）。
+
+    失败示例：“设10个内设机构，包括：办公室、秘书科、综合科。”
+    通过示例：“设3个内设机构，包括：办公室、秘书科和综合科。”
+    """
+    code, title, severity, group = "W404", "列举的个数与所说的个数不符", "info", "文字"
+
+    def check(self, ctx):
+        for p in passages(ctx):
+            for m in COUNT_LIST_RE.finditer(p.text):
+                n = cn_number(m.group("n"))
+                lst = m.group("list")
+                if n is None or "等" in lst:
+                    continue
+                parts = [x for x in re.split(r"[、，,]", lst) if x.strip()]
+                # names may hold 和 (经济建设和社会发展处): only the last part may join two names with 和/及
+                counts = {len(parts), len(parts) + 1} if re.search(r"和|及", parts[-1] if parts else "") else {len(parts)}
+                if len(parts) < 2 or n in counts:
+                    continue
+                yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start(), m.start() + 24, 0)}”说{n}{m.group('m')}，"
+                                        f"列出的是{len(parts)}{m.group('m')}", expected=Decimal(n),
+                                  actual=Decimal(len(parts)), **p.where())

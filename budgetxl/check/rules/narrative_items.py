@@ -12,7 +12,7 @@ prints the tolerance and why. A paragraph printed twice is checked once.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..narrative_items import (AMOUNT, Amount, Item, amount, code_figures, excerpt, fmt_wan, growth_interval,
                                item_facts, items, names_of, passages)
@@ -34,7 +34,7 @@ def _at(it: Item) -> str:
 
 
 def _pct(d: Decimal) -> str:
-    return f"{d.quantize(Decimal('0.01')):f}%"
+    return f"{d.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}%"
 
 
 def _places(a: Amount) -> int:
@@ -207,26 +207,47 @@ def _overlap(lo: Decimal, hi: Decimal, p: Decimal, h: Decimal) -> bool:
 
 @register
 class W205(Rule):
-    """文字写的增减百分比不能由文字自己的数得出（按四舍五入区间计算）。
+    """文字写的增减额或增减百分比不能由文字自己的数得出（按四舍五入区间计算）。
 
     逐项说明写“YYYY年当年预算执行数为E万元，YYYY年预算安排P万元，比YYYY年预算执行数增加（减少）p%”：
     增幅 (P − E) / E 按 E、P 各自末位的半个单位取区间（两位小数：±0.005 万元），百分比按其末位取区间；
     两个区间不相交才报（与标题金额或“预算安排”金额之一相符即可）。方向说反（数在减少而文字写增加）
-    也报。上年数为 0 时增幅无定义，见 W206。
+    由 W207 报，这里不重复。只写“比上年增加D万元，增长p%”时上年数取 X − D；写了增减额而它不等于本年数减上年数（容差为
+    各数末位半个单位之和）也报。上年数为 0 时增幅无定义，见 W206。
 
     失败示例：“2022年当年预算执行数为11.67万元，2023年预算安排45.41万元，比2022年预算执行数增加314.82%”
     （(45.41 − 11.67) / 11.67 = 289.12%，区间 [288.91%, 289.33%]）。
     通过示例：“执行数为1.48万元，…预算安排2.63万元，…增加77.70 %”（区间 [77.18%, 78.24%]）。
     """
-    code, title, severity, group = "W205", "文字中的增减百分比与数不符", "error", "文字"
+    code, title, severity, group = "W205", "文字中的增减额或百分比与数不符", "error", "文字"
 
     def check(self, ctx):
         year = ctx.budget.year
         for it in _unique(ctx):
             f = item_facts(it, year)
             ch = f.change
-            if ch is None or ch.pct is None or f.prior is None or ch.direction == 0:
+            if ch is None or ch.direction == 0:
                 continue
+            if ch.amount is not None and f.prior is not None:
+                delta = ch.direction * ch.amount.value
+                computed = it.amount.value - f.prior.value
+                tol = it.amount.half + f.prior.half + ch.amount.half
+                if abs(computed - delta) > tol:
+                    yield ctx.finding(
+                        self, f"{_at(it)}“{it.label}”：文字写比上年{ch.word} {fmt_wan(ch.amount.value)} 万元，而按文字的数 "
+                              f"{fmt_wan(it.amount.value)} − {fmt_wan(f.prior.value)} = {fmt_wan(computed)} 万元（容差 ±"
+                              f"{fmt_wan(tol)} 万元）", expected=computed, actual=delta, tolerance=tol, **it.passage.where())
+                    continue
+            if ch.pct is None:
+                continue
+            if f.prior is None and ch.amount is not None:  # 比上年增加D万元，增长p%: last year = X − D
+                d = ch.direction * ch.amount.value
+                f.prior = Amount("", it.amount.value - d, it.amount.half + ch.amount.half)
+            if f.prior is None:
+                continue
+            delta = it.amount.value - f.prior.value
+            if abs(delta) > it.amount.half + f.prior.half and (delta > 0) != (ch.direction > 0):
+                continue  # the direction itself contradicts the figures: W207 says so (one cause)
             curs = [it.amount] + f.current
             ivs = [(c, growth_interval(c, f.prior)) for c in curs]
             if any(iv is None for _, iv in ivs):
@@ -473,3 +494,41 @@ class W211(Rule):
             name, code = hit
             yield ctx.finding(self, f"{_at(it)}“{it.label}”的说明写“{name}”，那是 {code} {names_of(ctx).path(code) if code else ''}"
                                     f"的名称，不是本项", actual=name, **it.passage.where())
+
+
+_BASIC_ONLY = re.compile(r"主要用于[^。；]{0,20}?(?<!非)基本支出")
+_PROJECT_WORD = re.compile(r"项目")
+
+
+@register
+class W212(Rule):
+    """逐项说明说某科目用于基本支出，而表中该科目另有项目支出（或反过来只说项目而表中全是基本支出）。
+
+    按功能分类列示、分基本支出和项目支出的表（先一般公共预算财政拨款支出表）中该编码的项目支出不为 0，
+    而说明写“主要用于……基本支出”且不提项目时报（提示：用途说得不全）。
+
+    失败示例：“一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目1,202.95万元，主要用于行政单位的基本支出
+    （表中 2010301 项目支出 110,000.00 元）。
+    通过示例：“…-行政运行”科目1,202.95万元，主要用于行政单位的基本支出及援外干部工作经费等项目支出。
+    """
+    code, title, severity, group = "W212", "逐项说明的用途与表中支出类别不符", "info", "文字"
+    roles = ("columns.project",)
+
+    def check(self, ctx):
+        roles = ctx.profile.roles
+        for it in _unique(ctx):
+            if it.code is None:
+                continue
+            m = _BASIC_ONLY.search(it.body)
+            if not m or _PROJECT_WORD.search(it.body.split("。")[0]):
+                continue
+            for tid, col in roles.columns.get("project", {}).items():
+                t = ctx.profile.tables[tid]
+                if t.classification != "function" or it.code not in ctx.budget.codes(tid):
+                    continue
+                v = ctx.budget.value(tid, it.code, col)
+                if v:
+                    yield ctx.finding(
+                        self, f"{_at(it)}“{it.label}”的说明写“{m.group(0)}”，而{t.name} {it.code} 另有{t.column(col).header} "
+                              f"{v:,} {ctx.profile.money_unit}", actual=m.group(0), **it.passage.where())
+                    break

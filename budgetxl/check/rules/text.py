@@ -57,7 +57,8 @@ class W101(Rule):
                 hint = slip_hint(a.value.quantize(Decimal("0.01")), v) if a.half <= Decimal("0.005") else ""
                 yield ctx.finding(
                     self, f"{sec.title}：文字“{excerpt(sec, a.start, a.end)}”中{a.label_text} {num(a.value)} 万元，"
-                          f"表中为 {fmt(v)} 万元（{desc}），相差 {num(a.value - v)} 万元（容差 {num(a.tolerance)} 万元）{hint}",
+                          f"表中为 {num(v)} 万元（{desc}），相差 {num(a.value - v)} 万元（容差 {num(a.tolerance)} 万元，"
+                          f"{a.precision}）{hint}",
                     expected=v, actual=a.value, tolerance=a.tolerance, **where(ctx, sec.key, sec.title))
 
 
