@@ -350,6 +350,30 @@ def facts_overflow(c: Consolidation) -> bool:
     return n > MAX_FACT_ROWS_IN_WORKBOOK
 
 
+CHART_PX = (480, 288)  # xlsxwriter's default chart size
+ROW_PX = 20  # a default row
+
+
+def _place_charts(ws, charts: list, first_row: int) -> None:
+    """Print the summary sheet whole: its data, then each chart below it in column A, starting a
+    page of its own (a page break before it), so that a chart is never cut across pages; the
+    sheet prints landscape, fit to one page wide."""
+    from .render import page
+
+    r, breaks = first_row, []
+    for chart, opts in charts:
+        breaks.append(r)
+        chart.set_size({"x_scale": opts.get("x_scale", 1), "y_scale": opts.get("y_scale", 1)})
+        ws.insert_chart(r, 0, chart, {"x_offset": 10, "y_offset": 10, "object_position": 3})
+        r += -(-int(CHART_PX[1] * opts.get("y_scale", 1) + 20) // ROW_PX) + 1
+    ws.set_h_pagebreaks(breaks)
+    plan = page.plan([28] + [16] * 8, [20] + [12] * 8, landscape=True)
+    for i, w in enumerate(plan.widths):
+        ws.set_column(i, i, w)
+    page.apply(ws, plan)
+    ws.print_area(0, 0, r, len(plan.widths) - 1)
+
+
 def write_workbook(c: Consolidation, out: Path) -> None:
     """The consolidated workbook: summary with charts, the nine tables for all units and for each
     group, a per-unit overview, the manifest, the findings and (if not too large) the facts."""
@@ -395,6 +419,7 @@ def write_workbook(c: Consolidation, out: Path) -> None:
             for j, (_h, node) in enumerate(totals, start=1):
                 summary.write_number(r + i, j, float(b.evaluate(node)), money)
         # chart data: expenditure by 类 (non-zero), basic vs project
+        charts: list = []
         r2 = r + len(c.totals) + 3
         summary.write_string(r2, 0, "支出功能分类（类）", head)
         summary.write_string(r2, 1, "金额（万元）", head)
@@ -412,7 +437,7 @@ def write_workbook(c: Consolidation, out: Path) -> None:
                            "values": ["汇总说明", r2 + 1, 1, r2 + len(classes), 1], "data_labels": {"value": True}})
             ch.set_title({"name": "支出按功能分类（类）"})
             ch.set_legend({"none": True})
-            summary.insert_chart(2, 10, ch, {"x_scale": 1.3, "y_scale": 1.3})
+            charts.append((ch, {"x_scale": 1.3, "y_scale": 1.3}))
         r3 = r2 + len(classes) + 3
         summary.write_string(r3, 0, "支出性质", head)
         summary.write_string(r3, 1, "金额（万元）", head)
@@ -425,7 +450,8 @@ def write_workbook(c: Consolidation, out: Path) -> None:
         pie.add_series({"name": "基本支出与项目支出", "categories": ["汇总说明", r3 + 1, 0, r3 + 2, 0],
                         "values": ["汇总说明", r3 + 1, 1, r3 + 2, 1], "data_labels": {"percentage": True}})
         pie.set_title({"name": "基本支出与项目支出"})
-        summary.insert_chart(24, 10, pie)
+        charts.append((pie, {}))
+        _place_charts(summary, charts, r3 + len(split) + 3)
         # per-unit overview
         ov = wb.add_worksheet("单位明细")
         heads = ["单位编码", "单位名称", "部门", "状态"] + [h for h, _ in totals] + ["错误数", "警告数", "文件"]

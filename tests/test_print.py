@@ -301,3 +301,64 @@ def test_template_procurement_header_merged_and_high_enough(tmp_path):
             width = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width
                         for j in range(k, (rng.max_col if rng else k) + 1))
             assert height >= 13.5 * text_lines(text, width - 0.7), (r, text)
+
+
+# ---------------------------------------------------------------------- the consolidation charts
+@pytest.fixture(scope="module")
+def consolidated(tmp_path_factory):
+    import shutil as sh
+
+    from click.testing import CliRunner
+
+    from budgetxl.cli import main
+
+    from .conftest import REPO
+
+    d = tmp_path_factory.mktemp("cons")
+    (d / "in").mkdir()
+    sh.copy(REPO / "samples" / "451_2024" / "entry.xlsx", d / "in" / "451.xlsx")
+    res = CliRunner().invoke(main, ["consolidate", str(d / "in"), "-o", str(d / "汇总.xlsx"), "--quiet"])
+    assert res.exit_code == 0, res.output
+    return d / "汇总.xlsx"
+
+
+def test_summary_charts_inside_the_print_area_and_between_page_breaks(consolidated):
+    """Each chart on the summary sheet is anchored inside the print area, in the printed columns,
+    starting right after a page break and ending before the next one; the sheet fits one page
+    wide."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(consolidated)["汇总说明"]
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
+    area = ws.print_area
+    assert area, "no print area"
+    last_col = openpyxl.utils.column_index_from_string(re.findall(r"\$([A-Z]+)\$\d+", area)[-1])
+    last_row = int(re.findall(r"\$(\d+)", area)[-1])
+    breaks = sorted(b.id for b in ws.row_breaks.brk)  # a break after row id (1-based)
+    assert ws._charts
+    for chart in ws._charts:
+        start, end = chart.anchor._from, chart.anchor.to  # 0-based rows and columns of its corners
+        assert start.row in breaks, "a chart must start a page"  # break id n: a page starts at row n+1
+        nxt = [b for b in breaks if b > start.row]
+        assert end.row < (nxt[0] if nxt else last_row), "a chart runs into the next page"
+        assert start.col >= 0 and end.col < last_col, "a chart outside the printed columns"
+
+
+@needs_tools
+def test_summary_charts_print_whole(consolidated, tmp_path):
+    """In the PDF of the consolidation, a chart's title and all its category labels are on one
+    page, and the pages of the summary sheet are as wide as the paper allows (fit to width)."""
+    pdf = lo.convert(consolidated, tmp_path / "汇总.pdf")
+    pages = [_squash(p) for p in page_texts(pdf)]
+    b = budgetxl.load_sample()
+    roles = b.profile.roles
+    t1 = b.profile.tables[roles.table_id("summary")]
+    classes = [it.label for it in t1.items.values()
+               if it.class_code and b.value(t1, it.key, t1.item_columns(it)[0].key)]
+    for title, labels in (("支出按功能分类（类）", classes),
+                          ("基本支出与项目支出", [roles.headline_entry(k).name for k in ("basic", "project")])):
+        at = [i for i, p in enumerate(pages) if _squash(title) in p]
+        assert at, title
+        page = pages[at[-1]]
+        missing = [lab for lab in labels if _squash(lab) not in page]
+        assert not missing, f"{title}: {missing} not on the chart's page"
