@@ -362,3 +362,40 @@ def test_summary_charts_print_whole(consolidated, tmp_path):
         page = pages[at[-1]]
         missing = [lab for lab in labels if _squash(lab) not in page]
         assert not missing, f"{title}: {missing} not on the chart's page"
+
+
+# ---------------------------------------------------------------------- the annotated workbook
+def test_annotated_findings_sheet_numbers_and_one_page_wide(tmp_path):
+    from decimal import Decimal
+
+    import openpyxl
+
+    from budgetxl.check import all_rules
+    from budgetxl.check.report import annotate
+    from budgetxl.check.runner import check_file
+    from budgetxl.render.page import usable_units
+
+    from .conftest import REPO
+
+    entry = REPO / "samples" / "451_2024" / "entry.xlsx"
+    (result,) = check_file(entry, all_rules())
+    numeric = [f for f in result.findings if isinstance(f.difference, Decimal)]
+    assert numeric, "the sample has findings with figures"
+    annotate(entry, result.findings, tmp_path / "a.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "a.xlsx")["审核结果"]
+    heads = [c.value for c in ws[1]]
+    cols = [heads.index(h) for h in ("应为", "实为", "差额", "容差")]
+    rows = list(ws.iter_rows(min_row=2))
+    assert len(rows) == len(result.findings)
+    for f, row in zip(result.findings, rows):
+        for k, value in zip(cols, (f.expected, f.actual, f.difference, f.tolerance)):
+            cell = row[k]
+            if isinstance(value, Decimal):
+                assert cell.data_type == "n" and Decimal(str(cell.value)) == value, (f.code, cell.value)
+            assert not (isinstance(cell.value, str) and cell.value.startswith("'")), cell.value
+    ps = ws.page_setup
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ps.fitToWidth in (None, 1) and ps.fitToHeight == 0
+    assert ps.orientation == "landscape" and ws.print_title_rows == "$1:$1"
+    widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i in range(1, len(heads) + 1)]
+    assert sum(widths) <= usable_units(True)  # fit to width at a legible scale
+    assert all(r[2].alignment.wrap_text for r in rows)

@@ -97,11 +97,64 @@ def _safe(v):
     return v
 
 
+# The 审核结果 sheet: column headers and widths (Excel character units). Figures are written as
+# numbers; 问题 wraps; the sheet prints landscape, fit to one page wide, its header repeated.
+FINDINGS_COLUMNS = (("规则", 8), ("级别", 6), ("问题", 56), ("工作表", 18), ("单元格", 8),
+                    ("应为", 11), ("实为", 11), ("差额", 11), ("容差", 8))
+FIGURE_FORMAT = "#,##0.00##"
+
+
+def _findings_sheet(ws, findings: list[Finding], sheets: set[str]) -> None:
+    from decimal import Decimal
+
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from ..render.official import LINE_PT, text_lines
+
+    ws.append([h for h, _ in FINDINGS_COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    message_width = FINDINGS_COLUMNS[2][1]
+    for f in findings:
+        figures = [f.expected, f.actual, f.difference, f.tolerance]
+        ws.append([_safe(x) for x in (f.code, SEVERITY_CN[f.severity], f.message, f.sheet or "", f.cell or "")]
+                  + [x if isinstance(x, Decimal) else ("" if x is None else _safe(str(x))) for x in figures])
+        r = ws.max_row
+        for c in range(1, len(FINDINGS_COLUMNS) + 1):
+            cell = ws.cell(r, c)
+            cell.alignment = wrap if c == 3 else top
+            if isinstance(cell.value, Decimal):
+                cell.number_format = FIGURE_FORMAT
+        ws.row_dimensions[r].height = LINE_PT * text_lines(f.message, message_width) + 4
+        if f.sheet in sheets and f.cell:
+            link = ws.cell(r, 5)
+            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
+            link.font = Font(color="0563C1", underline="single")
+    for i, (_h, w) in enumerate(FINDINGS_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    ps = ws.page_setup
+    ps.paperSize = ws.PAPERSIZE_A4
+    ps.orientation = ws.ORIENTATION_LANDSCAPE
+    ps.fitToWidth, ps.fitToHeight = 1, 0
+    if ws.sheet_properties.pageSetUpPr is None:
+        from openpyxl.worksheet.properties import PageSetupProperties
+
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
 def annotate(workbook: str | Path, findings: list[Finding], out: str | Path) -> int:
     """Copy ``workbook`` to ``out`` with every finding's cell highlighted and commented, plus a
     审核结果 sheet linking to the cells. Returns the number of cells marked."""
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     from ..fileio import atomic_path
     from ..safety import open_workbook_checked
@@ -123,22 +176,7 @@ def annotate(workbook: str | Path, findings: list[Finding], out: str | Path) -> 
     while name in wb.sheetnames:
         name += "_"
     ws = wb.create_sheet(name, 0)
-    headers = ["规则", "级别", "问题", "工作表", "单元格", "应为", "实为", "差额", "容差"]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for f in findings:
-        ws.append([_safe(x) for x in (f.code, SEVERITY_CN[f.severity], f.message, f.sheet or "", f.cell or "",
-                                      "" if f.expected is None else str(f.expected),
-                                      "" if f.actual is None else str(f.actual),
-                                      "" if f.difference is None else str(f.difference),
-                                      "" if f.tolerance is None else str(f.tolerance))])
-        if f.sheet in wb.sheetnames and f.cell:
-            link = ws.cell(ws.max_row, 5)
-            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
-            link.font = Font(color="0563C1", underline="single")
-    ws.column_dimensions["C"].width = 100
-    ws.freeze_panes = "A2"
+    _findings_sheet(ws, findings, set(wb.sheetnames))
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True  # openpyxl keeps no cached values: let the viewer recompute
     with atomic_path(out, inputs=(workbook,)) as tmp:
