@@ -351,6 +351,9 @@ def facts_overflow(c: Consolidation) -> bool:
 
 
 CHART_PX = (480, 288)  # xlsxwriter's default chart size
+# every text of a chart in the tables' font (a chart names Calibri otherwise, printed with a Latin
+# fallback font for its digits)
+CHART_FONT = {"name": "宋体"}
 ROW_PX = 20  # a default row
 
 
@@ -434,8 +437,11 @@ def write_workbook(c: Consolidation, out: Path) -> None:
         if classes:
             ch = wb.add_chart({"type": "bar"})
             ch.add_series({"name": "支出", "categories": ["汇总说明", r2 + 1, 0, r2 + len(classes), 0],
-                           "values": ["汇总说明", r2 + 1, 1, r2 + len(classes), 1], "data_labels": {"value": True}})
-            ch.set_title({"name": "支出按功能分类（类）"})
+                           "values": ["汇总说明", r2 + 1, 1, r2 + len(classes), 1],
+                           "data_labels": {"value": True, "font": CHART_FONT}})
+            ch.set_title({"name": "支出按功能分类（类）", "name_font": {**CHART_FONT, "size": 14, "bold": True}})
+            ch.set_x_axis({"num_font": CHART_FONT})
+            ch.set_y_axis({"num_font": CHART_FONT})
             ch.set_legend({"none": True})
             charts.append((ch, {"x_scale": 1.3, "y_scale": 1.3}))
         r3 = r2 + len(classes) + 3
@@ -448,8 +454,10 @@ def write_workbook(c: Consolidation, out: Path) -> None:
             summary.write_number(r3 + i, 1, float(v), money)
         pie = wb.add_chart({"type": "pie"})
         pie.add_series({"name": "基本支出与项目支出", "categories": ["汇总说明", r3 + 1, 0, r3 + 2, 0],
-                        "values": ["汇总说明", r3 + 1, 1, r3 + 2, 1], "data_labels": {"percentage": True}})
-        pie.set_title({"name": "基本支出与项目支出"})
+                        "values": ["汇总说明", r3 + 1, 1, r3 + 2, 1],
+                        "data_labels": {"percentage": True, "font": CHART_FONT}})
+        pie.set_title({"name": "基本支出与项目支出", "name_font": {**CHART_FONT, "size": 14, "bold": True}})
+        pie.set_legend({"font": CHART_FONT})
         charts.append((pie, {}))
         _place_charts(summary, charts, r3 + len(split) + 3)
         # per-unit overview

@@ -399,3 +399,10 @@ def test_annotated_findings_sheet_numbers_and_one_page_wide(tmp_path):
     widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i in range(1, len(heads) + 1)]
     assert sum(widths) <= usable_units(True)  # fit to width at a legible scale
     assert all(r[2].alignment.wrap_text for r in rows)
+
+
+@needs_tools
+def test_consolidation_pdf_fonts(consolidated, tmp_path):
+    """The consolidation printed (its charts included) uses the Noto CJK faces only."""
+    names = pdffonts(lo.convert(consolidated, tmp_path / "汇总.pdf"))
+    assert names and all(re.match(r"Noto(Serif|Sans)CJK", n) for n in names), names
