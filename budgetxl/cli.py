@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .clizh import ZhGroup
 from .version import __version__
 from .errors import BudgetxlError
 from .spec import DEFAULT_PROFILE
@@ -43,13 +44,50 @@ def _guard(fn):
     return wrapper
 
 
+class _Progress:
+    """A progress bar on stderr while long work runs, only when stderr is a terminal (nothing in a
+    pipe, a log or a test). ``update(done)`` sets the number of items finished."""
+
+    def __init__(self, total: int, label: str, enabled: bool = True):
+        self.bar = None
+        self.done = 0
+        if enabled and total > 1 and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
+                                         show_percent=True, show_eta=True)
+
+    def __enter__(self):
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
+
+    def update(self, done: int, total: int | None = None) -> None:
+        if self.bar is not None and done > self.done:
+            self.bar.update(done - self.done)
+        self.done = max(self.done, done)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+
+def _refuse_unsupported(files, what: str) -> None:
+    """Every file a command cannot read is named before any work, with the one message."""
+    from .errors import Problem
+    from .inputs import unsupported_reason
+
+    bad = [Problem(r, file=str(f)) for f in files if (r := unsupported_reason(f))]
+    if bad:
+        raise BudgetxlError(f"{len(bad)} 个输入文件不能{what}", bad)
+
+
 profile_option = click.option(
     "--profile", default=None, metavar="表样",
     help="表样：自带表样的名称（如 " + DEFAULT_PROFILE + "）或含 profile.toml 的目录；不给时，填报模板按其指纹，"
          "其他输入按表名从自带表样中识别。")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ZhGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budgetxl")
 def main():
     """budgetxl：部门预算公开表的模板、读取、审核、排版与汇总工具。"""
@@ -76,7 +114,7 @@ def _render_blocking(finding) -> bool:
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="上年的填报模板或数据，用于“比上年增减情况”（否则用补充资料中的上年数）。")
 @click.option("--unit", help="文件含多个单位时，指定单位编码。")
-@click.option("--force", is_flag=True, help="审核发现影响公开表的错误时仍然排版（错误照样列出）。")
+@click.option("--force", is_flag=True, help="审核发现影响公开表的错误时仍然排版（错误照样列出）；并允许覆盖已存在的输出文件。")
 @profile_option
 @_guard
 def render(input_file: Path, output: Path, pdf: Path | None, docx: Path | None, supplement: Path | None,
@@ -109,6 +147,14 @@ def render(input_file: Path, output: Path, pdf: Path | None, docx: Path | None, 
                                     "请给公开表 PDF 或文档换个名字")
             raise BudgetxlError(f"输出文件重复：{o}")
         seen[key] = o
+    from .fileio import check_output
+
+    ins = tuple(p for p in (input_file, supplement, previous) if p)
+    check_output(output, suffixes=(".xlsx",), what="公开表", force=force, inputs=ins)
+    check_output(docx, suffixes=(".docx",), what="公开文档", force=force, inputs=ins)
+    check_output(pdf, suffixes=(".pdf",), what="公开表 PDF", force=force, inputs=ins)
+    check_output(doc_pdf, suffixes=(".pdf",), what="公开文档 PDF", force=force, inputs=ins)
+    _refuse_unsupported([p for p in (input_file, previous) if p], "读取")
     if pdf:
         from . import lo
 
@@ -131,9 +177,7 @@ def render(input_file: Path, output: Path, pdf: Path | None, docx: Path | None, 
         budget.supplement = sup
     prev_budget = None
     if previous:
-        prev_all = load_budgets(previous, profile)
-        prev_budget = select_unit([b for b in prev_all if b.unit_code == budget.unit_code] or prev_all, None,
-                                  str(previous))
+        prev_budget = _previous_of(budget, load_budgets(previous, profile), previous)
 
     # check before rendering
     from .check.runner import check_file
@@ -186,9 +230,11 @@ def render(input_file: Path, output: Path, pdf: Path | None, docx: Path | None, 
 @click.option("--password", help="工作表保护密码（可选）。")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), help="批量：--data 中每个单位一个模板，写到此目录。")
 @click.option("--jobs", type=int, default=0, help="批量时的进程数（默认为 CPU 核数）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的模板文件（可能是单位已填好的工作簿，请慎用）。")
 @profile_option
 @_guard
-def template(output, data, unit, supplement, unit_code, unit_name, year, codes_file, password, out_dir, jobs, profile):
+def template(output, data, unit, supplement, unit_code, unit_name, year, codes_file, password, out_dir, jobs, force,
+             profile):
     """生成填报模板：输入单元格开放并校验，合计、小计和派生表全部为锁定公式。
 
     \b
@@ -198,10 +244,25 @@ def template(output, data, unit, supplement, unit_code, unit_name, year, codes_f
     """
     from .template.batch import template_command
 
-    for line in template_command(output=output, data=data, unit=unit, supplement=supplement, unit_code=unit_code,
-                                 unit_name=unit_name, year=year, codes_file=codes_file, password=password,
-                                 out_dir=out_dir, jobs=jobs, profile=profile):
-        click.echo(line)
+    bar = None
+
+    def progress(done, total):
+        nonlocal bar
+        if bar is None:
+            bar = _Progress(total, "生成模板").__enter__()
+        bar.update(done)
+    try:
+        for line in template_command(output=output, data=data, unit=unit, supplement=supplement,
+                                     unit_code=unit_code, unit_name=unit_name, year=year, codes_file=codes_file,
+                                     password=password, out_dir=out_dir, jobs=jobs, profile=profile, force=force,
+                                     progress=progress):
+            if bar is not None:
+                bar.__exit__(None, None, None)
+                bar = None
+            click.echo(line)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @main.command()
@@ -209,17 +270,28 @@ def template(output, data, unit, supplement, unit_code, unit_name, year, codes_f
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。")
 @click.option("--derived/--inputs-only", default=False, help="同时写出派生数（合计、小计等，按输入数重新计算）。")
 @click.option("--quiet", is_flag=True, help="不列出警告。")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @profile_option
 @_guard
-def export(workbooks, output: Path, derived: bool, quiet: bool, profile: str):
+def export(workbooks, output: Path, derived: bool, quiet: bool, profile: str, force: bool):
     """读取填回的填报模板（Excel/WPS/LibreOffice 保存均可），写成 facts CSV。
 
     无法读取的数据（非数字、负数、三位小数……）报错并退出码 2，不写出任何结果；
     模板被改动（公式被覆盖、行被插入等）列为问题，退出码 1。
     """
     from .facts import write_facts
+    from .fileio import check_output
+    from .inputs import expand_inputs
     from .reader.entry import read_entry
 
+    workbooks = expand_inputs(workbooks)
+    check_output(output, suffixes=(".csv",), what="facts CSV", force=force, inputs=workbooks)
+    _refuse_unsupported(workbooks, "导出")
+    not_books = [w for w in workbooks if w.suffix.lower() not in (".xlsx", ".xlsm")]
+    if not_books:
+        from .errors import Problem
+
+        raise BudgetxlError("export 只读取填回的填报模板（.xlsx）", [Problem("不是工作簿", file=str(w)) for w in not_books])
     results, unreadable, seen = [], [], {}
     for wb in workbooks:
         r = read_entry(wb, profile=profile)
@@ -241,6 +313,62 @@ def export(workbooks, output: Path, derived: bool, quiet: bool, profile: str):
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
 
 
+def _annotate_one(job):
+    from .check.report import annotate
+
+    file, findings, out = job
+    return out, annotate(file, findings, out)
+
+
+def _annotate_all(annotate_wb, targets):
+    """(output, cells marked) per annotated copy, in order; many copies are written on every core
+    (a copy is an openpyxl load and save of the whole workbook, the slow part of --annotate)."""
+    import os
+
+    jobs = [(r.file, r.findings, out) for r, out in targets]
+    workers = min(os.cpu_count() or 1, len(jobs))
+    if workers < 2 or len(jobs) < 4:
+        for file, findings, out in jobs:
+            yield out, annotate_wb(file, findings, out)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        try:
+            yield from pool.map(_annotate_one, jobs)
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _previous_of(budget, candidates, source: Path):
+    """Last year's budget of ``budget`` among ``candidates`` (same 单位编码, year − 1), or a Chinese
+    error saying why the file given as --previous is not it."""
+    same_unit = [b for b in candidates if b.unit_code == budget.unit_code]
+    if not same_unit:
+        have = "、".join(sorted({f"{b.unit_code}{b.unit_name}" for b in candidates})[:10])
+        raise BudgetxlError(f"--previous {source} 不是本单位的数据：其中没有单位 {budget.unit_code}（有：{have}）")
+    for b in same_unit:
+        if b.year == budget.year - 1:
+            return b
+    years = "、".join(str(b.year) for b in same_unit)
+    raise BudgetxlError(f"--previous {source} 中单位 {budget.unit_code} 是 {years} 年的数据，上年应为 "
+                        f"{budget.year - 1} 年（本年 {budget.year} 年）")
+
+
+def _previous_for(prev: dict, source: Path, file, notes: list):
+    """Last year's budget of the unit being checked (same 单位编码, year − 1), or None with a note why."""
+    def pick(budget):
+        key = (budget.unit_code, budget.year - 1)
+        if key in prev:
+            return prev[key]
+        have = "、".join(f"{u}（{y}年）" for u, y in sorted(prev)[:10])
+        notes.append(f"注意：--previous {source} 中没有单位 {key[0]} 的 {key[1]} 年数据（有：{have}），"
+                     f"{file} 未做比上年增减规则")
+        return None
+    return pick
+
+
 def _split(values) -> list[str]:
     return [v for item in values for v in item.replace("，", ",").split(",") if v.strip()]
 
@@ -257,35 +385,51 @@ def _split(values) -> list[str]:
               help="写出标注了问题单元格的工作簿副本（单个输入时为 .xlsx 文件，多个输入时为目录）。")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), help="上年的填报模板或数据，用于比上年增减规则。")
 @click.option("--codes", "codes_file", type=click.Path(dir_okay=False, path_type=Path), help="财政局的科目代码表（csv/xlsx）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的报告或标注副本。")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="CSV 报告的表头和级别用中文（zh）或英文字段名（en，与 JSON 相同）。")
 @profile_option
 @_guard
-def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, codes_file, profile):
+def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, codes_file, profile, force, lang):
     """审核填报模板、facts CSV 或已公开的预算文本：表内、表间、表文一致性和模板完整性。
 
     \b
-    退出码：0 没有（--fail-on 级别的）问题；1 有问题；2 输入无法读取或用法错误。
+    INPUT 可以是文件、目录或通配符；目录中的每个文件都会列出（.xls、.ods 等请另存为 .xlsx）。
+    同一单位同一年度出现在多个文件中时报 U01 错误。
+    退出码：0 没有（--fail-on 级别的）问题；1 有问题（含部分文件无法读取，报告中列出原因）；
+    2 没有一个输入可以读取，或用法错误（此时不写出任何文件）。
     示例：budgetxl check 回收/*.xlsx --format json -o 审核.json
     """
     from .check import select_rules
     from .check.report import annotate as annotate_wb
     from .check.report import as_csv, as_json, human
-    from .check.runner import check_file
+    from .check.runner import CheckResult, check_file, flag_same_unit
+    from .fileio import check_output
+    from .inputs import expand_inputs, unsupported_reason
 
     try:  # the patterns are checked here; each file's own profile resolves them again (its [[checks]])
         select_rules(_split(select), _split(ignore), profile=profile)
     except ValueError as e:
         raise BudgetxlError(f"未知的规则或分组：{e}（用 budgetxl rules 查看全部规则）") from None
-    from .inputs import expand_inputs
-
     files = expand_inputs(inputs)
     if not files:
         raise BudgetxlError("没有找到要检查的文件")
+    report_suffix = {"json": (".json",), "csv": (".csv",), "human": (".txt", ".log", ".md")}[fmt]
+    check_output(output, suffixes=report_suffix, what="审核报告", force=force, inputs=files)
+    many = len(files) > 1
+    if annotate is not None:
+        if many:
+            if annotate.exists() and not annotate.is_dir():
+                raise BudgetxlError(f"多个输入时 --annotate 应为目录：{annotate} 是文件")
+            if not (annotate.parent if str(annotate.parent) else Path(".")).is_dir():
+                raise BudgetxlError(f"输出目录不存在：{annotate.parent}")
+        else:
+            check_output(annotate, suffixes=(".xlsx",), what="标注副本", force=force, inputs=files)
     prev = None
     if previous:
         from .inputs import load_budgets
 
-        prev_budgets = load_budgets(previous, profile)
-        prev = prev_budgets[0]
+        prev = {(b.unit_code, b.year): b for b in load_budgets(previous, profile)}
     fcodes = ecodes = None
     if codes_file:
         from .codes import code_list, load_bureau_codes
@@ -295,13 +439,43 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
         prof = load_profile(profile if profile is not None else DEFAULT_PROFILE)
         fcodes, ecodes = fcodes or code_list(prof, "function"), ecodes or code_list(prof, "economic")
     results = []
-    for f in files:
-        results += check_file(f, previous=prev, function_codes=fcodes, economic_codes=ecodes, profile=profile,
-                              select=_split(select), ignore=_split(ignore))
+    notes = []
+    with _Progress(len(files), "审核") as bar:
+        for n, f in enumerate(files, start=1):
+            refused = unsupported_reason(f)
+            if refused:
+                results.append(CheckResult(str(f), None, [], unreadable=f"{f}：{refused}"))
+            else:
+                results += check_file(f, function_codes=fcodes, economic_codes=ecodes, profile=profile,
+                                      select=_split(select), ignore=_split(ignore),
+                                      previous=None if prev is None else _previous_for(prev, previous, f, notes))
+            bar.update(n)
+    flag_same_unit(results)  # U01: across files, like READ a finding of the run, not of one unit's rules
+    for line in notes:
+        click.echo(line, err=True)
+    if all(r.unreadable for r in results):  # nothing could be read: exit 2 and no report, no copies
+        for r in results:
+            click.echo(f"错误：无法读取 {r.unreadable}", err=True)
+        sys.exit(EXIT_INPUT)
+    targets = []
+    if annotate:
+        books = [r for r in results if r.file.lower().endswith((".xlsx", ".xlsm")) and r.budget is not None]
+        if many:
+            names: dict[Path, str] = {}
+            for r in books:
+                out = annotate / (Path(r.file).stem + "_审核.xlsx")
+                if out in names:  # same stem in two folders: keep both
+                    out = annotate / (Path(r.file).stem + f"_{len(names)}_审核.xlsx")
+                names[out] = r.file
+                if out.exists() and not force:
+                    raise BudgetxlError(f"标注副本 {out} 已存在，未覆盖（确认要覆盖请加 --force）")
+                targets.append((r, out))
+        else:
+            targets = [(r, annotate) for r in books]
     if fmt == "json":
         text = as_json(results)
     elif fmt == "csv":
-        text = as_csv(results)
+        text = as_csv(results, lang=lang)
     else:
         text = human(results, colour=output is None and sys.stdout.isatty())
     if output:
@@ -311,19 +485,21 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
         click.echo(f"审核报告已写出：{output}")
     else:
         click.echo(text)
-    if annotate:
-        books = [r for r in results if r.file.lower().endswith(".xlsx") and r.budget is not None]
-        if len(files) > 1:
+    if targets:
+        if many:
             annotate.mkdir(parents=True, exist_ok=True)
-            targets = [(r, annotate / (Path(r.file).stem + "_审核.xlsx")) for r in books]
-        else:
-            targets = [(r, annotate) for r in books]
-        for r, out in targets:
-            n = annotate_wb(r.file, r.findings, out)
-            click.echo(f"已写出标注副本：{out}（标注 {n} 个单元格）", err=output is None and fmt != "human")
+        with _Progress(len(targets), "写标注副本") as bar:
+            for n, (out, marked) in enumerate(_annotate_all(annotate_wb, targets), start=1):
+                if not many or output is not None:
+                    click.echo(f"已写出标注副本：{out}（标注 {marked} 个单元格）", err=output is None and fmt != "human")
+                bar.update(n)
+        if many:
+            click.echo(f"已写出 {len(targets)} 个标注副本到 {annotate}", err=output is None and fmt != "human")
     failing = ("error",) if fail_on == "error" else ("error", "warning")
-    if any(r.unreadable for r in results):
-        sys.exit(EXIT_INPUT)
+    unreadable = sum(1 for r in results if r.unreadable)
+    if unreadable:  # listed in the report as errors (READ); the others were checked
+        click.echo(f"注意：{unreadable} 个文件无法读取，已在报告中列出原因。", err=True)
+        sys.exit(EXIT_FINDINGS)
     if any(f.severity in failing for r in results for f in r.findings):
         sys.exit(EXIT_FINDINGS)
 
@@ -366,59 +542,64 @@ def rules(fmt, profile):
 @click.option("--include-errors", is_flag=True, help="有错误的单位也汇总（在清单中注明）。")
 @click.option("--strict", is_flag=True, help="任何错误（包括情况说明文字中的错误）都不汇总该单位；默认只因涉及数字的错误不汇总。")
 @click.option("--quiet", is_flag=True, help="不显示进度条。")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @profile_option
 @_guard
-def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, strict, quiet, profile):
+def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, strict, quiet, profile, force):
     """汇总多个单位的填报模板：全部单位及各部门的九张表、单位明细、图表、清单和审核问题。
 
     \b
-    INPUT 可以是文件、目录或通配符。每个输入文件都会列入清单：已汇总，或未汇总及原因。
+    INPUT 可以是文件、目录或通配符；目录中的每个文件都会处理。每个输入文件都会列入清单：已汇总，
+    或未汇总及原因和处理办法（.xls、.ods 等请单位另存为 .xlsx）。
     同一单位同一年度出现在两个文件中时，两者都不汇总，并以退出码 1 结束（其余结果照常写出）。
-    不同年度或不同表样混在一起时拒绝汇总（退出码 2）。
+    不同年度或不同表样混在一起时拒绝汇总（退出码 2）；没有一个单位可以汇总时也不写出任何结果（退出码 2）。
     """
-    from .consolidate import (consolidate as run, expand_inputs, read_groups, write_facts_file,
-                              write_manifest_csv, write_workbook)
+    from .consolidate import (STATUS_CN, consolidate as run, expand_inputs, facts_overflow, included,
+                              manifest_rows, read_groups, write_facts_file, write_manifest_csv, write_workbook)
+    from .fileio import all_or_nothing, check_output
 
-    files = expand_inputs(inputs, suffixes=(".xlsx", ".xlsm", ".csv"))
+    files = expand_inputs(inputs)
     if not files:
         raise BudgetxlError("没有找到要汇总的文件")
-    group_map = read_groups(groups) if groups else None
-    bar = None
-    if not quiet:
-        bar = click.progressbar(length=len(files), label="读取并审核", file=sys.stderr, show_pos=True,
-                                show_percent=True, show_eta=True)
-        bar.__enter__()
-    last = [0]
-
-    def progress(done, total):
-        if bar is not None:
-            bar.update(done - last[0])
-            last[0] = done
-    try:
-        c = run(files, groups=group_map, jobs=jobs, include_errors=include_errors, strict=strict, progress=progress,
-                profile=profile)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    write_workbook(c, output)
     manifest = output.with_name(output.stem + "_清单.csv")
-    write_manifest_csv(c, manifest)
-    from .consolidate import facts_overflow
-
-    if facts_out is None and facts_overflow(c):
-        facts_out = output.with_name(output.stem + "_数据.csv")
-    n_facts = write_facts_file(c, facts_out) if facts_out else None
+    check_output(output, suffixes=(".xlsx",), what="汇总工作簿", force=force, inputs=files)
+    check_output(manifest, suffixes=(".csv",), what="清单", force=force, inputs=files)
+    check_output(facts_out, suffixes=(".csv", ".parquet"), what="--facts 数据文件", force=force, inputs=files)
+    if facts_out is not None and facts_out.suffix.lower() == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise BudgetxlError("写 .parquet 需要 pyarrow：pip install pyarrow（或把 --facts 改为 .csv）；"
+                                "未做任何汇总") from None
+    group_map = read_groups(groups) if groups else None
+    with _Progress(len(files), "读取并审核", enabled=not quiet) as bar:
+        c = run(files, groups=group_map, jobs=jobs, include_errors=include_errors, strict=strict,
+                progress=bar.update, profile=profile)
     counts = {}
     for o in c.outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
-    from .consolidate import STATUS_CN
-
-    click.echo(f"汇总完成：{len(files)} 个文件，{len(c.outcomes)} 个单位（"
-               + "，".join(f"{STATUS_CN[k]} {v}" for k, v in sorted(counts.items())) + f"），用时 {c.elapsed:.1f} 秒")
+    summary = "，".join(f"{STATUS_CN[k]} {v}" for k, v in sorted(counts.items()))
+    if not included(c):
+        for row in manifest_rows(c):
+            click.echo(f"  {row[0]}：{row[2]}，{row[3]}" + (f"。{row[-1]}" if row[-1] else ""), err=True)
+        raise BudgetxlError(f"没有可以汇总的单位（{len(files)} 个文件：{summary}），未写出汇总结果")
+    if facts_out is None and facts_overflow(c):
+        facts_out = output.with_name(output.stem + "_数据.csv")
+        check_output(facts_out, suffixes=(".csv",), what="数据文件", force=force, inputs=files)
+    targets = [output, manifest] + ([facts_out] if facts_out else [])
+    with all_or_nothing(targets) as tmps:  # exit 2 half way leaves none of them behind
+        write_workbook(c, tmps[0], facts_name=facts_out.name if facts_out else None)
+        write_manifest_csv(c, tmps[1])
+        n_facts = write_facts_file(c, tmps[2]) if facts_out else None
+    units = sum(1 for o in c.outcomes if o.unit_code)
+    click.echo(f"汇总完成：{len(files)} 个文件，{units} 个单位（{summary}），用时 {c.elapsed:.1f} 秒")
     click.echo(f"  汇总工作簿 {output}")
     click.echo(f"  清单       {manifest}")
     if facts_out:
         click.echo(f"  数据       {facts_out}（{n_facts} 条）")
+    excluded = [o for o in c.outcomes if o.status not in ("included", "included_with_errors")]
+    if excluded:
+        click.echo(f"注意：{len(excluded)} 个文件或单位未汇总，原因和处理办法见清单。", err=True)
     if c.conflicts:
         click.echo(f"注意：{len(c.conflicts)} 个文件的单位重复，均未汇总，见清单。", err=True)
         sys.exit(EXIT_FINDINGS)

@@ -32,7 +32,17 @@ def key_totals(profile) -> list[tuple[str, object]]:
 
 
 STATUS_CN = {"included": "已汇总", "errors": "未汇总：有错误", "unreadable": "未汇总：无法读取",
-             "conflict": "未汇总：单位重复", "included_with_errors": "已汇总（含错误）"}
+             "unsupported": "未汇总：格式不支持", "conflict": "未汇总：单位重复",
+             "included_with_errors": "已汇总（含错误）"}
+ACTION_CN = {  # what to do about a file, by its status (the manifest's 处理办法)
+    "included": "",
+    "included_with_errors": "用 budgetxl check 查看错误，请单位改正后重新提交",
+    "errors": "用 budgetxl check 查看错误，请单位改正后重新提交；确需先汇总时加 --include-errors",
+    "unreadable": "请单位按原因改正后重新提交（用 budgetxl check 可看到具体单元格）",
+    "unsupported": "请单位在 Excel/WPS/LibreOffice 中另存为 .xlsx 后重新提交；不是填报文件的请移出输入目录",
+    "conflict": "确认哪个文件是该单位的正确版本，移走其余文件后重新汇总",
+}
+EXCLUDED = ("unreadable", "unsupported")  # no unit was read from the file
 
 
 @dataclass
@@ -81,11 +91,16 @@ def process_file(path: str, profile: str | None = None) -> list[UnitOutcome]:
     from .check.runner import check_budget, load_for_check
     from .codes import code_list
 
+    from .inputs import unsupported_reason
+
     p = Path(path)
     try:
         sha = _sha256(p)
     except OSError as e:
         return [UnitOutcome(path, "", "unreadable", f"无法打开文件（{e.strerror}）")]
+    refused = unsupported_reason(p)
+    if refused:
+        return [UnitOutcome(path, sha, "unsupported", refused)]
     try:
         contexts = load_for_check(p, profile, verify_lists="auto")
     except BudgetxlError as e:
@@ -215,7 +230,7 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
-    readable = [o for o in outcomes if o.status != "unreadable"]
+    readable = [o for o in outcomes if o.status not in EXCLUDED]
     years = sorted({o.year for o in readable})
     if len(years) > 1:
         counts = "、".join(f"{y}年 {sum(1 for o in readable if o.year == y)} 个" for y in years)
@@ -275,15 +290,21 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
     return Consolidation(outcomes, year, profile.ref, groups, totals, time.perf_counter() - started)
 
 
-MANIFEST_HEADER = ["文件", "sha256", "状态", "原因", "单位编码", "单位名称", "年度", "部门", "模板指纹", "错误数", "警告数"]
+MANIFEST_HEADER = ["文件", "sha256", "状态", "原因", "单位编码", "单位名称", "年度", "部门", "模板指纹", "错误数", "警告数",
+                   "处理办法"]
 
 
 def manifest_rows(c: Consolidation) -> list[list]:
     rows = []
     for o in sorted(c.outcomes, key=lambda o: (o.file, o.unit_code)):
         rows.append([o.file, o.sha256, STATUS_CN[o.status], o.reason, o.unit_code, o.unit_name, o.year or "",
-                     c.groups.get(o.unit_code, "") if c.groups else "", o.fingerprint, o.errors, o.warnings])
+                     c.groups.get(o.unit_code, "") if c.groups else "", o.fingerprint, o.errors, o.warnings,
+                     ACTION_CN[o.status]])
     return rows
+
+
+def included(c: Consolidation) -> list[UnitOutcome]:
+    return [o for o in c.outcomes if o.status in ("included", "included_with_errors")]
 
 
 def _fact_rows(c: Consolidation):
@@ -377,7 +398,7 @@ def _place_charts(ws, charts: list, first_row: int) -> None:
     ws.print_area(0, 0, r, len(plan.widths) - 1)
 
 
-def write_workbook(c: Consolidation, out: Path) -> None:
+def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -> None:
     """The consolidated workbook: summary with charts, the nine tables for all units and for each
     group, a per-unit overview, the manifest, the findings and (if not too large) the facts."""
     import xlsxwriter
@@ -500,7 +521,7 @@ def write_workbook(c: Consolidation, out: Path) -> None:
         i = 1
         for o in c.outcomes:
             items = o.findings or ([{"code": "READ", "severity": "error", "message": o.reason, "sheet": "", "cell": ""}]
-                                   if o.status == "unreadable" else [])
+                                   if o.status in EXCLUDED else [])
             for f in items:
                 row = [o.file, o.unit_code, o.unit_name, STATUS_CN[o.status], f["code"],
                        {"error": "错误", "warning": "警告", "info": "提示"}[f["severity"]], f["message"], f["sheet"],
@@ -518,7 +539,7 @@ def write_workbook(c: Consolidation, out: Path) -> None:
             data.write_string(0, j, h, head)
         if facts_overflow(c):
             data.write_string(1, 0, f"数据超过 {MAX_FACT_ROWS_IN_WORKBOOK} 行，不列在工作簿中：完整数据见 --facts 文件"
-                                    f"（未指定时写在汇总工作簿旁的 {out.stem}_数据.csv）", bold)
+                                    f"（{facts_name or out.stem + '_数据.csv'}）", bold)
         else:
             for n, row in enumerate(_fact_rows(c), start=1):
                 for j, v in enumerate(row[:7]):

@@ -7,6 +7,32 @@ from pathlib import Path
 from .errors import BudgetxlError, Problem
 from .model import UnitBudget
 
+SAVE_AS_XLSX = "请在 Excel/WPS/LibreOffice 中另存为 .xlsx"
+# spreadsheet formats a unit may return that budgetxl does not read: the template's fingerprint,
+# its formulas and its protection live in the .xlsx package, and a conversion by the unit's own
+# program is the sound way back (it keeps them); reading only the values would check a copy
+# whose formulas nobody can see
+OTHER_SPREADSHEETS = {".xls": "Excel 97-2003 工作簿", ".ods": "OpenDocument 表格（LibreOffice 默认格式）",
+                      ".fods": "OpenDocument 表格", ".et": "WPS 表格", ".ett": "WPS 表格模板",
+                      ".xlsb": "Excel 二进制工作簿", ".xltx": "Excel 模板", ".xltm": "Excel 模板",
+                      ".numbers": "Numbers 表格"}
+SUPPORTED = "支持 .xlsx 填报模板、.csv 数据文件、.txt 公开文本"
+
+
+def unsupported_reason(path: str | Path) -> str | None:
+    """Why budgetxl does not read this file, in Chinese with what to do; None if it may be read.
+
+    The one message every command gives for another spreadsheet format (.xls, .ods …)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if p.name.startswith("~$"):
+        return "Excel/WPS 打开工作簿时生成的临时锁定文件，不是填报文件（关闭该工作簿后会自动消失）"
+    if suffix in OTHER_SPREADSHEETS:
+        return f"{OTHER_SPREADSHEETS[suffix]}（{suffix}）不能直接读取：{SAVE_AS_XLSX} 后再提交"
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        return f"不支持的文件类型“{suffix or '无扩展名'}”（{SUPPORTED}；其他表格{SAVE_AS_XLSX}）"
+    return None
+
 
 def load_budgets(path: str | Path, profile=None) -> list[UnitBudget]:
     """All unit budgets in a file, by its kind (.xlsx entry workbook, .csv facts, .txt disclosure
@@ -18,6 +44,8 @@ def load_budgets(path: str | Path, profile=None) -> list[UnitBudget]:
     if p.is_dir():
         raise BudgetxlError(f"{p} 是目录，请给出文件")
     suffix = p.suffix.lower()
+    if p.name.startswith("~$"):
+        raise BudgetxlError(f"{p}：{unsupported_reason(p)}")
     if suffix == ".csv":
         from .facts import read_facts
 
@@ -41,7 +69,7 @@ def load_budgets(path: str | Path, profile=None) -> list[UnitBudget]:
             raise BudgetxlError(f"{p}：有无法读取的数据", [Problem(f.message, file=str(p), sheet=f.sheet, cell=f.cell)
                                                      for f in bad])
         return [result.budget]
-    raise BudgetxlError(f"{p}：不支持的文件类型“{suffix or '无扩展名'}”（支持 .xlsx 填报模板、.csv 数据文件、.txt 公开文本）")
+    raise BudgetxlError(f"{p}：{unsupported_reason(p)}")
 
 
 def select_unit(budgets: list[UnitBudget], unit: str | None, source: str) -> UnitBudget:
@@ -62,9 +90,11 @@ def select_unit(budgets: list[UnitBudget], unit: str | None, source: str) -> Uni
 
 
 
-def expand_inputs(inputs, suffixes=(".xlsx", ".xlsm", ".csv", ".txt")) -> list[Path]:
-    """Files named by paths, directories (searched recursively for ``suffixes``) or globs, each
-    once, in a stable order. A name that matches nothing is an error."""
+def expand_inputs(inputs) -> list[Path]:
+    """Every file named by paths, directories (searched recursively) or globs, each once, in a
+    stable order. A directory gives every file in it, whatever its type, as a glob matching the
+    same files does: the commands account for each one (read, or refused with the reason). A name
+    that matches nothing is an error."""
     import glob
     import os
 
@@ -72,15 +102,19 @@ def expand_inputs(inputs, suffixes=(".xlsx", ".xlsm", ".csv", ".txt")) -> list[P
     for raw in inputs:
         p = Path(raw)
         if p.is_dir():
-            out += sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in suffixes
-                          and not x.name.startswith(("~$", ".")))
+            out += sorted((x for x in p.rglob("*") if x.is_file()), key=lambda x: x.as_posix())
         elif p.exists():
             out.append(p)
         else:
             hits = sorted(glob.glob(str(raw), recursive=True))
             if not hits:
                 raise BudgetxlError(f"找不到文件：{raw}")
-            out += [Path(h) for h in hits if Path(h).is_file()]
+            for h in hits:
+                hp = Path(h)
+                if hp.is_dir():
+                    out += sorted((x for x in hp.rglob("*") if x.is_file()), key=lambda x: x.as_posix())
+                elif hp.is_file():
+                    out.append(hp)
     seen, unique = set(), []
     for p in out:
         key = os.path.realpath(p)

@@ -46,8 +46,12 @@ def test_csv_format(tmp_path):
     out = tmp_path / "r.csv"
     res = run("check", ENTRY, "--format", "csv", "--select", "X3*", "-o", out)
     assert res.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
-    assert rows[0]["code"] == "X301" and rows[0]["cell"] == "D15"
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
+    assert rows[0]["规则"] == "X301" and rows[0]["单元格"] == "D15" and rows[0]["级别"] == "警告"
+    en = tmp_path / "en.csv"
+    assert run("check", ENTRY, "--format", "csv", "--select", "X3*", "--lang", "en", "-o", en).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(en.read_text("utf-8-sig"))))
+    assert rows[0]["code"] == "X301" and rows[0]["cell"] == "D15" and rows[0]["severity"] == "warning"
 
 
 def test_select_and_ignore_by_group_and_glob():
@@ -65,7 +69,7 @@ def test_many_files_one_summary_and_unreadable(tmp_path):
     good = tmp_path / "good.xlsx"
     shutil.copy(ENTRY, good)
     res = run("check", good, bad, tmp_path / "good.xlsx")
-    assert res.exit_code == 2
+    assert res.exit_code == 1  # the unreadable file is an error of the report; the other was checked
     assert "无法读取" in res.output and "共检查 2 个文件" in res.output
 
 
@@ -117,7 +121,9 @@ def test_check_facts_and_text(path, seed_tables_path):
 
 def test_previous_year_rules(tmp_path, sample_facts):
     """--previous: the change stated in the text is compared with the computed change."""
-    res = run("check", ENTRY, "--previous", sample_facts, "--format", "json", "--select", "年度")
+    last = tmp_path / "2023.csv"  # the unit's figures as last year's (年度 2023)
+    last.write_text(sample_facts.read_text("utf-8").replace(",2024,", ",2023,"), "utf-8")
+    res = run("check", ENTRY, "--previous", last, "--format", "json", "--select", "年度")
     data = json.loads(res.output)
     codes = {f["code"] for f in data["findings"]}
     # last year's figures equal this year's, so the stated 减少14.00万元 is wrong

@@ -73,7 +73,7 @@ def test_render_many_units_needs_unit(tmp_path, sample_facts):
 
 @pytest.mark.parametrize("name, content, expect", [
     ("missing.csv", None, "找不到文件"),
-    ("data.xls", b"\xd0\xcf\x11\xe0", "不支持的文件类型"),
+    ("data.xls", b"\xd0\xcf\x11\xe0", "另存为 .xlsx"),
     ("empty.csv", b"", "文件为空"),
 ])
 def test_bad_inputs_exit_2_in_chinese(tmp_path, name, content, expect):

@@ -77,15 +77,25 @@ def as_json(results: list[CheckResult]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def as_csv(results: list[CheckResult]) -> str:
+FIELDS_CN = {"code": "规则", "severity": "级别", "message": "问题", "file": "文件", "unit": "单位编码", "table": "表",
+             "sheet": "工作表", "cell": "单元格", "row": "行", "column": "栏目", "expected": "应为", "actual": "实际",
+             "difference": "差额", "tolerance": "容差"}
+
+
+def as_csv(results: list[CheckResult], lang: str = "zh") -> str:
+    """The findings as CSV, one per line: headers and severities in Chinese (``lang="en"``: the
+    field names and severities as in the JSON report)."""
+    zh = lang == "zh"
+    sev = SEVERITY_CN if zh else {s: s for s in SEVERITY_CN}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(FIELDS)
+    w.writerow([FIELDS_CN[k] for k in FIELDS] if zh else FIELDS)
     for r in results:
         if r.unreadable:
-            w.writerow(["READ", "error", r.unreadable, r.file] + [""] * (len(FIELDS) - 4))
+            w.writerow(["READ", sev["error"], r.unreadable, r.file] + [""] * (len(FIELDS) - 4))
         for f in r.findings:
             d = f.to_dict()
+            d["severity"] = sev[d["severity"]]
             w.writerow(["" if d.get(k) is None else d[k] for k in FIELDS])
     return buf.getvalue()
 

@@ -95,7 +95,7 @@ def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previ
         return [CheckResult(str(path), None, [], unreadable=str(e))]
     results = []
     for ctx in contexts:
-        ctx.previous = previous
+        ctx.previous = previous(ctx.budget) if callable(previous) else previous  # callable: per unit
         ctx.function_codes, ctx.economic_codes = function_codes, economic_codes
         if supplement is not None and ctx.budget.supplement is None:
             ctx.budget.supplement = supplement
@@ -111,3 +111,23 @@ def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previ
                                      f.code))
         results.append(CheckResult(str(path), ctx.budget, findings, profile=ctx.profile.id, not_applicable=skipped))
     return results
+
+
+def flag_same_unit(results: list[CheckResult]) -> None:
+    """The same unit and year in two or more files (U01, as consolidate refuses to count either):
+    an error at the head of each such file's findings, naming the other files. Like READ (a file
+    that cannot be read) it is a finding of a run over many files, not a rule of one unit, so
+    --select/--ignore do not apply to it."""
+    from collections import defaultdict
+
+    by_key: dict[tuple, list[CheckResult]] = defaultdict(list)
+    for r in results:
+        if r.budget is not None:
+            by_key[r.budget.key].append(r)
+    for (code, year), same in by_key.items():
+        if len({r.file for r in same}) < 2:
+            continue
+        for r in same:
+            others = "、".join(sorted({x.file for x in same if x.file != r.file}))
+            r.findings.insert(0, Finding("U01", "error", f"单位 {code}（{year}年）同时出现在 {others}：汇总时两者都不计入，"
+                                                         "请确认哪个文件是正确版本", file=r.file, unit=code))

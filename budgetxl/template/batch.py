@@ -38,13 +38,20 @@ def _write_one(args) -> str:
 
 
 def template_command(*, output, data, unit, supplement, unit_code, unit_name, year, codes_file, password,
-                     out_dir, jobs, profile) -> Iterator[str]:
+                     out_dir, jobs, profile, force=False, progress=None) -> Iterator[str]:
+    """Write one template (-o) or one per unit (--out-dir). Nothing is overwritten without
+    ``force`` (a template's name may be the unit's filled-in workbook); ``progress(done, total)``
+    is called as a batch's units are written."""
     from ..inputs import load_budgets, select_unit
     from ..model import UnitBudget
     from ..spec import DEFAULT_PROFILE, load_profile
     from ..supplement import load_supplement
     from .writer import write_template
 
+    from ..fileio import check_output
+
+    ins = tuple(p for p in (data, supplement, codes_file) if p)
+    check_output(output, suffixes=(".xlsx",), what="填报模板", force=force, inputs=ins)
     if data and (unit_code or unit_name or year):
         raise BudgetxlError("--data 与 --unit-code/--unit-name/--year 只能二选一")
     if out_dir and output:
@@ -85,20 +92,33 @@ def template_command(*, output, data, unit, supplement, unit_code, unit_name, ye
     if unit:
         budgets = [b for b in budgets if b.unit_code == unit]
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BudgetxlError(f"--out-dir {out_dir} 是文件，请给出目录")
     names = {}
     for b in budgets:
         fn = template_filename(b)
         if fn in names:
             raise BudgetxlError(f"两个单位的文件名相同：{fn}（{names[fn]} 与 {b.unit_code}）")
         names[fn] = b.unit_code
+    there = sorted(fn for fn in names if (out_dir / fn).exists())
+    if there and not force:
+        shown = "、".join(there[:5]) + (f" 等 {len(there)} 个" if len(there) > 5 else "")
+        raise BudgetxlError(f"{out_dir} 中已有同名模板 {shown}，未覆盖（可能是单位已填好的工作簿；确认要覆盖请加 --force）")
+    out_dir.mkdir(parents=True, exist_ok=True)
     work = [(b, out_dir / template_filename(b), fcodes, ecodes, password) for b in budgets]
     n_jobs = jobs or os.cpu_count() or 1
     started = time.perf_counter()
+    done = []
     if n_jobs == 1 or len(work) < 4:
-        done = [_write_one(w) for w in work]
+        for w in work:
+            done.append(_write_one(w))
+            if progress:
+                progress(len(done), len(work))
     else:
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            done = list(pool.map(_write_one, work, chunksize=max(1, len(work) // (n_jobs * 8))))
+            for d in pool.map(_write_one, work, chunksize=max(1, len(work) // (n_jobs * 8))):
+                done.append(d)
+                if progress:
+                    progress(len(done), len(work))
     elapsed = time.perf_counter() - started
     yield f"已写出 {len(done)} 个单位的填报模板到 {out_dir}（{n_jobs} 个进程，用时 {elapsed:.1f} 秒）"

@@ -1,0 +1,85 @@
+"""Benchmark: `budgetxl check DIR --annotate OUT` over many returned workbooks, against `check` alone.
+
+Run: python benchmarks/bench_annotate.py [--files 200] [--distinct 200]
+
+Generates --files sample-sized entry workbooks (distinct units, varied amounts, so each copy has
+its own findings), then runs the command line as a user does, each in a fresh process: (1)
+`budgetxl check DIR -o report.json`, (2) the same with `--annotate OUT_DIR`. Prints the wall time
+of each, the annotation's cost per workbook, and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+
+def make_files(d: Path, n: int, distinct: int) -> list[Path]:
+    import copy
+    import shutil
+    from decimal import Decimal
+
+    import budgetxl
+    from budgetxl.template import write_template
+
+    base = budgetxl.load_sample()
+    sources = []
+    for i in range(distinct):
+        b = copy.deepcopy(base, {id(base.profile): base.profile})
+        b.unit_code = str(1000 + i)
+        for key in list(b.inputs)[: 5 + i % 7]:
+            b.inputs[key] = b.inputs[key] + Decimal(i % 13) / 100
+        b._cache.clear()
+        p = d / f"src_{i}.xlsx"
+        write_template(b, p)
+        sources.append(p)
+    files = []
+    for i in range(n):
+        b_src = sources[i % distinct]
+        p = d / "returns" / f"unit_{i:05d}.xlsx"
+        p.parent.mkdir(exist_ok=True)
+        shutil.copy(b_src, p)
+        files.append(p)
+    return files
+
+
+def wall(args: list[str], cwd: Path) -> float:
+    t = time.perf_counter()
+    res = subprocess.run([sys.executable, "-m", "budgetxl.cli", *args], cwd=cwd, capture_output=True, text=True)
+    took = time.perf_counter() - t
+    if res.returncode not in (0, 1):
+        raise SystemExit(f"budgetxl {' '.join(args)} failed ({res.returncode}): {res.stderr[-2000:]}")
+    return took
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--files", type=int, default=200)
+    ap.add_argument("--distinct", type=int, default=200)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        d = Path(d)
+        make_files(d, args.files, args.distinct)
+        os.sync()
+        check = wall(["check", "returns", "--format", "json", "-o", "r1.json"], d)
+        annotated = wall(["check", "returns", "--format", "json", "-o", "r2.json", "--annotate", "marked"], d)
+        n = len(list((d / "marked").glob("*.xlsx")))
+    cores = os.cpu_count()
+    print(f"{args.files} entry workbooks ({args.distinct} distinct units), {cores} cores")
+    print(f"check                 {check:8.1f} s")
+    print(f"check --annotate      {annotated:8.1f} s  ({n} annotated copies)")
+    print(f"annotation            {annotated - check:8.1f} s  = {(annotated - check) / max(n, 1) * 1000:.0f} ms per copy")
+    print(f"ratio                 {annotated / check:8.1f}x check alone")
+
+
+if __name__ == "__main__":
+    main()
