@@ -406,3 +406,20 @@ def test_consolidation_pdf_fonts(consolidated, tmp_path):
     """The consolidation printed (its charts included) uses the Noto CJK faces only."""
     names = pdffonts(lo.convert(consolidated, tmp_path / "汇总.pdf"))
     assert names and all(re.match(r"Noto(Serif|Sans)CJK", n) for n in names), names
+
+
+@needs_tools
+def test_document_codes_and_amounts_never_wrap(pdfs):
+    """Each 款 and 项 code of the nine tables prints as one word in the document's PDF (a too
+    narrow column breaks 2069999 into 206999 / 9)."""
+    import pdfplumber
+
+    b = budgetxl.load_sample()
+    wanted = set()
+    for t in b.profile.ordered:
+        if t.coded:
+            wanted |= {code for code in b.codes(t) if len(code) > 3}
+    with pdfplumber.open(_pdf(pdfs, "document")) as doc:
+        words = {w["text"] for page in doc.pages for w in page.extract_words()}
+    missing = sorted(w for w in wanted if w not in words)
+    assert not missing, f"printed broken over lines: {missing[:10]}"

@@ -219,6 +219,45 @@ class _Doc:
         text = clean(left) + (f"\t{clean(middle)}" if middle else "") + (f"\t{clean(right)}" if right else "")
         line.add_run(text).font.size = self.Pt(10)
 
+    def _column_widths(self, part: P.PartTable, size_pt: float) -> list[int]:
+        """Column widths (EMU) over the text width, in proportion to the table's widths, but
+        never narrower than what must not wrap: codes, amounts, 序号 and 栏次 whole, a short
+        header (up to four characters) on one line."""
+        from .page import display_width
+
+        margin = 2 * 5.4 + 1  # Word's default cell margins (0.19 cm each side), pt
+        need = [0.0] * part.ncols
+        for pc in part.cells:
+            if pc.right != pc.col:
+                continue
+            text = clean(P.show(pc))
+            if not text:
+                continue
+            if pc.kind == P.HEADER:
+                units = min(display_width(text), 8)
+            elif pc.kind in (P.CODE, P.MONEY, P.NUMBER, "seq", "lanci"):
+                units = display_width(text)
+            else:
+                continue
+            need[pc.col] = max(need[pc.col], units * size_pt * 0.55 + margin)
+        total_pt = self.text_width / 12700  # EMU -> pt
+        total = sum(part.widths)
+        widths = [total_pt * w / total for w in part.widths]
+        for _ in range(part.ncols):  # raise the narrow ones, take it from those with room to spare
+            short = [i for i, w in enumerate(widths) if w < need[i] - 0.01]
+            if not short:
+                break
+            for i in short:
+                widths[i] = need[i]
+            spare = [i for i, w in enumerate(widths) if i not in short and w > need[i]]
+            excess = sum(widths) - total_pt
+            room = sum(widths[i] - need[i] for i in spare)
+            if room <= 0:
+                break
+            for i in spare:
+                widths[i] -= excess * (widths[i] - need[i]) / room
+        return [int(self.Pt(w)) for w in widths]
+
     def grid(self, part: P.PartTable, keep_together: bool = False) -> None:
         """A :class:`PartTable` as a Word table: merged blocks, borders, header rows repeated on
         every page, no row split across pages; ``keep_together`` keeps the whole table on one
@@ -232,11 +271,10 @@ class _Doc:
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        total = sum(part.widths)
-        widths = [int(self.text_width * w / total) for w in part.widths]
+        size = self.Pt(9 if ncols > 5 else 10.5)  # never under 9 pt, however many columns
+        widths = self._column_widths(part, size.pt)
         for i, col in enumerate(table.columns):
             col.width = widths[i]
-        size = self.Pt(9 if ncols > 5 else 10.5)  # never under 9 pt, however many columns
         # The cells, taken once before any merge (python-docx's table.cell() walks the whole table).
         trs = table._tbl.tr_lst
         cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in trs]

@@ -103,7 +103,11 @@ def write_table_block(ws, styles: Styles, table: Table, budget: UnitBudget, top:
         ws.merge_range(top + 1, 0, top + 1, left_end, budget.label, styles.unit)
     else:
         ws.write_string(top + 1, 0, budget.label, styles.unit)
-    ws.write_string(top + 1, ncol // 2, f"预算年度：{budget.year}", styles.year)
+    year_first, year_last = ncol // 2, max(ncol // 2, ncol - 2)  # merged, so it is never clipped
+    if year_last > year_first and year_first > left_end:
+        ws.merge_range(top + 1, year_first, top + 1, year_last, f"预算年度：{budget.year}", styles.year)
+    else:
+        ws.write_string(top + 1, year_first, f"预算年度：{budget.year}", styles.year)
     ws.write_string(top + 1, ncol - 1, f"单位：{budget.profile.money_unit}", styles.money_unit)
 
     head = top + 2
