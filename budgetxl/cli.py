@@ -101,7 +101,7 @@ def _render_blocking(finding) -> bool:
 
 
 @main.command()
-@click.argument("input_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("input_file", metavar="输入文件", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="输出的公开表 .xlsx（九张表；有补充资料时另有机构设置、项目绩效目标、政府采购、固定资产表）。")
 @click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path),
@@ -266,7 +266,7 @@ def template(output, data, unit, supplement, unit_code, unit_name, year, codes_f
 
 
 @main.command()
-@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("workbooks", nargs=-1, required=True, metavar="工作簿...")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。")
 @click.option("--derived/--inputs-only", default=False, help="同时写出派生数（合计、小计等，按输入数重新计算）。")
 @click.option("--quiet", is_flag=True, help="不列出警告。")
@@ -374,7 +374,7 @@ def _split(values) -> list[str]:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1, required=True, metavar="输入...")
 @click.option("--select", multiple=True, help="只运行这些规则（编码、分组或通配符，可用逗号分隔，如 X1*,文字）。")
 @click.option("--ignore", multiple=True, help="不运行这些规则（同上）。")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
@@ -394,7 +394,7 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
     """审核填报模板、facts CSV 或已公开的预算文本：表内、表间、表文一致性和模板完整性。
 
     \b
-    INPUT 可以是文件、目录或通配符；目录中的每个文件都会列出（.xls、.ods 等请另存为 .xlsx）。
+    输入可以是文件、目录或通配符；目录中的每个文件都会列出（.xls、.ods 等请另存为 .xlsx）。
     同一单位同一年度出现在多个文件中时报 U01 错误。
     退出码：0 没有（--fail-on 级别的）问题；1 有问题（含部分文件无法读取，报告中列出原因）；
     2 没有一个输入可以读取，或用法错误（此时不写出任何文件）。
@@ -533,7 +533,7 @@ def rules(fmt, profile):
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1, required=True, metavar="输入...")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="汇总工作簿 .xlsx。")
 @click.option("--facts", "facts_out", type=click.Path(dir_okay=False, path_type=Path),
               help="另存全部已汇总单位的数据（.csv 或 .parquet）。")
@@ -549,7 +549,7 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
     """汇总多个单位的填报模板：全部单位及各部门的九张表、单位明细、图表、清单和审核问题。
 
     \b
-    INPUT 可以是文件、目录或通配符；目录中的每个文件都会处理。每个输入文件都会列入清单：已汇总，
+    输入可以是文件、目录或通配符；目录中的每个文件都会处理。每个输入文件都会列入清单：已汇总，
     或未汇总及原因和处理办法（.xls、.ods 等请单位另存为 .xlsx）。
     同一单位同一年度出现在两个文件中时，两者都不汇总，并以退出码 1 结束（其余结果照常写出）。
     不同年度或不同表样混在一起时拒绝汇总（退出码 2）；没有一个单位可以汇总时也不写出任何结果（退出码 2）。
@@ -606,7 +606,7 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
 
 
 @main.command(name="import-text")
-@click.argument("text_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("text_file", metavar="文本文件", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。")
 @click.option("--derived/--inputs-only", default=False, help="同时写出派生数（合计、小计等）。")
 @profile_option
@@ -626,7 +626,7 @@ def import_text(text_file: Path, output: Path, derived: bool, profile: str):
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", metavar="编码或名称")
 @click.option("--kind", type=click.Choice(["function", "economic", "all"]), default="all", show_default=True,
               help="function=支出功能分类，economic=部门预算支出经济分类。")
 @click.option("--codes", "codes_file", type=click.Path(dir_okay=False, path_type=Path), help="使用财政局提供的科目代码表（csv/xlsx）。")
@@ -659,7 +659,7 @@ def codes(query: str, kind: str, codes_file: Path | None, limit: int, profile: s
 
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, metavar="[目录]", type=click.Path(file_okay=False, path_type=Path))
 @_guard
 def demo(directory: Path | None):
     """用自带的示例单位（451 曲阳县公安局交通管理大队 2024）演示完整流程。"""

@@ -98,8 +98,26 @@ _MODULES = ("click.core", "click.exceptions", "click.types", "click.parser", "cl
             "click.formatting", "click.termui", "click.utils")
 
 
+TYPE_NAMES = {"STRING": "文本", "INT": "整数", "FLOAT": "数字", "BOOL": "是/否"}  # metavars: TEXT → 文本 …
+
+
 def install() -> None:
     """Make click speak Chinese (idempotent)."""
+    import click.types as types
+    from click.exceptions import MissingParameter
+
+    if not getattr(MissingParameter.format_message, "_zh", False):  # "缺少参数 'X'." → "缺少参数 'X'。"
+        english = MissingParameter.format_message
+
+        def format_message(self):
+            text = english(self)
+            return text[:-1] + "。" if text.endswith(".") else text
+        format_message._zh = True
+        MissingParameter.format_message = format_message
+
+    for attr, name in TYPE_NAMES.items():  # the shared instances behind type=str, int … and metavars
+        if hasattr(types, attr):
+            getattr(types, attr).name = name
     for name in _MODULES:
         try:
             mod = importlib.import_module(name)

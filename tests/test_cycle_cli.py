@@ -186,6 +186,9 @@ def test_usage_errors_and_help_in_chinese():
     res = run("check", "--help")
     assert "用法：budgetxl check [选项]" in res.output and "选项：" in res.output and "显示本帮助并退出" in res.output
     assert "Options" not in res.output and "Show this message" not in res.output
+    assert "TEXT" not in res.output and "--select 文本" in res.output
+    res = run("template", "--jobs", "x")
+    assert res.exit_code == 2 and "不是有效的整数" in res.output, res.output
     res = run("--help")
     assert "命令：" in res.output and "Commands" not in res.output
     assert "缺少选项" in run("render", "x.xlsx").output
