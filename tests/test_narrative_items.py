@@ -134,3 +134,17 @@ def test_item_amounts_against_yuan_tables():
     b.supplement["narrative"]["other"] = "7.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”887.36万元。"
     found = check_budget(CheckContext(b, "x"), [r for r in all_rules() if r.code == "W201"])
     assert len(found) == 1 and "873,617" in found[0].message and "多一位" in found[0].message
+
+
+def test_from_document_gives_the_text_rules_what_they_read():
+    from budgetxl.check.narrative_items import from_document
+
+    fig = SimpleNamespace(value=Decimal("47.91"))
+    table = SimpleNamespace(title="部门“三公”经费和机关运行经费预算表", title_place="第31页",
+                            notes=["注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"], figures=lambda: [(None, fig)])
+    doc = SimpleNamespace(front=["上海市普陀区2024年区级部门预算"], tables=[table],
+                          paragraphs=[SimpleNamespace(text="（五）基本支出预算：是市级预算主管部门及所属预算单位编制的年度基本支出计划。",
+                                                      place="第5页", heading=None)])
+    ctx = _ctx(**from_document(doc))
+    codes = {f.code for f in check_budget(ctx, [r for r in all_rules() if r.code in ("W306", "W307")])}
+    assert codes == {"W306", "W307"}

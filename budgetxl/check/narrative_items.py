@@ -46,6 +46,14 @@ _STARTS_PARAGRAPH = re.compile(r"^\s*(?:\d{1,3}\s*[.、．](?!\d)|[一二三四�
                                r"注[：:])")
 
 
+@functools.lru_cache(maxsize=8192)
+def matches(rx: re.Pattern, text: str) -> tuple[re.Match, ...]:
+    """Every match of a pattern in a text, kept: units of one bureau share much of their wording
+    (名词解释, 职能), so a consolidation scans each paragraph once, not once per unit."""
+    return tuple(rx.finditer(text))
+
+
+@functools.lru_cache(maxsize=8192)
 def clean(text: str) -> str:
     """Normalized text for matching: full-width digits folded, line breaks and the spaces a PDF
     puts between Chinese characters (letter-spaced runs, "财 政 业 务 费") removed."""
@@ -112,11 +120,27 @@ def _doc_paragraphs(ctx):
     return paras if isinstance(paras, list) else None
 
 
+def from_document(doc) -> dict:
+    """What the text rules need of a published document (:class:`budgetxl.published.Document`), as
+    supplement entries: its paragraphs in reading order with their place, its title lines, and
+    each printed table's title, notes and whether it prints a non-zero figure (for W307)."""
+    paragraphs = [{"text": p.text, "place": str(p.place), "heading": p.heading is not None}
+                  for p in getattr(doc, "paragraphs", None) or []]
+    notes = []
+    for t in getattr(doc, "tables", None) or []:
+        figures = any(f.value != 0 for _, f in t.figures())
+        notes.append({"title": t.title or "", "notes": list(t.notes), "figures": figures, "place": str(t.title_place)})
+    return {"paragraphs": paragraphs, "title": " ".join(str(x) for x in getattr(doc, "front", None) or []),
+            "table_notes": notes}
+
+
 def passages(ctx) -> list[Passage]:
     """Every paragraph of the unit's narrative in reading order (parsed once per context)."""
     cached = getattr(ctx, "_passages", None)
     sup = ctx.supplement or {}
-    key = (id(sup.get("narrative")), repr(sup.get("narrative")), id(sup.get("paragraphs")))
+    narrative = sup.get("narrative") or {}
+    key = (tuple(narrative.items()) if isinstance(narrative, dict) else id(narrative), id(sup.get("paragraphs")),
+           id((getattr(ctx, "meta", None) or {}).get("document")))
     if cached is not None and cached[0] == key:
         return cached[1]
     out: list[Passage] = []
@@ -225,6 +249,11 @@ CODED_RE = re.compile(rf"{_LEAD}(?<![\d.,])(?P<code>2\d{{2}}(?:\d{{2}}){{0,2}})(
 DASHED_RE = re.compile(rf"{_LEAD}[“\"‘「]\s*(?P<path>{_NAME}(?:{_DASH}{_NAME}){{0,2}})\s*[”\"’」]\s*(?P<kemu>科目)?{_GAP}{AMOUNT}")
 
 
+_COULD_MARKED = re.compile(r"[（(]\s*\d{0,3}\s*[类款项]\s*[）)]")
+_COULD_DASHED = re.compile(r"[“\"‘「][^”\"’」]{1,60}?[-－—–‐][^”\"’」]{1,80}?[”\"’」]|[“\"‘「][^”\"’」]{2,40}[”\"’」]\s*科目")
+_COULD_CODED = re.compile(r"(?<![\d.,])2\d{2}(?:\d{2}){0,2}(?![\d.,年])\s*[“\"‘「]?[\u4e00-\u9fff]")
+
+
 @dataclass
 class Name:
     text: str  # as stated (cleaned)
@@ -286,8 +315,11 @@ def find_items(passage: Passage) -> list[Item]:
     t = passage.text
     found: list[Item] = []
     taken: list[tuple[int, int]] = []
-    for rx, marked in ((MARKED_RE, True), (DASHED_RE, False), (CODED_RE, False)):
-        for m in rx.finditer(t):
+    for rx, marked, could in ((MARKED_RE, True, _COULD_MARKED), (DASHED_RE, False, _COULD_DASHED),
+                              (CODED_RE, False, _COULD_CODED)):
+        if not matches(could, t):  # a cheap scan first: most paragraphs state no item at all
+            continue
+        for m in matches(rx, t):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             if rx is CODED_RE:
@@ -351,6 +383,31 @@ def rename_list(ctx) -> tuple[Rename, ...]:
     return renames(str(path))
 
 
+def _parent(code: str) -> str:
+    return code[:3] if len(code) == 5 else code[:5] if len(code) == 7 else ""
+
+
+_INDEX: dict[int, tuple] = {}
+
+
+def _list_index(cl) -> tuple[dict, dict]:
+    """A code list's names by parent code and everywhere, built once per list (kept with its id
+    and the list itself, so a list freed and another made at the same address is not mistaken)."""
+    got = _INDEX.get(id(cl))
+    if got is not None and got[0] is cl:
+        return got[1], got[2]
+    by_parent: dict[str, dict[str, str]] = {}
+    anywhere: dict[str, list[str]] = {}
+    for code, name in cl.entries.items():
+        k = name_key(name)
+        by_parent.setdefault(_parent(code), {}).setdefault(k, code)
+        anywhere.setdefault(k, []).append(code)
+    if len(_INDEX) > 16:
+        _INDEX.clear()
+    _INDEX[id(cl)] = (cl, by_parent, anywhere)
+    return by_parent, anywhere
+
+
 class Names:
     """Function-code names of one budget: the code list's and the tables' own, by parent code."""
 
@@ -362,24 +419,31 @@ class Names:
         for t in self.tables:
             for c in ctx.budget.codes(t.id):
                 self.table_codes.setdefault(c, set()).add(t.id)
-        self.by_parent: dict[str, dict[str, str]] = {}
-        self.anywhere: dict[str, list[str]] = {}
-        for code, name in self.cl.entries.items():
-            self._add(code, name)
-        for code in self.table_codes:
-            for tid in sorted(self.table_codes[code]):
-                name = ctx.budget.names.get((tid, code))
-                if name:
-                    self._add(code, name)
+        base_parent, base_anywhere = _list_index(self.cl)
+        # the tables' own names go on top of the list's (copied only where they add something)
+        self.by_parent = dict(base_parent)
+        self.anywhere = dict(base_anywhere)
+        self._copied: set = set()
+        listed = self.cl.entries
+        for (tid, code), name in ctx.budget.names.items():
+            if name and code in self.table_codes and name != listed.get(code):
+                self._add(code, name)
         self.old = {r.old: r for r in rename_list(ctx) if r.since <= ctx.budget.year}
 
     def _add(self, code: str, name: str) -> None:
-        parent = code[:3] if len(code) == 5 else code[:5] if len(code) == 7 else ""
+        parent = _parent(code)
         k = name_key(name)
-        self.by_parent.setdefault(parent, {}).setdefault(k, code)
-        lst = self.anywhere.setdefault(k, [])
-        if code not in lst:
-            lst.append(code)
+        if k in self.by_parent.get(parent, {}) and code in self.anywhere.get(k, ()):
+            return
+        if ("p", parent) not in self._copied:
+            self.by_parent[parent] = dict(self.by_parent.get(parent, {}))
+            self._copied.add(("p", parent))
+        self.by_parent[parent].setdefault(k, code)
+        if ("a", k) not in self._copied:
+            self.anywhere[k] = list(self.anywhere.get(k, []))
+            self._copied.add(("a", k))
+        if code not in self.anywhere[k]:
+            self.anywhere[k].append(code)
 
     def name(self, code: str) -> str:
         for tid in sorted(self.table_codes.get(code, ())):
@@ -609,10 +673,9 @@ def code_figures(ctx, code: str) -> list[tuple[Decimal, str]]:
         if code not in ctx.budget.codes(t.id):
             continue
         col = _total_column(ctx.profile, t)
-        try:
-            v = ctx.budget.value(t.id, code, col)
-        except (KeyError, ValueError):
-            continue
+        v = ctx.budget.value(t.id, code, col)
+        if v.is_nan():
+            continue  # a table that could not be read: unknown, not a figure to compare with
         header = t.column(col).header
         out.append((to_wan(v, unit), f"{t.name} {code}“{header}”" + (f" {v:,} 元" if unit == "元" else "")))
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..narrative_items import amount, excerpt, fmt_wan, passages
+from ..narrative_items import amount, excerpt, fmt_wan, matches, passages
 from ..registry import Rule, register
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -65,13 +65,14 @@ class W401(Rule):
 
     def check(self, ctx):
         for p in passages(ctx):
-            for m in PRODUCT_RE.finditer(p.text):
+            products = matches(PRODUCT_RE, p.text) if ("=" in p.text or "＝" in p.text) else ()
+            for m in products:
                 factors = [(m.group(g), m.group(g + "u")) for g in "abc" if m.group(g)]
                 money = [(n, u) for n, u in factors if u and re.fullmatch(MONEY_UNIT, u)]
                 if len(money) != 1:
                     continue  # the price must be the one money factor
                 yield from self._compare(ctx, p, m, factors, money[0])
-            for m in EACH_RE.finditer(p.text):
+            for m in (matches(EACH_RE, p.text) if ("每" in p.text or "单价" in p.text) else ()):
                 yield from self._compare(ctx, p, m, [(m.group("n"), m.group("nu")), (m.group("p"), m.group("pu"))],
                                          (m.group("p"), m.group("pu")))
 
@@ -158,6 +159,8 @@ class W402(Rule):
 
     def check(self, ctx):
         for p in passages(ctx):
+            if "其中" not in p.text:
+                continue
             for w, parts, end in _part_lists(p.text):
                 if not parts:
                     continue
@@ -202,7 +205,9 @@ class W403(Rule):
 
     def check(self, ctx):
         for p in passages(ctx):
-            qs = list(QUARTER_RE.finditer(p.text))
+            if "季度" not in p.text:
+                continue
+            qs = list(matches(QUARTER_RE, p.text))
             if not qs:
                 continue
             amounts = {_Q[m.group("q")]: m for m in qs if m.group("num")}
@@ -274,7 +279,7 @@ class W404(Rule):
 
     def check(self, ctx):
         for p in passages(ctx):
-            for m in COUNT_LIST_RE.finditer(p.text):
+            for m in matches(COUNT_LIST_RE, p.text):
                 n = cn_number(m.group("n"))
                 lst = m.group("list")
                 if n is None or "等" in lst:

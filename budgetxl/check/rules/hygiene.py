@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import re
 
-from ..narrative_items import clean, excerpt, items, passages
+from ..narrative_items import clean, excerpt, items, matches, passages
 from ..registry import Rule, register
 
 # ------------------------------------------------------------------------------------------ W301
 TEMPLATE_RE = re.compile(
+    r"(?=[原主增减上提下降XxＸｘ×＊*□○待请此填（(])(?:"
     r"(?P<reason>(?:主要)?原因(?:是|为)[：:]?\s*(?=[。；;]|$))|"
     r"(?P<pair>(?:增加|增长|上升|提高)[（(](?:减少|下降|降低)[）)]|(?:减少|下降|降低)[（(](?:增加|增长|上升|提高)[）)]|"
     r"增[（(]减[）)]|减[（(]增[）)]|(?:增加|增长)/(?:减少|下降))|"
     r"(?P<x>(?<![A-Za-z])(?:[XxＸｘ]{2,}|[×＊*]{2,}|[□○]{2,})(?![A-Za-z]))|"
-    r"(?P<fill>待填写|待补充|请填写|此处填写|填写说明：|（请填[^）]*）|\(请填[^)]*\))")
+    r"(?P<fill>待填写|待补充|请填写|此处填写|填写说明：|（请填[^）]*）|\(请填[^)]*\)))")
 
 
 @register
@@ -42,7 +43,7 @@ class W301(Rule):
     def check(self, ctx):
         seen = set()
         for p in passages(ctx):
-            for m in TEMPLATE_RE.finditer(p.text):
+            for m in matches(TEMPLATE_RE, p.text):
                 kind = m.lastgroup or "x"
                 if (p.text, m.group(0)) in seen:
                     continue
@@ -96,7 +97,7 @@ class W302(Rule):
 
 
 # ------------------------------------------------------------------------------------------ W303
-NO_UNIT_RE = re.compile(r"(?P<w>增长|下降|增加|减少|提高|降低|占比|比重|占)(?:了|为|约)?"
+NO_UNIT_RE = re.compile(r"(?=[增下减提降占比])(?P<w>增长|下降|增加|减少|提高|降低|占比|比重|占)(?:了|为|约)?"
                         r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?(?![\d,]))(?=[，。；、,;）)]|$)")
 
 
@@ -111,7 +112,7 @@ class W303(Rule):
 
     def check(self, ctx):
         for p in passages(ctx):
-            for m in NO_UNIT_RE.finditer(p.text):
+            for m in matches(NO_UNIT_RE, p.text):
                 if re.search(r"[第序号编]$", p.text[max(0, m.start() - 1):m.start()]):
                     continue
                 yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start(), m.end())}”中“{m.group('w')}{m.group('n')}”"
@@ -133,7 +134,7 @@ class W304(Rule):
 
     def check(self, ctx):
         for p in passages(ctx):
-            for m in TRUNCATED_YEAR_RE.finditer(p.text):
+            for m in matches(TRUNCATED_YEAR_RE, p.text):
                 if re.match(r"\d", p.text[m.end():m.end() + 1]):
                     continue
                 yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start(), m.end() + 2)}”中的年份“{m.group('y')}年”"
@@ -193,7 +194,7 @@ class W305(Rule):
             return
         hits = []
         for p in passages(ctx):
-            for m in DEPT_WORDING_RE.finditer(p.text):
+            for m in matches(DEPT_WORDING_RE, p.text):
                 if "经济分类" not in p.text[m.end():m.end() + 8]:
                     hits.append((p, m))
                     break
@@ -252,7 +253,7 @@ class W306(Rule):
         for rx in (_HIGHER_DEF_RE, _WHOLE_RE):  # one cause (a text copied from above) per kind of wording
             hits = []
             for p in passages(ctx):
-                for m in rx.finditer(p.text):
+                for m in matches(rx, p.text):
                     sentence = re.split(r"[。；]", p.text[m.start():])[0]
                     before = re.split(r"[。；]", p.text[:m.start()])[-1]
                     if not _ON_PURPOSE.search(before + sentence[:12]):

@@ -11,10 +11,11 @@ prints the tolerance and why. A paragraph printed twice is checked once.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..narrative_items import (AMOUNT, Amount, Item, amount, code_figures, excerpt, fmt_wan, growth_interval,
+from ..narrative_items import (AMOUNT, Amount, Item, amount, code_figures, excerpt, fmt_wan, growth_interval, matches,
                                item_facts, items, names_of, passages)
 from ..registry import Rule, register
 
@@ -136,6 +137,11 @@ class W202(Rule):
                               **it.passage.where())
 
 
+@functools.lru_cache(maxsize=8)
+def _old_names_re(names: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(o) for o in names))
+
+
 @register
 class W203(Rule):
     """文字中用了已停用的科目名称（例如 2018 年起“医疗卫生与计划生育支出”改称“卫生健康支出”）。
@@ -156,9 +162,9 @@ class W203(Rule):
         if not old:
             return
         seen = set()
-        rx = re.compile("|".join(re.escape(o) for o in sorted(old, key=len, reverse=True)))
+        rx = _old_names_re(tuple(sorted(old, key=len, reverse=True)))
         for p in passages(ctx):
-            for m in rx.finditer(p.text):
+            for m in matches(rx, p.text):
                 if (p.text, m.group(0)) in seen:
                     continue
                 seen.add((p.text, m.group(0)))
@@ -339,7 +345,9 @@ class W207(Rule):
         rx = re.compile(r"(?P<a>增加|减少|增长|下降)[^，。；,;]{0,12}?(?:与|和|同|比)[^，。；,;]{0,12}?(?:持平|一致|保持不变)|"
                         r"(?:与|和|同|比)[^，。；,;]{0,12}?(?:持平|一致)[^，。；,;]{0,6}?(?P<b>增加|减少|增长|下降)\s*\d")
         for p in passages(ctx):
-            for m in rx.finditer(p.text):
+            if "持平" not in p.text and "一致" not in p.text and "不变" not in p.text:
+                continue
+            for m in matches(rx, p.text):
                 yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start(), m.end())}”同时说了增减和持平",
                                   severity="error", actual=m.group(0), **p.where())
 
@@ -361,7 +369,9 @@ class W208(Rule):
 
     def check(self, ctx):
         for p in passages(ctx):
-            for cl in _CLAUSE.finditer(p.text):
+            if "比" not in p.text and "较" not in p.text:
+                continue
+            for cl in matches(_CLAUSE, p.text):
                 m = _CUR_THEN_UP.search(cl.group(0))
                 if not m or re.search(r"执行数|决算数|上年数?为|年度?为", cl.group(0)[:m.start("num")]):
                     continue
@@ -390,7 +400,7 @@ class W209(Rule):
 
     def check(self, ctx):
         for p in passages(ctx):
-            for m in _RATE.finditer(p.text):
+            for m in (matches(_RATE, p.text) if "率" in p.text or "完成" in p.text else ()):
                 yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start(), m.end())}”：年初预算为 0，完成率"
                                         f" {m.group('pct')}% 无定义", actual=m.group("pct") + "%", **p.where())
 
@@ -412,7 +422,7 @@ class W210(Rule):
 
     def check(self, ctx):
         for p in passages(ctx):
-            for m in _SHARE.finditer(p.text):
+            for m in (matches(_SHARE, p.text) if "占" in p.text else ()):
                 head = p.text[:m.start()]
                 wholes = list(_WHOLE.finditer(head))
                 if not wholes:
@@ -439,11 +449,16 @@ class W210(Rule):
 _GENERIC_UNDER = 3  # a 项 name used under this many 款 or more (行政运行, 一般行政管理事务) names no one 项
 
 
+_MENTIONS: dict[int, tuple] = {}
+
+
 def _mentions(ctx):
     """(name written in a text, code it names) — each 款 name joined to its 项 name (统计信息事务统计管理),
-    and the 项 names that belong to one 款 only."""
-    names = names_of(ctx)
-    cl = names.cl
+    and the 项 names that belong to one 款 only; built once per code list."""
+    cl = names_of(ctx).cl
+    got = _MENTIONS.get(id(cl))
+    if got is not None and got[0] is cl:
+        return got[1], got[2]
     joined: dict[str, str] = {}
     count: dict[str, int] = {}
     for code, name in cl.entries.items():
@@ -453,6 +468,9 @@ def _mentions(ctx):
         if len(code) == 7 and cl.name(code[:5]):
             joined[cl.name(code[:5]) + name] = code
     single = {n: c for c, n in cl.entries.items() if len(c) == 7 and count.get(n, 0) < _GENERIC_UNDER and len(n) >= 4}
+    if len(_MENTIONS) > 16:
+        _MENTIONS.clear()
+    _MENTIONS[id(cl)] = (cl, joined, single)
     return joined, single
 
 
