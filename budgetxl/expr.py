@@ -24,6 +24,12 @@ from typing import Callable, Iterator, Union
 
 from .errors import SpecError
 
+# The language's own words (not a profile's): the row key and printed label of a coded table's
+# 合计 row, and the cell text that declares an input cell.
+TOTAL = "total"
+TOTAL_LABEL = "合计"
+INPUT = "input"
+
 
 @dataclass(frozen=True)
 class Const:

@@ -29,7 +29,7 @@ from .money import AmountError, fmt, parse_amount
 from .detect import by_table_names, resolve
 from .factrows import FACT_COLUMNS, fact_rows  # noqa: F401  (the facts format, also the model's)
 from .model import UnitBudget
-from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, LEVEL_NAMES, TOTAL, Profile
+from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, LEVEL_NAMES, TOTAL, TOTAL_LABEL, Profile
 
 MAX_FACTS_BYTES = 2 * 1024 * 1024 * 1024
 
@@ -38,7 +38,7 @@ def describe_cell(profile: Profile, key, budget: UnitBudget | None = None) -> st
     """Chinese description of a cell: 表名·行·栏目."""
     t = profile.tables[key[0]]
     if t.coded:
-        row = "合计" if key[1] == TOTAL else key[1]
+        row = TOTAL_LABEL if key[1] == TOTAL else key[1]
         return f"{t.name}·{row}·{t.column(key[2]).header}"
     item = t.items[key[1]]
     return f"{t.name}·{t.fact_label(item)}·{t.column(key[2], item.side).header}"
@@ -151,7 +151,7 @@ def parse_facts(text: str, name: str = "<facts>", profile: Profile | str | None 
             # row
             if table.coded:
                 if not code:
-                    if label.strip() != "合计":
+                    if label.strip() != TOTAL_LABEL:
                         problems.add(f"{table.name}的科目编码为空（只有“合计”行可以不填编码）", **where)
                         continue
                     row = TOTAL

@@ -27,7 +27,7 @@ from .codes import code_list
 from .errors import BudgetxlError
 from .factrows import FACT_COLUMNS, fact_rows
 from .money import ZERO, money
-from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, Profile, Table, load_profile
+from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, TOTAL_LABEL, Profile, Table, load_profile
 
 CellKey = tuple[str, str, str]  # (table id, row key or code, column key)
 
@@ -88,7 +88,7 @@ class UnitBudget:
         """Resolve printed names (表名, 科目编码 or 行标签, 栏目) to a cell key."""
         t = self._table(table)
         if t.coded:
-            r = TOTAL if row in ("", TOTAL, "合计") else str(row)
+            r = TOTAL if row in ("", TOTAL, TOTAL_LABEL) else str(row)
             c = t.find_column(col) or (t.column(col) if col in {x.key for x in t.columns} else None)
             if c is None:
                 raise KeyError(f"{t.name} 没有栏目 {col}")
@@ -276,7 +276,7 @@ class UnitBudget:
         if not t.coded:
             return t.items[row].label
         if row == TOTAL:
-            return "合计"
+            return TOTAL_LABEL
         name = self.names.get((table_id, row))
         if name:
             return name

@@ -249,6 +249,16 @@ def _refs(node):
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[、.]|其中：)")
 
 
+def label_of(profile, figure: Figure) -> str:
+    """How the tables print a one-cell figure: its row's label (a fixed table, numbering left out)
+    or its column's header (a coded table)."""
+    tid, row, col = figure.cell
+    t = profile.tables[tid]
+    if t.coded:
+        return t.column(col).header
+    return _NUMBERING.sub("", t.items[row].label.strip())
+
+
 def describe(profile, figure: Figure) -> str:
     """A figure for a message: its desc, else its table, row and column as the table prints them
     (支出总表“基本支出”合计, 收支总表“收入总计”)."""
@@ -259,8 +269,8 @@ def describe(profile, figure: Figure) -> str:
     if t.coded:
         c = t.column(col)
         first = t.columns[0].key == col
-        if not row.isdigit():  # the 合计 row
-            return f"{t.name}“{c.header}”" + ("" if first else "合计")
+        if row == expr.TOTAL:
+            return f"{t.name}“{c.header}”" + ("" if first else expr.TOTAL_LABEL)
         return f"{t.name} {row}“{c.header}”"
     item = t.items[row]
     cols = t.item_columns(item)

@@ -20,8 +20,7 @@ from .resources import available_profiles, profile_dir
 from .roles import Roles, load_roles
 
 DEFAULT_PROFILE = "hebei-2024"
-TOTAL = "total"  # row key of the 合计 row of a coded table
-INPUT = "input"
+from .expr import INPUT, TOTAL, TOTAL_LABEL  # noqa: E402,F401  (the language's words: 合计 row key and label)
 
 LEAF_LENGTH = {"function": 7, "economic": 5}
 LEVEL_LENGTHS = {"function": (3, 5, 7), "economic": (3, 5)}

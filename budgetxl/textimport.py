@@ -18,7 +18,7 @@ from .labels import norm
 from .model import UnitBudget
 from .money import AmountError, parse_amount
 from .detect import by_text, resolve
-from .spec import TOTAL, Profile, Table
+from .spec import TOTAL, TOTAL_LABEL, Profile, Table
 from .textblocks import ARTEFACT, YEAR, blocks
 from .textparts import complete, extract_parts
 
@@ -203,7 +203,7 @@ def load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: Proble
         if t.coded:
             code, label = cells[1].strip(), cells[2].strip()
             code = "" if code in _ZERO_MARKS else code
-            row = code if code else (TOTAL if norm(label) == "合计" else None)
+            row = code if code else (TOTAL if norm(label) == TOTAL_LABEL else None)
             if row is None:
                 problems.add(f"{t.name}的行既无科目编码也不是合计行：{label}", **where)
                 continue

@@ -163,36 +163,36 @@ def _project(lines: list[str], i: int, parts) -> dict | None:
     rows = _rows(lines, i)
     periods = next(f for f in parts["projects"]["fields"] if f["type"] == "money4")["periods"]
     ind_keys = [f["key"] for f in parts["projects"]["indicator_fields"]]
+    # the printed labels are the part's field headers (parts.toml [projects])
+    hdr = {f["key"]: norm(f["header"]) for f in parts["projects"]["fields"]}
+    first_indicator = norm(parts["projects"]["indicator_fields"][0]["header"])
     rec: dict = {"code": "", "name": "", "budget": None, "fiscal": None, "other": None, "purpose": "", "plan": [],
                  "goal": "", "indicators": []}
     stage = ""
     level1 = ""
     for cells in rows:
         first = norm(cells[0]) if cells else ""
-        if first == "项目编码":
+        if first == hdr["code"]:
             rec["code"] = cells[1].strip() if len(cells) > 1 else ""
             if len(cells) > 3:
                 rec["name"] = cells[3].strip()
             stage = "head"
-        elif first == "预算规模及资金用途":
+        elif first == hdr["purpose"]:
             for j, c in enumerate(cells[:-1]):
                 n = norm(c)
-                if n == "预算数":
-                    rec["budget"] = _money(cells[j + 1])
-                elif n.endswith("财政资金"):
-                    rec["fiscal"] = _money(cells[j + 1])
-                elif n == "其他资金":
-                    rec["other"] = _money(cells[j + 1])
+                for key in ("budget", "fiscal", "other"):
+                    if n == hdr[key] or (key == "fiscal" and n.endswith(hdr[key])):
+                        rec[key] = _money(cells[j + 1])
             stage = "purpose"
-        elif first == "资金支出计划":
+        elif first == hdr["plan"]:
             stage = "plan"
         elif stage == "plan":
             rec["plan"] = [_money(c) for c in cells[1:1 + len(periods)]]
             stage = ""
-        elif first == "绩效目标":
+        elif first == hdr["goal"]:
             rec["goal"] = " ".join(c.strip() for c in cells[1:] if c.strip())
             stage = ""
-        elif first == "一级指标":
+        elif first == first_indicator:
             stage = "indicators"
         elif stage == "indicators" and len(cells) == len(ind_keys):
             level1 = cells[0].strip() or level1

@@ -66,3 +66,24 @@ def sample():
 @pytest.fixture(scope="session")
 def sample_facts() -> Path:
     return REPO / "samples" / "451_2024" / "facts.csv"
+
+
+# ---------------------------------------------------------------------------------- the fast core
+# Tests that need LibreOffice (recalculation, PDF conversion) are marked `lo`: `pytest -m "not lo"`
+# is the fast core, everything that needs no LibreOffice. A test is `lo` when its module is about
+# LibreOffice output, when it carries the "LibreOffice not installed" skip, or when it says so with
+# @pytest.mark.lo.
+LO_MODULES = {"test_lo", "test_print", "test_publication"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "lo: needs LibreOffice (soffice); pytest -m 'not lo' runs the fast core")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = getattr(item, "module", None)
+        name = module.__name__.rsplit(".", 1)[-1] if module is not None else ""
+        skips = [str(m.kwargs.get("reason", "")) for m in item.iter_markers("skipif")]
+        if name in LO_MODULES or any("LibreOffice" in r for r in skips):
+            item.add_marker(pytest.mark.lo)

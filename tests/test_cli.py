@@ -21,6 +21,7 @@ def snapshot(p: Path):
     return p.read_bytes(), st.st_mtime_ns
 
 
+@pytest.mark.lo  # the demo converts its outputs to PDF with LibreOffice when it is there
 def test_demo_writes_outputs(tmp_path):
     res = run("demo", tmp_path / "d")
     assert res.exit_code == 0, res.output
@@ -33,6 +34,7 @@ def test_demo_writes_outputs(tmp_path):
     assert wb.sheetnames[0] == "收支总表" and len(wb.sheetnames) == 9
 
 
+@pytest.mark.lo
 def test_demo_default_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run("demo").exit_code == 0

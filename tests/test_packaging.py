@@ -30,6 +30,7 @@ def test_wheel_contains_templates_and_samples(wheel):
     assert "budgetxl/cli.py" in names
 
 
+@pytest.mark.lo  # the demo converts to PDF
 def test_installed_wheel_runs_demo_outside_checkout(wheel, tmp_path):
     """The wheel installed the way a user installs it: into a venv of its own (no system site
     packages, so nothing of the test environment leaks in), dependencies resolved by pip from the

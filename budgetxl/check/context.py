@@ -9,6 +9,7 @@ from functools import cached_property
 from ..facts import describe_cell
 from ..findings import Finding
 from ..model import UnitBudget
+from ..spec import TOTAL, TOTAL_LABEL
 
 
 @dataclass
@@ -58,7 +59,7 @@ class CheckContext:
             if origin:
                 loc["extra"] = {"origin": origin}
         if t.coded:
-            loc["row"] = "合计" if key[1] == "total" else key[1]
+            loc["row"] = TOTAL_LABEL if key[1] == TOTAL else key[1]
             loc["column"] = t.column(key[2]).header
         else:
             item = t.items[key[1]]

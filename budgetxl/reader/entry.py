@@ -23,7 +23,7 @@ from ..facts import describe_cell
 from ..findings import Finding
 from ..labels import norm
 from ..model import UnitBudget
-from ..spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, Profile, Table, load_profile
+from ..spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, TOTAL_LABEL, Profile, Table, load_profile
 from ..template import layout as L
 from ..template.layout import EntryLayout, a1
 from .xlsxscan import PackageScan, scan_package
@@ -312,10 +312,10 @@ class EntryReader:
         b = self.budget
         lengths = LEVEL_LENGTHS[t.classification]
         r = sl.data_start
-        if norm(parse_text_cell(sh.get(r, 2))) != "合计":
+        if norm(parse_text_cell(sh.get(r, 2))) != TOTAL_LABEL:
             self.shifted.add(t.name)
             self.add("I04", "error", "合计行不在模板位置：行被插入或删除", sheet=t.name, r=r, c=2,
-                     expected="合计", actual=parse_text_cell(sh.get(r, 2)))
+                     expected=TOTAL_LABEL, actual=parse_text_cell(sh.get(r, 2)))
         self._given_row(t, sh, TOTAL, r, sl)
         seen: dict[str, int] = {}
         end = max(len(sh.rows), sl.last_row + 1)

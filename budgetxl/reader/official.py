@@ -9,7 +9,7 @@ from pathlib import Path
 from ..cellvalues import parse_amount_cell, parse_text_cell
 from ..errors import BudgetxlError, ProblemList
 from ..labels import norm
-from ..spec import DEFAULT_PROFILE, load_profile
+from ..spec import DEFAULT_PROFILE, TOTAL, TOTAL_LABEL, load_profile
 from ..template.layout import a1
 from ..detect import by_table_names, resolve
 from ..textblocks import YEAR
@@ -81,7 +81,7 @@ def read_official(path: str | Path, profile=None):
         for cells, line in zip(pt.rows, pt.row_lines):
             r = line - 1
             if t.coded:
-                row = cells[1].strip() or ("total" if norm(cells[2]) == "合计" else None)
+                row = cells[1].strip() or (TOTAL if norm(cells[2]) == TOTAL_LABEL else None)
                 if row:
                     for j, c in enumerate(t.columns):
                         positions[(t.id, row, c.key)] = (t.name, r, 3 + j)

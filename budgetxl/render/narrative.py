@@ -23,6 +23,7 @@ from typing import Callable
 
 from ..model import UnitBudget
 from ..money import ZERO
+from ..roles import label_of
 from . import parts as P
 
 def yuan(v: Decimal) -> str:
@@ -33,6 +34,11 @@ def yuan(v: Decimal) -> str:
 def _f(budget: UnitBudget, name: str) -> Decimal:
     """A named figure of the profile's roles ([roles.figures])."""
     return budget.evaluate(budget.profile.roles.figure(name).node)
+
+
+def _printed(budget: UnitBudget, name: str) -> str:
+    """How the tables print a figure (its row label or column header)."""
+    return label_of(budget.profile, budget.profile.roles.figure(name))
 
 
 def figures(budget: UnitBudget) -> dict[str, Decimal]:
@@ -74,8 +80,8 @@ def _reason(unit_text: str, subject: str) -> str:
 # ---------------------------------------------------------------------- the paragraphs
 def income(b: UnitBudget, ctx: dict) -> str:
     lines = [("一般公共预算收入", "gpb_income"), ("基金预算收入", "fund_income"), ("国有资本经营预算收入", "soe_income"),
-             ("财政专户核拨收入", "special_income"), ("单位资金收入", "own_income"), ("上年结转结余", "carried_over")]
-    parts = [label + yuan(_f(b, name)) for label, name in lines]
+             ("财政专户核拨收入", "special_income"), ("单位资金收入", "own_income"), (None, "carried_over")]
+    parts = [(label or _printed(b, name)) + yuan(_f(b, name)) for label, name in lines]
     return (f"反映本部门当年全部收入。{b.year}年预算收入{yuan(_f(b, 'grand_income'))}，"
             f"其中：{'，'.join(parts)}。")
 
@@ -94,11 +100,10 @@ def expenditure(b: UnitBudget, ctx: dict) -> str:
     names = [p.get("name") for p in ((b.supplement or {}).get("projects") or []) if p.get("name")]
     if project and names:
         text += "，主要用于" + "、".join(f"“{n}”" for n in names) + ("等项目" if len(names) > 1 else "项目")
-    for name, label in (("spending_operating", "经营支出"), ("spending_remit", "上解上级支出"),
-                        ("spending_subsidiary", "对附属单位补助支出")):
+    for name in ("spending_operating", "spending_remit", "spending_subsidiary"):
         v = _f(b, name)
         if v:
-            text += "；" + label + yuan(v)
+            text += "；" + _printed(b, name) + yuan(v)
     carry = _f(b, "closing_balance")
     if carry:
         text += f"；年终结转结余{yuan(carry)}"
@@ -113,7 +118,8 @@ def change(b: UnitBudget, ctx: dict) -> str:
     if prev["total"] is not None:
         text += f"，较{py}年预算{_change(now['total'] - prev['total'])}"
     subs = []
-    for key, label in (("basic", "基本支出"), ("project", "项目支出")):
+    for key in ("basic", "project"):
+        label = b.profile.roles.headline_entry(key).name
         if prev[key] is None:
             continue
         part = f"{label}{_change(now[key] - prev[key])}"

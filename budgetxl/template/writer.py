@@ -24,7 +24,7 @@ from ..layout import header_cells, lanci_row
 from ..model import UnitBudget
 from ..render import page as print_page
 from ..render.official import SAFE_OPTIONS, column_width, text_lines
-from ..spec import TOTAL, Table
+from ..spec import TOTAL, TOTAL_LABEL, Table
 from ..supplement import procurement_funds
 from . import layout as L
 from .excel import compile_formula
@@ -386,7 +386,7 @@ class TemplateWriter:
         r = sl.data_start
         ws.write_string(r, 0, "1", f.lanci)
         ws.write_blank(r, 1, None, f.code)
-        ws.write_string(r, 2, "合计", f.text)
+        ws.write_string(r, 2, TOTAL_LABEL, f.text)
         for c in t.columns:
             self._cell(t, ws, (t.id, TOTAL, c.key), r, sl.value_col[c.key], bold=True)
         seq = 2
@@ -613,7 +613,7 @@ class TemplateWriter:
         ws.set_row(3, heights[1])
         lines = (self.b.supplement or {}).get("procurement", [])
         keyidx = {fd["key"]: c for c, fd in enumerate(fields)}
-        ws.write_string(total_row, 0, "合计", f.text)
+        ws.write_string(total_row, 0, TOTAL_LABEL, f.text)
         for c, fd in enumerate(fields):
             if fd["type"] == "money" and fd["key"] not in ("project_budget", "unit_price"):
                 col = L.col_letter(c)

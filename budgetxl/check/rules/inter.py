@@ -127,7 +127,7 @@ class X301(Rule):
             fcodes = "、".join(f + ("xx" if len(f) == 5 else "") for f in funcs)
             f_cells = [ctx.where((t5.id, f, basic)).get("cell") for f in funcs if f in b.codes(t5)]
             also = f"（见{t5.name} {'、'.join(c for c in f_cells if c)}）" if any(f_cells) else ""
-            yield ctx.finding(self, f"{label}：功能分类 {fcodes} 基本支出 {fmt(f_val)}{also}，经济分类 {econ} "
+            yield ctx.finding(self, f"{label}：功能分类 {fcodes} {t5.column(basic).header} {fmt(f_val)}{also}，经济分类 {econ} "
                                     f"{fmt(e_val)}，相差 {fmt(e_val - f_val)}{hint}",
                               (t6.id, econ, total) if econ in b.codes(t6) else (t5.id, funcs[0], basic),
                               expected=f_val, actual=e_val)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...money import fmt
-from ...spec import TOTAL
+from ...spec import TOTAL, TOTAL_LABEL
 from ..registry import Rule, register
 from ..hints import slip_hint
 
@@ -41,7 +41,7 @@ class H101(Rule):
         if ctx.kind == "workbook":
             return  # in a workbook these cells are formulas: a difference is I05/I06
         for key, given, computed in _given_mismatches(ctx, "hierarchy"):
-            what = "合计" if key[1] == TOTAL else f"科目 {key[1]}"
+            what = TOTAL_LABEL if key[1] == TOTAL else f"科目 {key[1]}"
             yield ctx.finding(self, f"{ctx.describe(key)}：{what}应等于其下明细之和 {fmt(computed)}，实为 {fmt(given)}"
                                     f"{slip_hint(computed, given)}",
                               key, expected=computed, actual=given)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...money import ZERO, fmt
+from ...spec import TOTAL_LABEL
 from ...supplement import procurement_fund_keys, procurement_funds, procurement_total
 from ..registry import Rule, register
 from .projects import amount, headers, norm_name, part_where, projects
@@ -72,7 +73,7 @@ class G101(Rule):
             if given != computed:
                 parts = " + ".join(f"{h.get(k, k)} {fmt(rec[k])}" for k in procurement_fund_keys(ctx.profile)
                                    if rec.get(k) is not None)
-                loc = part_where(ctx, PART, i, "total", row=_row(i, rec), column=h.get("total", "合计"))
+                loc = part_where(ctx, PART, i, "total", row=_row(i, rec), column=h.get("total", TOTAL_LABEL))
                 shown = fmt(given) if rec.get("total") is not None else "空白"
                 yield ctx.finding(self, f"{line_label(i, rec)}：合计 {shown}，各资金来源之和 "
                                         f"{parts or '0.00'} = {fmt(computed)}，相差 {fmt(given - computed)}",
@@ -130,7 +131,7 @@ class G103(Rule):
                 yield ctx.finding(self, f"{line_label(i, rec)}：{col} {fmt(sme)} 超过合计 {fmt(total)}，"
                                         f"多 {fmt(sme - total)}", expected=total, actual=sme, **loc)
         if sme_sum > total_sum:
-            loc = {"table": ctx.profile.parts[PART].get("title", PART), "row": "合计", "column": col}
+            loc = {"table": ctx.profile.parts[PART].get("title", PART), "row": TOTAL_LABEL, "column": col}
             yield ctx.finding(self, f"政府采购全部合计：{col} {fmt(sme_sum)} 超过采购合计 {fmt(total_sum)}，"
                                     f"多 {fmt(sme_sum - total_sum)}", expected=total_sum, actual=sme_sum, **loc)
 

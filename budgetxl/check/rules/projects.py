@@ -176,7 +176,7 @@ class P103(Rule):
             fiscal, other = amount(rec.get("fiscal")), amount(rec.get("other"))
             if fiscal + other != budget:
                 loc = part_where(ctx, PART, i, "budget", row=rec.get("name") or f"项目{i + 1}",
-                                 column=h.get("budget", "预算数"))
+                                 column=h["budget"])
                 yield ctx.finding(self, f"{project_label(i, rec)}：{h.get('fiscal', '财政资金')} {fmt(fiscal)} + "
                                         f"{h.get('other', '其他资金')} {fmt(other)} = {fmt(fiscal + other)}，"
                                         f"与预算数 {fmt(budget)} 相差 {fmt(fiscal + other - budget)}",
