@@ -260,7 +260,7 @@ def _known_values(budget) -> set[str]:
     known.add(f"{sum((l['sme_reserved'] for l in lines), Decimal('0.00')):.2f}")
     prev = sup["previous"]
     now = {"total": budget.value("t1", "grand_in", "amount"), "basic": budget.value("t3", "total", "basic"),
-           "project": budget.value("t3", "total", "project"), "sangong": budget.value("t9", "sangong", "total")}
+           "project": budget.value("t3", "total", "project"), "sangong": budget.value("t9", "subtotal", "total")}
     known |= {f"{abs(now[k] - prev[k]):.2f}" for k in now}
     return known
 
