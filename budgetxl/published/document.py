@@ -1,0 +1,175 @@
+"""What a published document holds, independent of any profile: its tables (cells in a grid, with
+their header rows, the lines printed under each title, the money unit) and its narrative (headings
+and paragraphs in reading order). Every cell and line keeps its place (page and box for a PDF,
+paragraph for Word, sheet and cell for a workbook, line for a text file) and its printed text, so a
+finding can point at it and quote it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .figures import Figure, parse_figure
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something is printed. Only the fields that apply to the document's kind are set."""
+
+    page: int | None = None  # 1-based PDF page
+    bbox: tuple[float, float, float, float] | None = None  # PDF points: x0, top, x1, bottom
+    paragraph: int | None = None  # 1-based paragraph of a Word document
+    line: int | None = None  # 1-based line of a text file
+    sheet: str | None = None
+    cell: str | None = None  # A1 reference in a workbook
+
+    def __str__(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.cell:
+            parts.append(f"单元格{self.cell}")
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.paragraph is not None:
+            parts.append(f"第{self.paragraph}段")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        return "".join(parts)
+
+
+@dataclass
+class Cell:
+    """One printed cell: its text (wrapped lines joined), its grid position and span, its place."""
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    place: Place = field(default_factory=Place)
+    raw: str = ""  # the text as printed, line breaks kept
+
+    @property
+    def figure(self) -> Figure | None:
+        """The cell as an amount (blank and dashes are zero), or None when it is text."""
+        return parse_figure(self.text)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass
+class Table:
+    """A table as printed, joined over the pages it continues on.
+
+    ``rows`` are grid rows: ``rows[i][j]`` is the cell that covers grid row i and column j (a merged
+    cell appears in every position it covers, the same object), or None where nothing is drawn.
+    ``header_rows`` is how many leading rows are header rows (column titles), by their look: the
+    rows before the first one that prints a figure or a code, or is blank.
+    """
+
+    index: int  # 1-based, in document order
+    title: str = ""
+    captions: list[str] = field(default_factory=list)  # lines between the title and the table
+    notes: list[str] = field(default_factory=list)  # lines right after it (注：……)
+    rows: list[list[Cell | None]] = field(default_factory=list)
+    header_rows: int = 0
+    unit: str | None = None  # money unit printed for this table (元, 万元 …)
+    org: str | None = None  # 编制部门 / 编制单位 line's value
+    year: int | None = None
+    pages: list[int] = field(default_factory=list)
+    title_place: Place = field(default_factory=Place)
+    printed: list[tuple[str, Place]] = field(default_factory=list)  # title, caption and note lines as printed
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def header(self) -> list[list[Cell | None]]:
+        return self.rows[: self.header_rows]
+
+    def body(self) -> list[list[Cell | None]]:
+        return self.rows[self.header_rows:]
+
+    def column_paths(self) -> list[tuple[str, ...]]:
+        """Each column's header texts from the top header row down (a header spanning several
+        columns is part of each one's path), empty and repeated texts left out."""
+        out = []
+        for j in range(self.width):
+            path: list[str] = []
+            seen = set()
+            for r in self.header():
+                c = r[j] if j < len(r) else None
+                if c is not None and c.text and id(c) not in seen:
+                    seen.add(id(c))
+                    path.append(c.text)
+            out.append(tuple(path))
+        return out
+
+    def texts(self) -> list[list[str]]:
+        return [["" if c is None else c.text for c in r] for r in self.rows]
+
+    def figures(self):
+        """Every (cell, figure) of the body that prints a number (blank and dash cells excluded)."""
+        seen = set()
+        for r in self.body():
+            for c in r:
+                if c is None or id(c) in seen:
+                    continue
+                seen.add(id(c))
+                f = c.figure
+                if f is not None and not f.zero_mark and not f.blank:
+                    yield c, f
+
+
+@dataclass
+class Paragraph:
+    """A heading or a paragraph of the narrative, in reading order."""
+
+    text: str
+    place: Place = field(default_factory=Place)
+    heading: int | None = None  # heading level (1 = 一、…, 2 = （一）…), None for body text
+    lines: list[tuple[str, Place]] = field(default_factory=list)  # the printed lines it joins
+
+
+@dataclass
+class Document:
+    """A published document read without any profile."""
+
+    path: str
+    kind: str  # "pdf", "docx", "xlsx", "xls", "txt"
+    pages: int = 0
+    tables: list[Table] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    front: list[str] = field(default_factory=list)  # the cover lines (document title, unit)
+    unreadable_pages: list[int] = field(default_factory=list)  # pages without a text layer
+    margins: list[tuple[int, str]] = field(default_factory=list)  # page numbers and running heads left out
+
+    def text(self) -> str:
+        """The narrative as plain text, one paragraph a line."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+    def printed_texts(self):
+        """Every text read, with its place: cells, the lines around tables, the narrative's lines
+        and the margins left out (for proving a reading against another one)."""
+        for t in self.tables:
+            yield from t.printed
+            seen = set()
+            for r in t.rows:
+                for c in r:
+                    if c is not None and id(c) not in seen:
+                        seen.add(id(c))
+                        yield c.text, c.place
+        for p in self.paragraphs:
+            yield from p.lines
+        for pg, text in self.margins:
+            yield text, Place(page=pg)
+
+    def figure_count(self) -> int:
+        return sum(1 for t in self.tables for _ in t.figures())
+
+
+def money_total(figures) -> Decimal:
+    return sum((f.value for f in figures), Decimal(0))

@@ -1,0 +1,382 @@
+"""Read a PDF's text layer with pdfplumber: drawn tables (ruling lines) into grids of cells, the
+lines under each title, tables continued over pages joined, and the narrative in reading order
+without page numbers and running heads. A PDF without a text layer is refused (exit 2): a scan
+is never guessed at.
+
+pdfplumber finds each table from its ruling lines (``Page.find_tables``); the cells' boxes give
+the grid (merged cells span several grid columns or rows). Characters are then put into the cell
+that holds their centre, so wrapped text stays in its cell and is joined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from ..errors import BudgetxlError
+from .document import Cell, Document, Paragraph, Place, Table
+from .lines import Grid, Line, edges, group_lines, is_caption, join_wrapped, org_of, snap, year_of
+from .figures import money_unit, parse_figure
+
+MAX_PAGES = 2000
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+                          r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[（(]\s*\d{1,4}\s*[)）])\s*$")
+_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")
+
+
+class _Drawn:
+    """One table as found on one page: its grid, cells and box."""
+
+    def __init__(self, page_no: int, bbox, xs, ys, cells: list[Cell], cover: dict):
+        self.page = page_no
+        self.bbox = bbox
+        self.xs, self.ys = xs, ys
+        self.cells = cells
+        self.cover = cover  # (row, col) -> Cell
+        self.chars: dict[int, list[dict]] = {}
+
+    @property
+    def nrows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def ncols(self) -> int:
+        return len(self.xs) - 1
+
+
+def _drawn_tables(page, page_no: int) -> list[_Drawn]:
+    out = []
+    for ft in page.find_tables():
+        boxes = [c for c in ft.cells if c]
+        if not boxes:
+            continue
+        xs = edges([b[0] for b in boxes] + [b[2] for b in boxes])
+        ys = edges([b[1] for b in boxes] + [b[3] for b in boxes])
+        if len(xs) < 3 or len(ys) < 2:
+            continue  # a single framed box (a table of contents, a framed paragraph): text, not a table
+        cells, cover = [], {}
+        for b in boxes:
+            c0, c1 = snap(b[0], xs), snap(b[2], xs)
+            r0, r1 = snap(b[1], ys), snap(b[3], ys)
+            if c1 <= c0 or r1 <= r0:
+                continue
+            cell = Cell("", r0, c0, r1 - r0, c1 - c0,
+                        Place(page=page_no, bbox=tuple(round(v, 2) for v in b)))
+            cells.append(cell)
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    cover.setdefault((r, c), cell)
+        out.append(_Drawn(page_no, tuple(ft.bbox), xs, ys, cells, cover))
+    return out
+
+
+def _assign(chars, drawn: list[_Drawn]) -> list[dict]:
+    """Put each character into the drawn cell that holds its centre; return the others."""
+    free = []
+    for ch in chars:
+        cx = (ch["x0"] + ch["x1"]) / 2
+        cy = (ch["top"] + ch["bottom"]) / 2
+        for d in drawn:
+            x0, top, x1, bottom = d.bbox
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                g = Grid(d.xs, d.ys)
+                cell = d.cover.get((g.row(cy), g.col(cx)))
+                if cell is not None:
+                    d.chars.setdefault(id(cell), []).append(ch)
+                break
+        else:
+            free.append(ch)
+    for d in drawn:
+        for cell in d.cells:
+            lines = group_lines(d.chars.get(id(cell), []))
+            cell.raw = "\n".join(ln.text for ln in lines)
+            cell.text = join_wrapped([ln.text for ln in lines])
+    return free
+
+
+def _is_data_row(cells: list[Cell | None]) -> bool:
+    texts = [c.text for c in cells if c is not None]
+    if not any(t.strip() for t in texts):
+        return True  # a blank row: the body of an empty table
+    nums = []
+    for t in texts:
+        f = parse_figure(t)
+        if f is not None and not f.blank and not f.zero_mark:
+            nums.append(f.value)
+    if not nums:
+        return False
+    # a 栏次 row numbers the columns 1, 2, 3 …: a header row
+    return not (len(nums) >= 2 and nums == [type(nums[0])(i) for i in range(1, len(nums) + 1)])
+
+
+def _grid_rows(d: _Drawn) -> list[list[Cell | None]]:
+    return [[d.cover.get((r, c)) for c in range(d.ncols)] for r in range(d.nrows)]
+
+
+def _header_count(rows) -> int:
+    n = 0
+    for r in rows:
+        if _is_data_row(r):
+            break
+        n += 1
+    return n if n < len(rows) else 0 if not rows else n
+
+
+def _compatible(prev: Table, prev_xs: list[float], d: _Drawn, tol: float = 3.0) -> list[int] | None:
+    """The previous table's grid column of each of d's column edges, when d continues it."""
+    if abs(prev_xs[0] - d.xs[0]) > tol or abs(prev_xs[-1] - d.xs[-1]) > tol:
+        return None
+    mapping = []
+    for x in d.xs:
+        k = snap(x, prev_xs)
+        if abs(prev_xs[k] - x) > tol:
+            return None
+        mapping.append(k)
+    return mapping
+
+
+def _strip_margins(pages_lines: list[list[Line]], heights: list[float]) -> list[tuple[int, str]]:
+    """Drop page numbers and running heads: lines in a page's top or bottom margin that are a page
+    number, or that repeat (digits aside) on several pages."""
+    def key(ln: Line) -> str:
+        return re.sub(r"\d+", "#", ln.text.replace(" ", ""))
+
+    counts: Counter = Counter()
+    for lines, h in zip(pages_lines, heights):
+        seen = set()
+        for ln in lines:
+            if ln.top < 0.1 * h or ln.bottom > 0.9 * h:
+                seen.add(key(ln))
+        counts.update(seen)
+    repeated = {k for k, n in counts.items() if n >= 3 and n >= len(pages_lines) / 3}
+    dropped = []
+    for pg, (lines, h) in enumerate(zip(pages_lines, heights), 1):
+        keep = []
+        for ln in lines:
+            in_margin = ln.top < 0.1 * h or ln.bottom > 0.9 * h
+            if in_margin and (_PAGE_NUMBER.match(ln.text) or key(ln) in repeated):
+                dropped.append((pg, ln.text))
+                continue
+            keep.append(ln)
+        lines[:] = keep
+    return dropped
+
+
+def _title_block(pending: list[tuple[Line, int]], table_top: float, page_no: int):
+    """Split the lines printed before a table into narrative, title and captions. The captions are the
+    trailing lines that say who compiled it, its unit or year; the title is the line just above
+    them (or just above the table). Returns (narrative, title lines, caption lines)."""
+    i = len(pending)
+    captions: list[tuple[Line, int]] = []
+    while i > 0 and is_caption(pending[i - 1][0].text):
+        i -= 1
+        captions.insert(0, pending[i])
+    title: list[tuple[Line, int]] = []
+    while i > 0:
+        ln, pg = pending[i - 1]
+        if pg != page_no and not captions and not title:
+            break
+        text = ln.text
+        tiny = len(re.sub(r"[\s“”\"'‘’]", "", text)) == 0
+        if tiny or (len(text) <= 60 and not text.endswith(("。", "；", "：", ":")) and not title):
+            i -= 1
+            title.insert(0, pending[i])
+            if not tiny:
+                # a title may be printed on two lines; take the one above too when it is short and close
+                if i > 0:
+                    above, apg = pending[i - 1]
+                    if apg == pg and ln.top - above.bottom < 0.8 * ln.size and len(above.text) <= 30 \
+                            and not above.text.endswith(("。", "；")) and abs((above.x0 + above.x1) - (ln.x0 + ln.x1)) < 4 * ln.size:
+                        i -= 1
+                        title.insert(0, pending[i])
+                break
+            continue
+        break
+    return pending[:i], title, captions
+
+
+def _paragraphs(lines: list[tuple[Line, int]], page_width: dict[int, float]) -> list[Paragraph]:
+    """Join narrative lines into headings and paragraphs."""
+    if not lines:
+        return []
+    sizes = Counter(round(ln.size) for ln, _ in lines)
+    body_size = sizes.most_common(1)[0][0] or 1
+    lefts = Counter(round(ln.x0) for ln, _ in lines)
+    left = min(x for x, n in lefts.items() if n >= max(2, lefts.most_common(1)[0][1] // 4)) if lefts else 0
+    # each page's right margin: where its long lines end
+    page_right: dict[int, float] = {}
+    for ln, pg in lines:
+        if len(ln.text) >= 20:
+            page_right[pg] = max(page_right.get(pg, 0.0), ln.x1)
+    everywhere = max(page_right.values(), default=max(ln.x1 for ln, _ in lines))
+    out: list[Paragraph] = []
+    cur: list[tuple[Line, int]] = []
+
+    def flush():
+        if cur:
+            text = join_wrapped([ln.text for ln, _ in cur])
+            first, pg = cur[0]
+            out.append(Paragraph(text, Place(page=pg, bbox=first.bbox), None,
+                                 [(ln.text, Place(page=p, bbox=ln.bbox)) for ln, p in cur]))
+            cur.clear()
+
+    prev: Line | None = None
+    for ln, pg in lines:
+        right = page_right.get(pg, everywhere)
+        centre = (ln.x0 + ln.x1) / 2
+        centred = ln.x0 > left + 3 * body_size and abs(centre - (left + right) / 2) < 3 * body_size and len(ln.text) < 50
+        larger = ln.size > body_size * 1.15
+        numbered = bool(_HEADING.match(ln.text)) and len(ln.text) <= 40 and not ln.text.endswith("。")
+        if centred or larger or numbered:
+            flush()
+            level = 1 if (centred or larger) else (2 if re.match(r"^(?:第|[一二三四五六七八九十]+[、.．])", ln.text) else 3)
+            out.append(Paragraph(ln.text, Place(page=pg, bbox=ln.bbox), level, [(ln.text, Place(page=pg, bbox=ln.bbox))]))
+            prev = None
+            continue
+        indented = ln.x0 > left + 1.2 * body_size
+        ended_short = prev is not None and prev.x1 < right - 2.5 * body_size
+        gap = prev is not None and pg == cur[-1][1] and ln.top - prev.bottom > 1.2 * max(ln.size, 1)
+        if cur and (indented or ended_short or gap):
+            flush()
+        cur.append((ln, pg))
+        prev = ln
+    flush()
+    return out
+
+
+def read_pdf(path: str | Path) -> Document:
+    import pdfplumber
+
+    name = str(path)
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as e:
+        raise BudgetxlError(f"{name}：无法打开 PDF 文件（{type(e).__name__}），文件可能已损坏或加密") from None
+    with pdf:
+        try:
+            n = len(pdf.pages)
+        except Exception as e:
+            raise BudgetxlError(f"{name}：无法读取 PDF 的页面（{type(e).__name__}），文件可能已损坏") from None
+        if n > MAX_PAGES:
+            raise BudgetxlError(f"{name}：PDF 有 {n} 页，超过 {MAX_PAGES} 页的上限，不像一份预算公开文件")
+        doc = Document(name, "pdf", pages=n)
+        pages_lines: list[list[Line]] = []
+        heights, widths = [], {}
+        drawn_pages: list[list[_Drawn]] = []
+        any_text = False
+        for i, page in enumerate(pdf.pages, 1):
+            try:
+                # text drawn outside the page's visible box is not printed: leave it out
+                x0, top, x1, bottom = page.bbox
+                chars = [c for c in page.chars
+                         if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+                drawn = _drawn_tables(page, i) if (page.rects or page.lines) else []
+            except Exception as e:
+                raise BudgetxlError(f"{name}：第{i}页无法解析（{type(e).__name__}），文件可能已损坏") from None
+            if not chars:
+                if page.images:
+                    doc.unreadable_pages.append(i)
+                pages_lines.append([])
+                drawn_pages.append([])
+                heights.append(float(page.height))
+                continue
+            any_text = True
+            free = _assign(chars, drawn)
+            pages_lines.append(group_lines(free))
+            drawn_pages.append(drawn)
+            heights.append(float(page.height))
+            widths[i] = float(page.width)
+            page.flush_cache()
+        if not any_text:
+            raise BudgetxlError(f"{name}：这个 PDF 没有文字层（可能是扫描件或图片），无法可靠读取其中的数字。"
+                                "请使用由 Word、WPS 或 Excel 直接导出的 PDF，或提供原始的 Word/Excel 文件")
+    doc.margins = _strip_margins(pages_lines, heights)
+    _assemble(doc, pages_lines, drawn_pages, widths)
+    return doc
+
+
+def _assemble(doc: Document, pages_lines: list[list[Line]], drawn_pages: list[list[_Drawn]], widths) -> None:
+    pending: list[tuple[Line, int]] = []
+    narrative: list[tuple[Line, int]] = []
+    last: tuple[Table, list[float]] | None = None  # the table the next one may continue
+    after_table = False  # lines printed right after the last table (its notes)
+    for pg, (lines, drawn) in enumerate(zip(pages_lines, drawn_pages), 1):
+        events = [(ln.top, 0, ln) for ln in lines] + [(d.bbox[1], 1, d) for d in drawn]
+        events.sort(key=lambda e: (e[0], e[1]))
+        if pg == 1:
+            doc.front = [ln.text for ln in lines]
+        for _, kind, obj in events:
+            if kind == 0:
+                ln = obj
+                if after_table and last is not None and re.match(r"^\s*(?:注|说明)\s*[:：]", ln.text):
+                    last[0].notes.append(ln.text)
+                    last[0].printed.append((ln.text, Place(page=pg, bbox=ln.bbox)))
+                    continue
+                after_table = False
+                pending.append((ln, pg))
+                continue
+            d = obj
+            rest, title, captions = _title_block(pending, d.bbox[1], pg)
+            pending = []
+            narrative += rest
+            mapping = None
+            if last is not None and not title and not captions and not rest:
+                mapping = _compatible(last[0], last[1], d)
+            if mapping is not None:
+                _continue(last[0], d, mapping)
+            else:
+                t = _new_table(len(doc.tables) + 1, d, title, captions)
+                doc.tables.append(t)
+                last = (t, d.xs)
+            after_table = True
+    narrative += pending
+    doc.paragraphs = _paragraphs(narrative, widths)
+
+
+def _new_table(index: int, d: _Drawn, title, captions) -> Table:
+    rows = _grid_rows(d)
+    t = Table(index, rows=rows, pages=[d.page])
+    t.header_rows = _header_count(rows)
+    t.title = join_wrapped([ln.text for ln, _ in title]) if title else ""
+    if title:
+        t.title_place = Place(page=title[0][1], bbox=title[0][0].bbox)
+    t.printed = [(ln.text, Place(page=pg, bbox=ln.bbox)) for ln, pg in (*title, *captions)]
+    for ln, _ in captions:
+        t.captions.append(ln.text)
+        for seg, _, _ in ln.segments:
+            t.unit = t.unit or money_unit(seg)
+            t.org = t.org or org_of(seg)
+    for text in [t.title, *t.captions]:
+        t.year = t.year or year_of(text)
+    return t
+
+
+def _continue(t: Table, d: _Drawn, mapping: list[int]) -> None:
+    """Append a drawn table that continues ``t`` on a later page, its columns put onto t's grid."""
+    width = t.width
+    rows: list[list[Cell | None]] = []
+    for r in range(d.nrows):
+        row: list[Cell | None] = [None] * width
+        for c in range(d.ncols):
+            cell = d.cover.get((r, c))
+            if cell is None:
+                continue
+            a, b = mapping[c], mapping[c + 1]
+            for k in range(a, max(b, a + 1)):
+                if k < width:
+                    row[k] = cell
+        rows.append(row)
+    # a header repeated on the new page is dropped
+    head = [[c.text if c else "" for c in r] for r in t.header()]
+    k = 0
+    while k < len(rows) and k < len(head) and [c.text if c else "" for c in rows[k]] == head[k]:
+        k += 1
+    if k < len(head):
+        k = 0
+    for cell in d.cells:  # spans and columns in the joined grid
+        a, b = mapping[cell.col], mapping[cell.col + cell.colspan]
+        cell.col, cell.colspan = a, max(1, b - a)
+        cell.row += len(t.rows) - k
+    t.rows += rows[k:]
+    t.pages.append(d.page)
