@@ -30,6 +30,7 @@ from .money import ZERO, money
 from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, TOTAL_LABEL, Profile, Table, load_profile
 
 CellKey = tuple[str, str, str]  # (table id, row key or code, column key)
+UNKNOWN = Decimal("NaN")  # the value of a cell of an absent table, and of all that is computed from it
 
 
 @dataclass
@@ -48,6 +49,7 @@ class UnitBudget:
     _origin: dict[CellKey, str] = field(default_factory=dict, repr=False)  # where a value came from
     supplement: dict | None = None
     read_problems: list = field(default_factory=list)  # what a lenient reader could not read
+    absent: set = field(default_factory=set)  # ids of tables the source did not have: their cells are unknown
     _codes: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _cache: dict[CellKey, Decimal] = field(default_factory=dict, repr=False)
 
@@ -197,6 +199,8 @@ class UnitBudget:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
+        if self.absent and key[0] in self.absent:
+            return UNKNOWN  # absent is not zero: every figure computed from it is unknown too
         fn = self.profile.cell_function(key)
         v = self._inputs.get(key, ZERO) if fn is None else fn(self)
         self._cache[key] = v
@@ -209,6 +213,8 @@ class UnitBudget:
 
     def leaves(self, table: str, prefix: str, col: str) -> Decimal:
         """Σ of a column over the leaf codes that start with ``prefix`` (table id, column key)."""
+        if self.absent and table in self.absent:
+            return UNKNOWN
         sums = self._cache.get(("#sums", table, col))  # type: ignore[arg-type]
         if sums is None:
             sums = self._leaf_sums(table, col)

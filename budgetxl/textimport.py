@@ -146,9 +146,10 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
     printed = find_tables(text, prof)
     problems = ProblemList()
     found = {pt.table.id for pt in printed}
-    for t in prof.ordered:
-        if t.id not in found:
-            problems.add(f"没有找到表“{t.title}”", file=name)
+    absent = [t for t in prof.ordered if t.id not in found]
+    if absent:  # one finding for all of them: absent is not zero, what needs them is not checkable
+        problems.add(f"没有找到{len(absent)}张表：" + "、".join(f"“{t.title}”" for t in absent)
+                     + f"（按标题在全文 {len(text.splitlines())} 行中查找；依赖这些表的审核无法进行）", file=name)
     if not printed:
         problems.raise_if_any(f"{name}：不是可识别的部门预算公开文本")
     code, unit_name = unit_from_line(printed[0].unit_line)
@@ -160,6 +161,7 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
         problems.add("没有找到“预算年度：YYYY”，也无法从标题中看出预算年度", file=name)
         year = 0
     budget = UnitBudget(prof, code, unit_name, year)
+    budget.absent = {t.id for t in absent}
     for pt in printed:
         load_table(budget, pt, name, problems)
     if strict:

@@ -43,7 +43,7 @@ def human(results: list[CheckResult], colour: bool = False) -> str:
         if r.not_applicable:
             out.append(f"  不适用于表样 {r.profile} 的规则（未检查）：" +
                        "；".join(f"{c} {why}" for c, why in sorted(r.not_applicable.items())))
-        if not r.findings:
+        if not r.findings and not r.not_checked:
             out.append("  未发现问题。")
             continue
         by_table: dict[str, list[Finding]] = {}
@@ -59,6 +59,9 @@ def human(results: list[CheckResult], colour: bool = False) -> str:
                 if not where and f.extra.get("origin"):
                     where = f"（{f.extra['origin']}）"
                 out.append(f"    {f.code} {sev}{where}：{f.message}")
+        if r.not_checked:
+            out.append(f"  无法审核（缺少{r.not_checked[0]['missing']}）：" + "、".join(
+                f"{n['rule']} {n['title']}" for n in r.not_checked))
     out.append(summary_line(results))
     return "\n".join(out)
 
@@ -70,9 +73,11 @@ def as_json(results: list[CheckResult]) -> str:
                    "unit_name": r.budget.unit_name if r.budget else None,
                    "year": r.budget.year if r.budget else None, "unreadable": r.unreadable,
                    "errors": r.count("error"), "warnings": r.count("warning"), "infos": r.count("info"),
-                   "profile": r.profile, "not_applicable": r.not_applicable}
+                   "profile": r.profile, "not_applicable": r.not_applicable,
+                   "not_checked": r.not_checked}
                   for r in results],
         "findings": [f.to_dict() for r in results for f in r.findings],
+        "not_checked": [{"file": r.file, **n} for r in results for n in r.not_checked],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from ..findings import Finding
@@ -21,17 +22,29 @@ class CheckResult:
     unreadable: str | None = None  # a Chinese message when the file could not be read at all
     profile: str | None = None  # the profile the file was read with
     not_applicable: dict[str, str] = field(default_factory=dict)  # rule code -> why it does not apply
+    not_checked: list[dict] = field(default_factory=list)  # checks that need what the file lacks
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
+def _unknown(f: Finding) -> bool:
+    """A finding computed from a cell of an absent table (its figures are unknown, not zero)."""
+    return any(isinstance(v, Decimal) and v.is_nan() for v in (f.expected, f.actual, f.difference)) \
+        or "NaN" in f.message
+
+
 def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
-                 not_applicable: dict[str, str] | None = None) -> list[Finding]:
+                 not_applicable: dict[str, str] | None = None, not_checked: list[dict] | None = None) -> list[Finding]:
     """Run the rules (all of the budget's profile when None) over one unit. A rule the profile
-    lacks the roles for is not run; its code and the reason go to ``not_applicable``."""
+    lacks the roles for is not run; its code and the reason go to ``not_applicable``. With tables
+    absent from the source, a check that needs one of them is not checkable: it is listed in
+    ``not_checked`` (rule, what is missing), never reported from zeros."""
     rules = rules if rules is not None else rules_for(ctx.profile)
     out: list[Finding] = []
+    absent = sorted(ctx.budget.absent)
+    missing = "、".join(ctx.profile.tables[t].name for t in absent)
+    skipped: dict[str, dict] = {}
     for rule_cls in rules:
         reason = rule_cls.not_applicable(ctx.profile)
         if reason:
@@ -44,10 +57,27 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
         if "workbook" in rule.needs and ctx.kind != "workbook":
             continue
         try:
-            out.extend(rule.check(ctx))
+            found = list(rule.check(ctx))
+        except (ArithmeticError, ValueError) as e:  # Decimal NaN met where a number was needed
+            if not absent:
+                out.append(Finding(rule.code, "error", f"规则 {rule.code} 执行出错（{type(e).__name__}: {e}），"
+                                                       "请反馈给开发者", file=ctx.file, unit=ctx.budget.unit_code))
+                continue
+            found = []
+            skipped.setdefault(rule.code, {"rule": rule.code, "title": rule.title, "missing": missing, "count": 0})
         except Exception as e:  # a bug in a rule must not hide the others' findings
             out.append(Finding(rule.code, "error", f"规则 {rule.code} 执行出错（{type(e).__name__}: {e}），请反馈给开发者",
                                file=ctx.file, unit=ctx.budget.unit_code))
+            continue
+        for f in found:
+            if absent and _unknown(f):
+                entry = skipped.setdefault(rule.code, {"rule": rule.code, "title": rule.title, "missing": missing,
+                                                       "count": 0})
+                entry["count"] += 1
+            else:
+                out.append(f)
+    if not_checked is not None:
+        not_checked.extend(skipped.values())
     return out
 
 
@@ -103,13 +133,15 @@ def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previ
         if chosen is None and (select or ignore):
             chosen = select_rules(select, ignore, profile=ctx.profile)
         skipped: dict[str, str] = {}
-        findings = check_budget(ctx, chosen, skipped)
+        not_checked: list[dict] = []
+        findings = check_budget(ctx, chosen, skipped, not_checked)
         # tables in the profile's order (not by their names, which differ between profiles), then
         # what is not a table (情况说明, parts), then by rule code
         number = {t.name: t.number for t in ctx.profile.tables.values()}
         findings.sort(key=lambda f: (ORDER[f.severity], number.get(f.table or "", 10**6), f.table or "", f.sheet or "",
                                      f.code))
-        results.append(CheckResult(str(path), ctx.budget, findings, profile=ctx.profile.id, not_applicable=skipped))
+        results.append(CheckResult(str(path), ctx.budget, findings, profile=ctx.profile.id, not_applicable=skipped,
+                                   not_checked=not_checked))
     return results
 
 

@@ -1,0 +1,56 @@
+"""Absent is not zero: a table missing from a published text is one V05 finding, and every check
+that needs it is listed as not checkable instead of being computed from zeros."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from budgetxl.check.report import as_json
+from budgetxl.check.runner import check_file
+
+REALDOCS = Path(__file__).resolve().parents[1].parent / "shared" / "realdocs"
+
+
+def _only_first_table(seed: Path, out: Path) -> Path:
+    """The seed's text cut right after its first table (as a web page excerpt holds only table 1)."""
+    from budgetxl.spec import load_profile
+    from budgetxl.textimport import find_tables
+
+    text = seed.read_text("utf-8-sig")
+    lines = text.splitlines()
+    starts = [pt.line - 1 for pt in find_tables(text, load_profile())]
+    assert len(starts) >= 2
+    out.write_text("\n".join(lines[: starts[1]]) + "\n", "utf-8")
+    return out
+
+
+def _check(path):
+    [r] = check_file(path)
+    return r
+
+
+def test_one_table_gives_one_v05_and_no_figures_from_zeros(seed_path, tmp_path):
+    r = _check(_only_first_table(seed_path, tmp_path / "excerpt.txt"))
+    v05 = [f for f in r.findings if f.code == "V05"]
+    assert len(v05) == 1 and "8张表" in v05[0].message
+    assert not [f for f in r.findings if f.code != "V05"], [str(f) for f in r.findings]
+    assert {n["rule"] for n in r.not_checked} >= {"H103", "X101"}
+    data = json.loads(as_json([r]))
+    assert data["not_checked"] and all(n["missing"] for n in data["not_checked"])
+
+
+def test_complete_seed_has_nothing_not_checked(seed_path):
+    r = _check(seed_path)
+    assert r.not_checked == [] and not [f for f in r.findings if f.code == "V05"]
+
+
+@pytest.mark.skipif(not (REALDOCS / "01_hebei_pingshan_xiakou_czs_2025.txt").is_file(),
+                    reason="../shared/realdocs not present")
+def test_hebei_excerpt():
+    r = _check(REALDOCS / "01_hebei_pingshan_xiakou_czs_2025.txt")
+    assert [f.code for f in r.findings].count("V05") == 1
+    assert not [f for f in r.findings if f.code == "H103"]
+    assert r.not_checked
