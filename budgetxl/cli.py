@@ -605,24 +605,50 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
         sys.exit(EXIT_FINDINGS)
 
 
-@main.command(name="import-text")
-@click.argument("text_file", metavar="文本文件", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。")
-@click.option("--derived/--inputs-only", default=False, help="同时写出派生数（合计、小计等）。")
-@profile_option
-@_guard
-def import_text(text_file: Path, output: Path, derived: bool, profile: str):
-    """从已公开的预算文本（每格一行、制表符缩进）中读出九张表，写成 facts CSV。"""
+def _import_document(text_file: Path, output: Path, derived: bool, profile: str):
     from .facts import write_facts
-    from .textimport import read_disclosure_text
 
-    budget, printed = read_disclosure_text(text_file, profile)
+    if text_file.suffix.lower() in (".pdf", ".docx"):
+        from .inputs import load_budgets
+
+        [budget] = load_budgets(text_file, profile)  # anything unreadable: exit 2, nothing written
+        printed = [t for t in budget.profile.ordered if t.id not in budget.absent]
+    else:
+        from .textimport import read_disclosure_text
+
+        budget, printed = read_disclosure_text(text_file, profile)
     n = write_facts([budget], output, derived=derived, inputs=(text_file,))
     click.echo(f"已从 {text_file} 读出 {len(printed)} 张表，写出 {n} 条数据：{output}")
     for key, given, computed in budget.mismatches():
         from .facts import describe_cell
 
         click.echo(f"注意：{describe_cell(budget.profile, key)} 公开数 {given} 与按明细计算的 {computed} 不符", err=True)
+
+
+_IMPORT_ARGS = [
+    click.argument("text_file", metavar="文件", type=click.Path(dir_okay=False, path_type=Path)),
+    click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。"),
+    click.option("--derived/--inputs-only", default=False, help="同时写出派生数（合计、小计等）。"),
+    profile_option,
+]
+
+
+def _import_command(name: str, doc: str):
+    def command(text_file: Path, output: Path, derived: bool, profile: str):
+        _import_document(text_file, output, derived, profile)
+
+    command.__doc__ = doc
+    command.__name__ = name.replace("-", "_")
+    fn = _guard(command)
+    for deco in reversed(_IMPORT_ARGS):
+        fn = deco(fn)
+    return main.command(name=name)(fn)
+
+
+import_document = _import_command(
+    "import", "从已公开的文件（PDF、Word .docx、或每格一行的公开文本 .txt）中读出各表，写成 facts CSV。\n\n"
+              "表样按文件中的表名自动识别；读不出的内容逐条列出，退出码 2，不写出任何结果。")
+import_text = _import_command("import-text", "同 import（保留的旧名）：从已公开的预算文本或文件中读出各表，写成 facts CSV。")
 
 
 @main.command()

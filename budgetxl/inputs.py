@@ -16,7 +16,7 @@ OTHER_SPREADSHEETS = {".xls": "Excel 97-2003 工作簿", ".ods": "OpenDocument �
                       ".fods": "OpenDocument 表格", ".et": "WPS 表格", ".ett": "WPS 表格模板",
                       ".xlsb": "Excel 二进制工作簿", ".xltx": "Excel 模板", ".xltm": "Excel 模板",
                       ".numbers": "Numbers 表格"}
-SUPPORTED = "支持 .xlsx 填报模板、.csv 数据文件、.txt 公开文本"
+SUPPORTED = "支持 .xlsx 填报模板、.csv 数据文件、.txt 公开文本、.pdf/.docx 公开文件"
 
 
 def unsupported_reason(path: str | Path) -> str | None:
@@ -29,7 +29,7 @@ def unsupported_reason(path: str | Path) -> str | None:
         return "Excel/WPS 打开工作簿时生成的临时锁定文件，不是填报文件（关闭该工作簿后会自动消失）"
     if suffix in OTHER_SPREADSHEETS:
         return f"{OTHER_SPREADSHEETS[suffix]}（{suffix}）不能直接读取：{SAVE_AS_XLSX} 后再提交"
-    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".pdf", ".docx"):
         return f"不支持的文件类型“{suffix or '无扩展名'}”（{SUPPORTED}；其他表格{SAVE_AS_XLSX}）"
     return None
 
@@ -55,6 +55,13 @@ def load_budgets(path: str | Path, profile=None) -> list[UnitBudget]:
 
         budget, _ = read_disclosure_text(p, profile)
         return [budget]
+    if suffix in (".pdf", ".docx"):
+        from .published.mapping import read_published
+
+        reading = read_published(p, profile)
+        if reading.findings:
+            raise BudgetxlError(f"{p}：有无法读取的内容", [Problem(f.message, file=str(p)) for f in reading.findings])
+        return [reading.budget]
     if suffix in (".xlsx", ".xlsm"):
         from .reader.entry import NotATemplate, read_entry
 

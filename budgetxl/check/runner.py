@@ -97,6 +97,13 @@ def load_for_check(path: str | Path, profile: str | None = None,
             budget, positions = read_official(p, profile)
             return [CheckContext(budget, str(p), positions, kind="official")]
         return [CheckContext(r.budget, str(p), r.positions, r.findings, kind="workbook", meta=r.meta)]
+    if suffix in (".pdf", ".docx"):  # a published document: read what can be read, report the rest (V05)
+        from ..published.mapping import read_published
+
+        reading = read_published(p, profile)
+        for f in reading.findings:
+            f.unit = reading.budget.unit_code
+        return [CheckContext(reading.budget, str(p), reading.positions, reading.findings, kind="document")]
     if suffix == ".txt":  # a published text: read what can be read, report the rest (V05)
         from ..textimport import read_disclosure_text
 

@@ -7,3 +7,24 @@ from .document import Cell, Document, Paragraph, Place, Table
 from .figures import Figure, money_unit, parse_figure
 
 __all__ = ["Cell", "Document", "Figure", "Paragraph", "Place", "Table", "money_unit", "parse_figure"]
+
+READERS = {".pdf": "pdf"}
+
+
+def read_document(path) -> Document:
+    """Read a published document by its kind (PDF; Word and spreadsheets as their readers land)."""
+    from pathlib import Path
+
+    from ..errors import BudgetxlError
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(p)
+    if suffix == ".docx":
+        from .word import read_docx
+
+        return read_docx(p)
+    raise BudgetxlError(f"{p}：不支持的公开文件类型“{suffix}”")

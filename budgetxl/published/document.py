@@ -102,7 +102,7 @@ class Table:
             seen = set()
             for r in self.header():
                 c = r[j] if j < len(r) else None
-                if c is not None and c.text and id(c) not in seen:
+                if c is not None and c.text and id(c) not in seen and not c.text.strip().isdigit():  # 栏次 numbers
                     seen.add(id(c))
                     path.append(c.text)
             out.append(tuple(path))

@@ -155,7 +155,7 @@ def _strip_margins(pages_lines: list[list[Line]], heights: list[float]) -> list[
         keep = []
         for ln in lines:
             in_margin = ln.top < 0.1 * h or ln.bottom > 0.9 * h
-            if in_margin and (_PAGE_NUMBER.match(ln.text) or key(ln) in repeated):
+            if in_margin and (_PAGE_NUMBER.match(ln.text) or (key(ln) in repeated and not is_caption(ln.text))):
                 dropped.append((pg, ln.text))
                 continue
             keep.append(ln)
@@ -345,8 +345,11 @@ def _new_table(index: int, d: _Drawn, title, captions) -> Table:
     for ln, _ in captions:
         t.captions.append(ln.text)
         for seg, _, _ in ln.segments:
-            t.unit = t.unit or money_unit(seg)
-            t.org = t.org or org_of(seg)
+            unit, org, year = money_unit(seg), org_of(seg), year_of(seg)
+            t.unit = t.unit or unit
+            t.org = t.org or org
+            if not (unit or org or year) and t.org is None:
+                t.org = seg.strip()  # a unit line without a label ("451某某单位")
     for text in [t.title, *t.captions]:
         t.year = t.year or year_of(text)
     return t

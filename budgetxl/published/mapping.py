@@ -1,0 +1,340 @@
+"""Map a published document's tables onto a profile's tables, rows and columns — through the
+profile's data only (titles and their variants, header paths, the code layout, row labels), never
+by a table name or row label written here — and detect which shipped profile a document follows.
+
+Every printed figure goes to the budget: an input cell as an input, a derived cell (a total, a
+subtotal) as a printed value the rules compare with the recomputed one. Where each came from is
+kept (page, table, row, column, box and the printed text) for findings and ``--annotate``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..errors import BudgetxlError
+from ..findings import Finding
+from ..labels import norm
+from ..spec import TOTAL, Profile, Table, load_profile
+from .document import Cell, Document
+from .document import Table as PTable
+from .figures import MONEY_UNITS
+
+_YEAR_PREFIX = re.compile(r"^(?:附?表[一二三四五六七八九十\d]+[、:：.．-]*)?(?:\d{1,2}[、.．]\s*)?(?:.{0,40}?(?:19|20)\d{2}\s*年度?)?")
+_FINAL = re.compile(r"决算")
+
+
+def _title_key(text: str) -> str:
+    """A printed title without its numbering, year prefix, quotes and spaces."""
+    return norm(text)
+
+
+def title_forms(t: Table, profile: Profile) -> set[str]:
+    """Normalized forms a table's title is printed under: its title and the profile's variants,
+    with the profile's title prefix left out or shortened to its first two characters."""
+    forms = set()
+    titles = getattr(t, "all_titles", None) or (t.title,)
+    prefix = norm(profile.title_prefix) if profile.title_prefix else ""
+    for title in titles:
+        full = norm(title)
+        forms.add(full)
+        if prefix and full.startswith(prefix):
+            rest = full[len(prefix):]
+            forms |= {prefix[:2] + rest, rest}
+    return {f for f in forms if f}
+
+
+def match_table(title: str, profile: Profile) -> Table | None:
+    """The profile table a printed title names: a title form ending the printed line, after at most
+    a number, a unit name and a year ("2025年部门收入预算总表", "4．2025年…", "XX局2024年…")."""
+    line = _title_key(title)
+    if not line:
+        return None
+    best = None
+    for t in profile.ordered:
+        for form in title_forms(t, profile):
+            if line == form:
+                return t
+            if line.endswith(form):
+                prefix = line[: -len(form)]
+                if _YEAR_PREFIX.fullmatch(prefix) and (best is None or len(form) > best[0]):
+                    best = (len(form), t)
+    return best[1] if best else None
+
+
+def _shipped() -> list[Profile]:
+    from ..resources import available_profiles
+
+    out = []
+    for pid in available_profiles():
+        try:
+            out.append(load_profile(pid))
+        except BudgetxlError:
+            continue
+    return out
+
+
+@dataclass
+class Detection:
+    profile: Profile
+    tables: dict[str, PTable]  # profile table id -> the printed table
+
+
+def detect_profile(doc: Document, profile: Profile | str | None = None) -> Detection:
+    """The profile the document follows: the one whose tables its titles name most (``profile`` given:
+    that one). A 部门决算 document, an unknown or an ambiguous one is refused with a Chinese message."""
+    candidates = [load_profile(profile) if isinstance(profile, str) else profile] if profile else _shipped()
+    scored = []
+    for p in candidates:
+        found: dict[str, PTable] = {}
+        for pt in doc.tables:
+            t = match_table(pt.title, p) if pt.title else None
+            if t is not None and t.id not in found:
+                found[t.id] = pt
+        scored.append((len(found), p, found))
+    scored.sort(key=lambda s: -s[0])
+    titles = [pt.title for pt in doc.tables if pt.title]
+    finals = [t for t in titles if _FINAL.search(t)]
+    if finals and len(finals) * 2 >= len(titles) and (not scored or scored[0][0] == 0 or len(finals) > scored[0][0]):
+        shown = "、".join(dict.fromkeys(finals))
+        raise BudgetxlError(f"{doc.path}：这是一份部门决算（找到 {len(finals)} 张决算表：{shown}），"
+                            "budgetxl 目前只有部门预算的表样，尚无部门决算的表样，因此不读取、不审核这份文件")
+    if not scored or scored[0][0] == 0:
+        have = "、".join(titles[:12]) or "没有带标题的表格"
+        names = "、".join(p.id for p in candidates)
+        raise BudgetxlError(f"{doc.path}：没有认出这份文件的表样（共 {doc.pages or '?'} 页，找到 {len(doc.tables)} 张表：{have}；"
+                            f"已有表样：{names}）。可用 --profile 指定表样")
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        tied = "、".join(s[1].id for s in scored if s[0] == scored[0][0])
+        raise BudgetxlError(f"{doc.path}：无法确定表样（{tied} 都与 {scored[0][0]} 张表的标题相符），请用 --profile 指定")
+    return Detection(scored[0][1], scored[0][2])
+
+
+# ---------------------------------------------------------------------- columns
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
+
+
+def _hnorm(text: str) -> str:
+    return _LEADING_YEAR.sub("", norm(text))
+
+
+def _grid_columns(t: Table):
+    return list(t.grid)
+
+
+def map_columns(pt: PTable, t: Table) -> tuple[dict[int, object], list[str]]:
+    """Printed column index -> the profile's grid column, by header text: a printed column matches a
+    grid column whose header path ends the same way (its last header equal, then as many of the
+    headers above it as agree); duplicates are told apart by those headers, then in printed order."""
+    printed = [tuple(_hnorm(h) for h in path if _hnorm(h)) for path in pt.column_paths()]
+    grid = _grid_columns(t)
+    want = [tuple(_hnorm(h) for h in g.path if h and _hnorm(h)) for g in grid]
+    used: set[int] = set()
+    out: dict[int, object] = {}
+    problems = []
+    for j, path in enumerate(printed):
+        if not path:
+            continue
+        best = None
+        for k, w in enumerate(want):
+            if k in used or not w or w[-1] != path[-1]:
+                continue
+            score = sum(1 for h in w[:-1] if h in path[:-1])
+            if best is None or score > best[0]:
+                best = (score, k)
+        if best is not None:
+            used.add(best[1])
+            out[j] = grid[best[1]]
+    for k, g in enumerate(grid):
+        if k not in used and g.kind in ("value", "code", "label"):
+            problems.append("／".join(h for h in g.path if h))
+    return out, problems
+
+
+def _header_rows(pt: PTable, t: Table) -> int:
+    """How many leading rows are header rows: rows whose texts are all header texts of the table."""
+    words = {_hnorm(h) for g in t.grid for h in g.path if h}
+    n = 0
+    for r in pt.rows:
+        texts = {_hnorm(c.text) for c in r if c is not None and c.text.strip()}
+        if texts and (texts <= words or _column_numbers(r)):
+            n += 1
+            continue
+        break
+    return max(n, pt.header_rows) if n == 0 else n
+
+
+def _column_numbers(row) -> bool:
+    """A row numbering the columns 1, 2, 3 … (栏次), with at most one label before the numbers."""
+    seen, texts = set(), []
+    for c in row:
+        if c is not None and id(c) not in seen and c.text.strip():
+            seen.add(id(c))
+            texts.append(c.text.strip())
+    nums = [t for t in texts if t.isdigit()]
+    return len(nums) >= 2 and len(texts) - len(nums) <= 1 and [int(t) for t in nums] == list(range(1, len(nums) + 1))
+
+
+# ---------------------------------------------------------------------- figures
+@dataclass
+class Reading:
+    """A document read onto a profile: the budget, where each cell came from, what was not read."""
+
+    budget: object
+    positions: dict = field(default_factory=dict)  # cell key -> (where, what)
+    findings: list[Finding] = field(default_factory=list)
+    cells: dict = field(default_factory=dict)  # cell key -> the printed Cell
+
+
+def _where(doc: Document, pt: PTable, cell: Cell) -> str:
+    pl = cell.place
+    head = f"第{pl.page}页" if pl.page else (str(pl) or doc.path)
+    return f"{head}表{pt.index}《{pt.title}》"
+
+
+def _scale(value: Decimal, printed: str | None, wanted: str) -> Decimal | None:
+    if printed is None or printed == wanted:
+        return value
+    if printed not in MONEY_UNITS or wanted not in MONEY_UNITS:
+        return None
+    return value * MONEY_UNITS[printed] / MONEY_UNITS[wanted]
+
+
+def read_onto(doc: Document, profile: Profile | str | None = None):
+    """Read a document's tables onto its profile: a :class:`Reading`."""
+    from ..model import UnitBudget
+    from ..textimport import _put
+
+    det = detect_profile(doc, profile)
+    prof = det.profile
+    findings: list[Finding] = []
+
+    def problem(message: str, **kw):
+        findings.append(Finding("V05", "error", message, file=doc.path, **kw))
+
+    unit_name = next((pt.org for pt in det.tables.values() if pt.org), None) or ""
+    year = next((pt.year for pt in det.tables.values() if pt.year), None)
+    if year is None:
+        for line in doc.front:
+            m = re.search(r"((?:19|20)\d{2})\s*年", line)
+            if m:
+                year = int(m.group(1))
+                break
+    m = re.match(r"^\s*(\d+)\s*(.*)$", unit_name)
+    code, unit_name = (m.group(1), m.group(2).strip()) if m else ("", unit_name)
+    budget = UnitBudget(prof, code, unit_name, year or 0)
+    if year is None:
+        problem("没有找到预算年度（标题、编制部门行和封面中都没有“YYYY年”）")
+    absent = [t for t in prof.ordered if t.id not in det.tables]
+    budget.absent = {t.id for t in absent}
+    if absent:
+        problem(f"没有找到{len(absent)}张表：" + "、".join(f"“{t.title}”" for t in absent)
+                + f"（按标题在 {doc.pages} 页的 {len(doc.tables)} 张表中查找；依赖这些表的审核无法进行）")
+    reading = Reading(budget, findings=findings)
+    for tid, pt in det.tables.items():
+        _read_table(doc, prof, prof.tables[tid], pt, budget, reading, problem, _put)
+    budget._cache.clear()
+    return reading
+
+
+def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, problem, put) -> None:
+    cols, missing = map_columns(pt, t)
+    where0 = f"第{pt.pages[0]}页表{pt.index}《{pt.title}》" if pt.pages else f"表{pt.index}《{pt.title}》"
+    if missing:
+        problem(f"{where0}：找不到栏目 {'、'.join(missing)}（按表头文字查找）", table=t.name)
+    wanted = getattr(t, "money_unit", None) or prof.money_unit
+    nhead = _header_rows(pt, t)
+    used: set[str] = set()
+    total_seen = False
+    for i in range(nhead, len(pt.rows)):
+        row = pt.rows[i]
+        cells = {j: c for j, c in enumerate(row) if c is not None}
+        if not any(c.text.strip() for c in cells.values()):
+            continue
+        code_parts, name, labels, values = [], "", {}, []
+        for j, c in cells.items():
+            g = cols.get(j)
+            if g is None:
+                continue
+            if g.kind == "code":
+                code_parts.append(c.text.strip() if c.col == j or c.colspan == 1 else "")
+            elif g.kind == "name":
+                name = c.text
+            elif g.kind == "label":
+                labels.setdefault(g.side, c)
+            elif g.kind == "value":
+                values.append((g, c))
+        first = next(iter(cells.values()))
+        where = _where(doc, pt, first)
+        if t.coded:
+            code = "".join(p for p in code_parts if p and p.isdigit())
+            label_cell = next((c for j, c in cells.items() if cols.get(j) is not None
+                               and cols[j].kind in ("code", "name") and c.text.strip()), None)
+            if code:
+                if code_parts and any(p and not p.isdigit() for p in code_parts):
+                    problem(f"{where}第{i + 1}行：科目编码“{'|'.join(code_parts)}”不是数字", table=t.name)
+                    continue
+                row_key = code
+                budget.add_code(t.id, code, name.strip() or None)
+            elif label_cell is not None and not total_seen:
+                row_key, total_seen = TOTAL, True
+            else:
+                text = label_cell.text if label_cell is not None else ""
+                problem(f"{where}第{i + 1}行：既无科目编码也不是合计行（“{text}”）", table=t.name)
+                continue
+            for g, c in values:
+                _value(doc, prof, t, pt, budget, reading, problem, put, row_key, g.column.key, c, wanted, where, i)
+            continue
+        # fixed tables: each side's label names its row
+        for side in t.sides:
+            side_values = [(g, c) for g, c in values if g.side == side.key]
+            lab = labels.get(side.key)
+            if lab is None or not lab.text.strip():
+                if not side.label_header and side_values and len(side.body) == 1:
+                    item = side.body[0]
+                else:
+                    if any(c.figure is None or not (c.figure.blank or c.figure.zero_mark) for _, c in side_values):
+                        problem(f"{where}第{i + 1}行：{side.group or '项目'}一侧有金额却没有项目名称", table=t.name)
+                    continue
+            else:
+                from ..textimport import _locate
+
+                item = _locate(t, side, lab.text, -1, used)
+                if item is None:
+                    problem(f"{where}第{i + 1}行：表样中没有项目“{lab.text}”", table=t.name)
+                    continue
+            used.add(item.key)
+            for g, c in side_values:
+                _value(doc, prof, t, pt, budget, reading, problem, put, item.key, g.column.key, c, wanted, where, i)
+
+
+def _value(doc, prof, t, pt, budget, reading, problem, put, row_key, col_key, c: Cell, wanted, where, i) -> None:
+    f = c.figure
+    if f is None:
+        problem(f"{where}第{i + 1}行：“{c.text}”不是金额", table=t.name)
+        return
+    if f.blank or f.zero_mark:
+        return
+    if f.value < 0:
+        problem(f"{where}第{i + 1}行：金额不能为负数（“{c.text}”）", table=t.name)
+        return
+    v = _scale(f.value, pt.unit, wanted)
+    places = getattr(prof, "money_places", 2)
+    if v is None or v != v.quantize(Decimal(1).scaleb(-places)):
+        problem(f"{where}第{i + 1}行：“{c.text}”（{pt.unit or wanted}）换算为{wanted}后超过{places}位小数", table=t.name)
+        return
+    v = v.quantize(Decimal(1).scaleb(-places))
+    key = (t.id, row_key, col_key)
+    origin = f"{where}第{i + 1}行“{c.text}”"
+    put(budget, t, row_key, col_key, v, origin)
+    pl = c.place
+    reading.positions[key] = (f"第{pl.page}页" if pl.page else str(pl), f"表{pt.index}第{i + 1}行第{c.col + 1}列「{c.text}」")
+    reading.cells[key] = c
+
+
+def read_published(path, profile: str | None = None) -> Reading:
+    """Read a published document (PDF, Word) onto its profile (detected unless given)."""
+    from . import read_document
+
+    return read_onto(read_document(path), profile)
