@@ -485,6 +485,10 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
         click.echo(f"审核报告已写出：{output}")
     else:
         click.echo(text)
+    for r in results if annotate else ():
+        if r.file.lower().endswith((".pdf", ".docx")):
+            click.echo(f"注意：--annotate 只能标注工作簿（.xlsx），不支持 PDF 和 Word 文件，未写出 {r.file} 的标注副本；"
+                       "问题所在的页、表、行、列和原文见审核报告", err=True)
     if targets:
         if many:
             annotate.mkdir(parents=True, exist_ok=True)
