@@ -74,11 +74,14 @@ def _decode(data: bytes, name: str) -> str:
         raise BudgetxlError(f"{name}：第{line}行不是 UTF-8 编码。请在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”") from None
 
 
-def read_facts(path: str | Path, profile: Profile | str | None = None) -> list[UnitBudget]:
+def read_facts(path: str | Path, profile: Profile | str | None = None, *,
+               derived_agree: bool = True) -> list[UnitBudget]:
     """Read a facts CSV into one :class:`UnitBudget` per (单位编码, 年度).
 
     Raises :class:`BudgetxlError` listing every bad line (unknown table or column, bad amount,
-    duplicate fact, derived value that disagrees with the inputs …).
+    duplicate fact, derived value that disagrees with the inputs …). With ``derived_agree=False``
+    (check) a derived value that disagrees is kept as printed data, for the rules to report at its
+    line; only what cannot be read is refused.
     """
     p = Path(path)
     if not p.is_file():
@@ -86,7 +89,7 @@ def read_facts(path: str | Path, profile: Profile | str | None = None) -> list[U
     if p.stat().st_size > MAX_FACTS_BYTES:
         raise BudgetxlError(f"{p}：文件过大")
     text = _decode(p.read_bytes(), str(p))
-    return parse_facts(text, str(p), profile)
+    return parse_facts(text, str(p), profile, derived_agree=derived_agree)
 
 
 def _table_names(text: str) -> set[str]:
@@ -101,7 +104,8 @@ def _table_names(text: str) -> set[str]:
     return names
 
 
-def parse_facts(text: str, name: str = "<facts>", profile: Profile | str | None = None) -> list[UnitBudget]:
+def parse_facts(text: str, name: str = "<facts>", profile: Profile | str | None = None, *,
+                derived_agree: bool = True) -> list[UnitBudget]:
     """Facts CSV text into budgets; the profile is found from the table names when not given."""
     problems = ProblemList()
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -207,7 +211,7 @@ def parse_facts(text: str, name: str = "<facts>", profile: Profile | str | None 
 
     for unit_key, budget in budgets.items():
         _check_levels(budget, name, problems, given_lines, unit_key)
-        for key, given, computed in sorted(budget.mismatches()):
+        for key, given, computed in (sorted(budget.mismatches()) if derived_agree else ()):
             node = budget.formula(key)
             problems.add(
                 f"{describe_cell(prof, key)} 是派生数（= {describe_formula(prof, node)}），"

@@ -112,6 +112,10 @@ def load_for_check(path: str | Path, profile: str | None = None,
                         extra={"origin": f"{p} 第{pr.line}行"} if pr.line else {})
                 for pr in getattr(budget, "read_problems", [])]
         return [CheckContext(budget, str(p), read_findings=read, kind="text")]
+    if suffix == ".csv":  # a derived figure that disagrees is a finding at its line, not a refusal
+        from ..facts import read_facts
+
+        return [CheckContext(b, str(p), kind="facts") for b in read_facts(p, profile, derived_agree=False)]
     from ..inputs import load_budgets
 
     budgets = load_budgets(p, profile)
