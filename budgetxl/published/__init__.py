@@ -8,11 +8,10 @@ from .figures import Figure, money_unit, parse_figure
 
 __all__ = ["Cell", "Document", "Figure", "Paragraph", "Place", "Table", "money_unit", "parse_figure"]
 
-READERS = {".pdf": "pdf"}
 
 
 def read_document(path) -> Document:
-    """Read a published document by its kind (PDF; Word and spreadsheets as their readers land)."""
+    """Read a published document by its kind: PDF, Word (.docx), spreadsheet (.xlsx, .xls)."""
     from pathlib import Path
 
     from ..errors import BudgetxlError
@@ -27,4 +26,8 @@ def read_document(path) -> Document:
         from .word import read_docx
 
         return read_docx(p)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        from .sheet import read_sheets
+
+        return read_sheets(p)
     raise BudgetxlError(f"{p}：不支持的公开文件类型“{suffix}”")

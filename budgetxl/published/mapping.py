@@ -329,7 +329,11 @@ def _value(doc, prof, t, pt, budget, reading, problem, put, row_key, col_key, c:
     origin = f"{where}第{i + 1}行“{c.text}”"
     put(budget, t, row_key, col_key, v, origin)
     pl = c.place
-    reading.positions[key] = (f"第{pl.page}页" if pl.page else str(pl), f"表{pt.index}第{i + 1}行第{c.col + 1}列「{c.text}」")
+    if pl.sheet and pl.cell:  # a workbook: the cell itself (so --annotate can mark it)
+        reading.positions[key] = (pl.sheet, pl.cell)
+    else:
+        where = f"第{pl.page}页" if pl.page else (f"第{pl.paragraph}段后" if pl.paragraph else str(pl))
+        reading.positions[key] = (where, f"表{pt.index}第{i + 1}行第{c.col + 1}列「{c.text}」")
     reading.cells[key] = c
 
 
