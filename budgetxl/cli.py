@@ -612,7 +612,7 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
 def _import_document(text_file: Path, output: Path, derived: bool, profile: str):
     from .facts import write_facts
 
-    if text_file.suffix.lower() in (".pdf", ".docx"):
+    if text_file.suffix.lower() in (".pdf", ".docx", ".xlsx", ".xlsm"):
         from .inputs import load_budgets
 
         [budget] = load_budgets(text_file, profile)  # anything unreadable: exit 2, nothing written
@@ -650,7 +650,7 @@ def _import_command(name: str, doc: str):
 
 
 import_document = _import_command(
-    "import", "从已公开的文件（PDF、Word .docx、或每格一行的公开文本 .txt）中读出各表，写成 facts CSV。\n\n"
+    "import", "从已公开的文件（PDF、Word .docx、官方格式的 .xlsx 工作簿，或每格一行的公开文本 .txt）中读出各表，写成 facts CSV。\n\n"
               "表样按文件中的表名自动识别；读不出的内容逐条列出，退出码 2，不写出任何结果。")
 import_text = _import_command("import-text", "同 import（保留的旧名）：从已公开的预算文本或文件中读出各表，写成 facts CSV。")
 

@@ -56,12 +56,7 @@ def load_budgets(path: str | Path, profile=None) -> list[UnitBudget]:
         budget, _ = read_disclosure_text(p, profile)
         return [budget]
     if suffix in (".pdf", ".docx"):
-        from .published.mapping import read_published
-
-        reading = read_published(p, profile)
-        if reading.findings:
-            raise BudgetxlError(f"{p}：有无法读取的内容", [Problem(f.message, file=str(p)) for f in reading.findings])
-        return [reading.budget]
+        return _published(p, profile)
     if suffix in (".xlsx", ".xlsm"):
         from .reader.entry import NotATemplate, read_entry
 
@@ -70,13 +65,29 @@ def load_budgets(path: str | Path, profile=None) -> list[UnitBudget]:
         except NotATemplate:
             from .reader.official import read_official
 
-            return [read_official(p, profile)[0]]
+            try:
+                return [read_official(p, profile)[0]]
+            except BudgetxlError as e:  # not budgetxl's own layout: a published workbook, perhaps
+                try:
+                    return _published(p, profile)
+                except BudgetxlError:
+                    raise e from None
         bad = [f for f in result.findings if f.code.startswith("V") and f.severity == "error"]
         if bad:
             raise BudgetxlError(f"{p}：有无法读取的数据", [Problem(f.message, file=str(p), sheet=f.sheet, cell=f.cell)
                                                      for f in bad])
         return [result.budget]
     raise BudgetxlError(f"{p}：{unsupported_reason(p)}")
+
+
+def _published(p: Path, profile) -> list[UnitBudget]:
+    """A published document read onto its profile; anything unreadable is refused (every problem listed)."""
+    from .published.mapping import read_published
+
+    reading = read_published(p, profile)
+    if reading.findings:
+        raise BudgetxlError(f"{p}：有无法读取的内容", [Problem(f.message, file=str(p)) for f in reading.findings])
+    return [reading.budget]
 
 
 def select_unit(budgets: list[UnitBudget], unit: str | None, source: str) -> UnitBudget:

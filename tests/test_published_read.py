@@ -71,3 +71,37 @@ def test_every_real_document_is_checked_without_a_traceback(path):
     assert "内部错误" not in res.output and "Traceback" not in res.output
     if "final" in path.name:  # 部门决算: recognised, refused in one message, nothing read
         assert res.exit_code == 2 and "部门决算" in res.output and "决算表" in res.output
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The sample unit's official workbook and whole disclosure document, as budgetxl renders them."""
+    import budgetxl
+    from budgetxl.render.document import render_document
+    from budgetxl.render.official import render_official
+
+    d = tmp_path_factory.mktemp("rendered")
+    sample = budgetxl.load_sample()
+    render_official(sample, d / "公开表.xlsx")
+    render_document(sample, d / "公开.docx")
+    return sample, d / "公开表.xlsx", d / "公开.docx"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_workbook_and_word_read_back_exactly(rendered, kind):
+    from budgetxl.published.mapping import read_onto
+    from budgetxl.published.sheet import read_sheets
+    from budgetxl.published.word import read_docx
+
+    sample, xlsx, docx = rendered
+    doc = read_sheets(xlsx) if kind == "xlsx" else read_docx(docx)
+    r = read_onto(doc)
+    assert r.findings == []
+    b = r.budget
+    assert (b.unit_code, b.unit_name, b.year) == (sample.unit_code, sample.unit_name, sample.year)
+    assert b.inputs == sample.inputs and len(b.given) > 100 and b.mismatches() == []
+    if kind == "xlsx":  # workbook places are cells, so --annotate can mark them
+        sheet, cell = r.positions[next(iter(sample.inputs))]
+        assert sheet in {t.name for t in sample.profile.ordered} and cell[0].isalpha()
+    else:
+        assert any(p.heading for p in doc.paragraphs) and len(doc.paragraphs) > 20

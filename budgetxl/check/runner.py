@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..errors import BudgetxlError
 from ..findings import Finding
 from ..model import UnitBudget
 from .context import CheckContext
@@ -81,6 +82,17 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
     return out
 
 
+def _published(p: Path, profile) -> list[CheckContext]:
+    """A published document (PDF, Word, a workbook in a published layout) read onto its profile;
+    what could not be read is reported (V05)."""
+    from ..published.mapping import read_published
+
+    reading = read_published(p, profile)
+    for f in reading.findings:
+        f.unit = reading.budget.unit_code
+    return [CheckContext(reading.budget, str(p), reading.positions, reading.findings, kind="document")]
+
+
 def load_for_check(path: str | Path, profile: str | None = None,
                    verify_lists: bool | str = "auto") -> list[CheckContext]:
     """Contexts for every unit in a file (an entry workbook holds one; a facts CSV may hold many)."""
@@ -94,16 +106,17 @@ def load_for_check(path: str | Path, profile: str | None = None,
         except NotATemplate:  # no fingerprint: an official-layout workbook, perhaps
             from ..reader.official import read_official
 
-            budget, positions = read_official(p, profile)
+            try:
+                budget, positions = read_official(p, profile)
+            except BudgetxlError as e:  # not budgetxl's own layout: a published workbook, perhaps
+                try:
+                    return _published(p, profile)
+                except BudgetxlError:
+                    raise e from None
             return [CheckContext(budget, str(p), positions, kind="official")]
         return [CheckContext(r.budget, str(p), r.positions, r.findings, kind="workbook", meta=r.meta)]
-    if suffix in (".pdf", ".docx"):  # a published document: read what can be read, report the rest (V05)
-        from ..published.mapping import read_published
-
-        reading = read_published(p, profile)
-        for f in reading.findings:
-            f.unit = reading.budget.unit_code
-        return [CheckContext(reading.budget, str(p), reading.positions, reading.findings, kind="document")]
+    if suffix in (".pdf", ".docx"):  # a published document: read what can be read, report the rest
+        return _published(p, profile)
     if suffix == ".txt":  # a published text: read what can be read, report the rest (V05)
         from ..textimport import read_disclosure_text
 
