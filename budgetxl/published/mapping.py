@@ -138,14 +138,33 @@ def map_columns(pt: PTable, t: Table) -> tuple[dict[int, object], list[str]]:
             continue
         best = None
         for k, w in enumerate(want):
-            if k in used or not w or w[-1] != path[-1]:
+            if k in used or not w:
                 continue
-            score = sum(1 for h in w[:-1] if h in path[:-1])
+            if w[-1] == path[-1]:
+                score = 2 * sum(1 for h in w[:-1] if h in path[:-1])
+            elif len(w[-1]) >= 4 and len(path[-1]) >= 4 and (w[-1].endswith(path[-1]) or path[-1].endswith(w[-1])):
+                score = -1  # a header worded a little differently (部门经济分类科目名称 / 经济分类科目名称)
+            else:
+                continue
             if best is None or score > best[0]:
                 best = (score, k)
         if best is not None:
             used.add(best[1])
             out[j] = grid[best[1]]
+    # a header the profile has as a column, printed as a group over sub-columns (单位 documents print
+    # 预算数 over 合计 | 基本支出 | 项目支出): the group's first column is its total
+    for k, w in enumerate(want):
+        if k in used or not w or grid[k].kind != "value":
+            continue
+        under = [j for j, path in enumerate(printed) if j not in out and w[-1] in path[:-1]
+                 and all(h in path for h in w[:-1])]
+        if under:
+            used.add(k)
+            out[under[0]] = grid[k]
+    extra = [j for j, path in enumerate(printed) if path and j not in out]
+    if extra:
+        problems_extra = "、".join("／".join(printed[j]) for j in extra)
+        problems.append(("extra", problems_extra))
     for k, g in enumerate(grid):
         if k not in used and g.kind in ("value", "code", "label"):
             problems.append("／".join(h for h in g.path if h))
@@ -162,7 +181,7 @@ def _header_rows(pt: PTable, t: Table) -> int:
             n += 1
             continue
         break
-    return max(n, pt.header_rows) if n == 0 else n
+    return max(n, pt.header_rows)  # a header worded differently still looks like one
 
 
 def _column_numbers(row) -> bool:
@@ -241,8 +260,13 @@ def read_onto(doc: Document, profile: Profile | str | None = None):
 def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, problem, put) -> None:
     cols, missing = map_columns(pt, t)
     where0 = f"第{pt.pages[0]}页表{pt.index}《{pt.title}》" if pt.pages else f"表{pt.index}《{pt.title}》"
+    extra = [m[1] for m in missing if isinstance(m, tuple)]
+    missing = [m for m in missing if not isinstance(m, tuple)]
     if missing:
         problem(f"{where0}：找不到栏目 {'、'.join(missing)}（按表头文字查找）", table=t.name)
+    if extra and any(c is not None and c.figure is not None and not (c.figure.blank or c.figure.zero_mark)
+                     for r in pt.rows[pt.header_rows:] for j, c in enumerate(r) if j not in cols):
+        problem(f"{where0}：表中有表样“{prof.id}”没有的栏目 {extra[0]}，其中的金额未读取", table=t.name)
     wanted = getattr(t, "money_unit", None) or prof.money_unit
     nhead = _header_rows(pt, t)
     used: set[str] = set()
@@ -269,6 +293,14 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
         where = _where(doc, pt, first)
         if t.coded:
             code = "".join(p for p in code_parts if p and p.isdigit())
+            widths = [b - a for a, b in getattr(t, "code_parts", ())] if len(code_parts) > 1 else []
+            if widths and len(widths) == len(code_parts):
+                short = [k for k, (p, w) in enumerate(zip(code_parts, widths)) if p.isdigit() and 0 < len(p) < w]
+                if short:  # "301 | 2": a level printed without its leading zero
+                    fixed = [p.zfill(w) if p.isdigit() else p for p, w in zip(code_parts, widths)]
+                    code = "".join(p for p in fixed if p)
+                    problem(f"{where}第{i + 1}行：科目编码印作“{' | '.join(p for p in code_parts if p)}”，"
+                            f"有一级少了前导零，按 {code} 读取", table=t.name)
             label_cell = next((c for j, c in cells.items() if cols.get(j) is not None
                                and cols[j].kind in ("code", "name") and c.text.strip()), None)
             if code:
