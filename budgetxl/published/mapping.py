@@ -204,6 +204,8 @@ class Reading:
     positions: dict = field(default_factory=dict)  # cell key -> (where, what)
     findings: list[Finding] = field(default_factory=list)
     cells: dict = field(default_factory=dict)  # cell key -> the printed Cell
+    unread: list = field(default_factory=list)  # (table, Cell): printed figures that went to no cell
+    tables: dict = field(default_factory=dict)  # profile table id -> the printed table read for it
 
 
 def _where(doc: Document, pt: PTable, cell: Cell) -> str:
@@ -250,7 +252,7 @@ def read_onto(doc: Document, profile: Profile | str | None = None):
     if absent:
         problem(f"没有找到{len(absent)}张表：" + "、".join(f"“{t.title}”" for t in absent)
                 + f"（按标题在 {doc.pages} 页的 {len(doc.tables)} 张表中查找；依赖这些表的审核无法进行）")
-    reading = Reading(budget, findings=findings)
+    reading = Reading(budget, findings=findings, tables=dict(det.tables))
     for tid, pt in det.tables.items():
         _read_table(doc, prof, prof.tables[tid], pt, budget, reading, problem, _put)
     budget._cache.clear()
@@ -270,6 +272,7 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
     wanted = getattr(t, "money_unit", None) or prof.money_unit
     nhead = _header_rows(pt, t)
     used: set[str] = set()
+    consumed: set[int] = set()
     total_seen = False
     for i in range(nhead, len(pt.rows)):
         row = pt.rows[i]
@@ -281,6 +284,8 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
             g = cols.get(j)
             if g is None:
                 continue
+            if g.kind != "value":
+                consumed.add(id(c))
             if g.kind == "code":
                 code_parts.append(c.text.strip() if c.col == j or c.colspan == 1 else "")
             elif g.kind == "name":
@@ -339,6 +344,20 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
             used.add(item.key)
             for g, c in side_values:
                 _value(doc, prof, t, pt, budget, reading, problem, put, item.key, g.column.key, c, wanted, where, i)
+    _unread(reading, pt, nhead, consumed)
+
+
+def _unread(reading: Reading, pt: PTable, nhead: int, consumed: set[int]) -> None:
+    read = consumed | set(map(id, reading.cells.values()))
+    seen: set[int] = set()
+    for r in pt.rows[nhead:]:
+        for c in r:
+            if c is None or id(c) in seen:
+                continue
+            seen.add(id(c))
+            f = c.figure
+            if f is not None and not (f.blank or f.zero_mark) and id(c) not in read:
+                reading.unread.append((pt, c))
 
 
 def _value(doc, prof, t, pt, budget, reading, problem, put, row_key, col_key, c: Cell, wanted, where, i) -> None:
