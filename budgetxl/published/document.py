@@ -97,12 +97,13 @@ class Table:
         """Each column's header texts from the top header row down (a header spanning several
         columns is part of each one's path), empty and repeated texts left out."""
         out = []
+        header = [r for r in self.header() if not is_column_numbers(r)]
         for j in range(self.width):
             path: list[str] = []
             seen = set()
-            for r in self.header():
+            for r in header:
                 c = r[j] if j < len(r) else None
-                if c is not None and c.text and id(c) not in seen and not c.text.strip().isdigit():  # 栏次 numbers
+                if c is not None and c.text and id(c) not in seen:
                     seen.add(id(c))
                     path.append(c.text)
             out.append(tuple(path))
@@ -122,6 +123,17 @@ class Table:
                 f = c.figure
                 if f is not None and not f.zero_mark and not f.blank:
                     yield c, f
+
+
+def is_column_numbers(row) -> bool:
+    """A row numbering the columns 1, 2, 3 … (a 栏次 row), with at most one label before the numbers."""
+    seen, texts = set(), []
+    for c in row:
+        if c is not None and id(c) not in seen and c.text.strip():
+            seen.add(id(c))
+            texts.append(c.text.strip())
+    nums = [t for t in texts if t.isdigit()]
+    return len(nums) >= 2 and len(texts) - len(nums) <= 1 and [int(t) for t in nums] == list(range(1, len(nums) + 1))
 
 
 @dataclass

@@ -17,7 +17,7 @@ from ..errors import BudgetxlError
 from ..findings import Finding
 from ..labels import norm
 from ..spec import TOTAL, Profile, Table, load_profile
-from .document import Cell, Document
+from .document import Cell, Document, is_column_numbers
 from .document import Table as PTable
 from .figures import MONEY_UNITS
 
@@ -177,22 +177,11 @@ def _header_rows(pt: PTable, t: Table) -> int:
     n = 0
     for r in pt.rows:
         texts = {_hnorm(c.text) for c in r if c is not None and c.text.strip()}
-        if texts and (texts <= words or _column_numbers(r)):
+        if texts and (texts <= words or is_column_numbers(r)):
             n += 1
             continue
         break
     return max(n, pt.header_rows)  # a header worded differently still looks like one
-
-
-def _column_numbers(row) -> bool:
-    """A row numbering the columns 1, 2, 3 … (栏次), with at most one label before the numbers."""
-    seen, texts = set(), []
-    for c in row:
-        if c is not None and id(c) not in seen and c.text.strip():
-            seen.add(id(c))
-            texts.append(c.text.strip())
-    nums = [t for t in texts if t.isdigit()]
-    return len(nums) >= 2 and len(texts) - len(nums) <= 1 and [int(t) for t in nums] == list(range(1, len(nums) + 1))
 
 
 # ---------------------------------------------------------------------- figures
@@ -255,6 +244,13 @@ def read_onto(doc: Document, profile: Profile | str | None = None):
     reading = Reading(budget, findings=findings, tables=dict(det.tables))
     for tid, pt in det.tables.items():
         _read_table(doc, prof, prof.tables[tid], pt, budget, reading, problem, _put)
+    # the narrative (情况说明 …) as the text rules read it: one paragraph a line, headings included
+    # (the text-parts reader needs the profile to declare the parts it looks for)
+    if all(k in prof.parts for k in ("institutions", "procurement", "assets")):
+        from ..textparts import complete, extract_parts
+
+        budget.supplement = complete(extract_parts(doc.text(), prof), prof,
+                                     {"code": budget.unit_code, "name": budget.unit_name, "year": budget.year})
     budget._cache.clear()
     return reading
 
