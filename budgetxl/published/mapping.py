@@ -249,8 +249,10 @@ def read_onto(doc: Document, profile: Profile | str | None = None):
     if all(k in prof.parts for k in ("institutions", "procurement", "assets")):
         from ..textparts import complete, extract_parts
 
-        budget.supplement = complete(extract_parts(doc.text(), prof), prof,
-                                     {"code": budget.unit_code, "name": budget.unit_name, "year": budget.year})
+        found = extract_parts(doc.text(), prof)
+        if found:  # parts the document does not print stay absent (no "no projects" from a tables-only file)
+            budget.supplement = complete(found, prof, {"code": budget.unit_code, "name": budget.unit_name,
+                                                       "year": budget.year})
     budget._cache.clear()
     return reading
 
