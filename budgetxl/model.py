@@ -164,6 +164,11 @@ class UnitBudget:
         else:
             self.set_given(key, amount, origin=origin)
 
+    def mark_absent(self, table_ids) -> None:
+        """Tables the source did not have: their cells, and all computed from them, are unknown."""
+        self.absent = set(table_ids)
+        self._cache.clear()
+
     def set_origin(self, key: CellKey, origin: str) -> None:
         self._origin[key] = origin
 

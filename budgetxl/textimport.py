@@ -161,7 +161,7 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
         problems.add("没有找到“预算年度：YYYY”，也无法从标题中看出预算年度", file=name)
         year = 0
     budget = UnitBudget(prof, code, unit_name, year)
-    budget.absent = {t.id for t in absent}
+    budget.mark_absent(t.id for t in absent)
     for pt in printed:
         load_table(budget, pt, name, problems)
     if strict:

@@ -125,6 +125,32 @@ class Table:
                     yield c, f
 
 
+def is_data_row(cells) -> bool:
+    """A body row by its look: it prints a figure (other than numbers 1, 2, 3 … of a 栏次 row) or
+    nothing at all (the blank row of an empty table)."""
+    texts = [c.text for c in cells if c is not None]
+    if not any(t.strip() for t in texts):
+        return True
+    nums = []
+    for t in texts:
+        f = parse_figure(t)
+        if f is not None and not f.blank and not f.zero_mark:
+            nums.append(f.value)
+    if not nums:
+        return False
+    return not (len(nums) >= 2 and nums == [type(nums[0])(i) for i in range(1, len(nums) + 1)])
+
+
+def header_count(rows) -> int:
+    """How many leading rows are header rows: those before the first body row."""
+    n = 0
+    for r in rows:
+        if is_data_row(r):
+            break
+        n += 1
+    return n
+
+
 def is_column_numbers(row) -> bool:
     """A row numbering the columns 1, 2, 3 … (a 栏次 row), with at most one label before the numbers."""
     seen, texts = set(), []

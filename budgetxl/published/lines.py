@@ -165,3 +165,6 @@ def year_of(text: str) -> int | None:
     if not m:
         return None
     return int(next(g for g in m.groups() if g))
+
+
+HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")

@@ -214,8 +214,6 @@ def _scale(value: Decimal, printed: str | None, wanted: str) -> Decimal | None:
 def read_onto(doc: Document, profile: Profile | str | None = None):
     """Read a document's tables onto its profile: a :class:`Reading`."""
     from ..model import UnitBudget
-    from ..textimport import _put
-
     det = detect_profile(doc, profile)
     prof = det.profile
     findings: list[Finding] = []
@@ -237,7 +235,7 @@ def read_onto(doc: Document, profile: Profile | str | None = None):
     if year is None:
         problem("没有找到预算年度（标题、编制部门行和封面中都没有“YYYY年”）")
     absent = [t for t in prof.ordered if t.id not in det.tables]
-    budget.absent = {t.id for t in absent}
+    budget.mark_absent(t.id for t in absent)
     if absent:
         problem(f"没有找到{len(absent)}张表：" + "、".join(f"“{t.title}”" for t in absent)
                 + f"（按标题在 {doc.pages} 页的 {len(doc.tables)} 张表中查找；依赖这些表的审核无法进行）")
@@ -253,7 +251,6 @@ def read_onto(doc: Document, profile: Profile | str | None = None):
         if found:  # parts the document does not print stay absent (no "no projects" from a tables-only file)
             budget.supplement = complete(found, prof, {"code": budget.unit_code, "name": budget.unit_name,
                                                        "year": budget.year})
-    budget._cache.clear()
     return reading
 
 
@@ -333,9 +330,7 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
                         problem(f"{where}第{i + 1}行：{side.group or '项目'}一侧有金额却没有项目名称", table=t.name)
                     continue
             else:
-                from ..textimport import _locate
-
-                item = _locate(t, side, lab.text, -1, used)
+                item = _locate(t, side, lab.text, used)
                 if item is None:
                     problem(f"{where}第{i + 1}行：表样中没有项目“{lab.text}”", table=t.name)
                     continue
@@ -343,6 +338,20 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
             for g, c in side_values:
                 _value(doc, prof, t, pt, budget, reading, problem, put, item.key, g.column.key, c, wanted, where, i)
     _unread(reading, pt, nhead, consumed)
+
+
+def _put(budget, t: Table, row: str, col: str, value: Decimal, origin: str) -> None:
+    budget.put((t.id, row, col), value, origin=origin)
+
+
+def _locate(t: Table, side, label: str, used: set[str]):
+    """The item of one side of a fixed table a printed label names (a label printed twice, as in
+    财政拨款收支总表, is told apart by order: the first not yet used)."""
+    want = norm(label)
+    candidates = [it for it in (*side.body, *(r[side.key] for r in t.footer if r.get(side.key)))
+                  if norm(it.label) == want]
+    fresh = [it for it in candidates if it.key not in used]
+    return (fresh or candidates or [None])[0]
 
 
 def _unread(reading: Reading, pt: PTable, nhead: int, consumed: set[int]) -> None:

@@ -15,14 +15,13 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import BudgetxlError
-from .document import Cell, Document, Paragraph, Place, Table
-from .lines import Grid, Line, edges, group_lines, is_caption, join_wrapped, org_of, snap, year_of
-from .figures import money_unit, parse_figure
+from .document import Cell, Document, Paragraph, Place, Table, header_count
+from .lines import HEADING, Grid, Line, edges, group_lines, is_caption, join_wrapped, org_of, snap, year_of
+from .figures import money_unit
 
 MAX_PAGES = 2000
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
                           r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[（(]\s*\d{1,4}\s*[)）])\s*$")
-_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")
 
 
 class _Drawn:
@@ -95,32 +94,8 @@ def _assign(chars, drawn: list[_Drawn]) -> list[dict]:
     return free
 
 
-def _is_data_row(cells: list[Cell | None]) -> bool:
-    texts = [c.text for c in cells if c is not None]
-    if not any(t.strip() for t in texts):
-        return True  # a blank row: the body of an empty table
-    nums = []
-    for t in texts:
-        f = parse_figure(t)
-        if f is not None and not f.blank and not f.zero_mark:
-            nums.append(f.value)
-    if not nums:
-        return False
-    # a 栏次 row numbers the columns 1, 2, 3 …: a header row
-    return not (len(nums) >= 2 and nums == [type(nums[0])(i) for i in range(1, len(nums) + 1)])
-
-
 def _grid_rows(d: _Drawn) -> list[list[Cell | None]]:
     return [[d.cover.get((r, c)) for c in range(d.ncols)] for r in range(d.nrows)]
-
-
-def _header_count(rows) -> int:
-    n = 0
-    for r in rows:
-        if _is_data_row(r):
-            break
-        n += 1
-    return n if n < len(rows) else 0 if not rows else n
 
 
 def _compatible(prev: Table, prev_xs: list[float], d: _Drawn, tol: float = 3.0) -> list[int] | None:
@@ -227,7 +202,7 @@ def _paragraphs(lines: list[tuple[Line, int]], page_width: dict[int, float]) -> 
         centre = (ln.x0 + ln.x1) / 2
         centred = ln.x0 > left + 3 * body_size and abs(centre - (left + right) / 2) < 3 * body_size and len(ln.text) < 50
         larger = ln.size > body_size * 1.15
-        numbered = bool(_HEADING.match(ln.text)) and len(ln.text) <= 40 and not ln.text.endswith("。")
+        numbered = bool(HEADING.match(ln.text)) and len(ln.text) <= 40 and not ln.text.endswith("。")
         if centred or larger or numbered:
             flush()
             level = 1 if (centred or larger) else (2 if re.match(r"^(?:第|[一二三四五六七八九十]+[、.．])", ln.text) else 3)
@@ -337,7 +312,7 @@ def _assemble(doc: Document, pages_lines: list[list[Line]], drawn_pages: list[li
 def _new_table(index: int, d: _Drawn, title, captions) -> Table:
     rows = _grid_rows(d)
     t = Table(index, rows=rows, pages=[d.page])
-    t.header_rows = _header_count(rows)
+    t.header_rows = header_count(rows)
     t.title = join_wrapped([ln.text for ln, _ in title]) if title else ""
     if title:
         t.title_place = Place(page=title[0][1], bbox=title[0][0].bbox)

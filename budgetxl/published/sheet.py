@@ -15,7 +15,7 @@ from ..errors import BudgetxlError
 from .document import Cell, Document, Place, Table
 from .figures import money_unit
 from .lines import is_caption, org_of, year_of
-from .pdf import _header_count
+from .document import header_count
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_CELLS = 2_000_000
@@ -168,5 +168,5 @@ def _table(doc, sheet, texts, span, r0, r1, width) -> Table:
                 if c is not None:
                     c.col = max(0, c.col - lo)
     t = Table(len(doc.tables) + 1, rows=grid)
-    t.header_rows = _header_count(grid)
+    t.header_rows = header_count(grid)
     return t

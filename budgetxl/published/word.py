@@ -13,7 +13,8 @@ from ..errors import BudgetxlError
 from .document import Cell, Document, Paragraph, Place, Table
 from .figures import money_unit
 from .lines import is_caption, join_wrapped, org_of, year_of
-from .pdf import _HEADING, _header_count
+from .document import header_count
+from .lines import HEADING
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -74,7 +75,7 @@ def read_docx(path: str | Path) -> Document:
     doc.front = [text for text, _ in narrative[:3]]
     for text, k in narrative:
         heading = None
-        if _HEADING.match(text) and len(text) <= 40 and not text.endswith("。"):
+        if HEADING.match(text) and len(text) <= 40 and not text.endswith("。"):
             heading = 2 if re.match(r"^(?:第|[一二三四五六七八九十]+[、.．])", text) else 3
         doc.paragraphs.append(Paragraph(text, Place(paragraph=k), heading, [(text, Place(paragraph=k))]))
     return doc
@@ -121,5 +122,5 @@ def _table(tbl, index: int) -> Table:
             out.append(got)
         rows.append(out)
     t = Table(index, rows=rows)
-    t.header_rows = _header_count(rows)
+    t.header_rows = header_count(rows)
     return t
