@@ -475,7 +475,7 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
     if fmt == "json":
         text = as_json(results)
     elif fmt == "csv":
-        text = as_csv(results, lang=lang)
+        text = as_csv(results, lang=lang, bom=output is not None)
     else:
         text = human(results, colour=output is None and sys.stdout.isatty())
     if output:
@@ -576,6 +576,13 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
             raise BudgetxlError("写 .parquet 需要 pyarrow：pip install pyarrow（或把 --facts 改为 .csv）；"
                                 "未做任何汇总") from None
     group_map = read_groups(groups) if groups else None
+    # the outputs are claimed for the whole run (released when the command ends): a second
+    # consolidation to the same output fails at once instead of silently overwriting this one
+    from .fileio import exclusive_output
+
+    claim = exclusive_output(output, manifest, facts_out or output.with_name(output.stem + "_数据.csv"))
+    claim.__enter__()
+    click.get_current_context().call_on_close(lambda: claim.__exit__(None, None, None))
     with _Progress(len(files), "读取并审核", enabled=not quiet) as bar:
         c = run(files, groups=group_map, jobs=jobs, include_errors=include_errors, strict=strict,
                 progress=bar.update, profile=profile)

@@ -103,8 +103,10 @@ def process_file(path: str, profile: str | None = None) -> list[UnitOutcome]:
         return [UnitOutcome(path, sha, "unsupported", refused)]
     try:
         contexts = load_for_check(p, profile, verify_lists="auto")
-    except BudgetxlError as e:
-        return [UnitOutcome(path, sha, "unreadable", str(e).splitlines()[0])]
+    except BudgetxlError as e:  # the message and its first problem (which line, which cell)
+        lines = str(e).splitlines()
+        first = lines[1].strip().lstrip("- ").strip() if len(lines) > 1 else ""
+        return [UnitOutcome(path, sha, "unreadable", lines[0] + (f"（{first}）" if first else ""))]
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # a hostile file must not stop a county run (a Rust panic included)
@@ -139,10 +141,31 @@ def _worker_start() -> None:
 
     from .check import all_rules
 
+    _die_with_parent()
     all_rules()
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+
+
+def _die_with_parent() -> None:
+    """A worker is killed when the consolidating process dies, however it dies (kill -9
+    included): Linux's PR_SET_PDEATHSIG. Without it a killed run leaves its workers running."""
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return  # pragma: no cover
+    import ctypes
+
+    parent = os.getppid()
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _process_many(paths: list[str], profile: str | None = None) -> list[list[UnitOutcome]]:
@@ -217,7 +240,9 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
         if progress:
             progress(done, len(paths))
         batches = [paths[i:i + chunk] for i in range(1, len(paths), chunk)]
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
+        from .fileio import signalled, signals_as_interrupt
+
+        with signals_as_interrupt(), ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
             try:
                 for batch, results in zip(batches, pool.map(functools.partial(_process_many, profile=profile), batches)):
                     for res in results:
@@ -227,7 +252,11 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
                     done += len(batch)
                     if progress:
                         progress(done, len(paths))
-            except KeyboardInterrupt:
+                    if signalled():
+                        raise KeyboardInterrupt
+            except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: stop the workers now, not after their batch
+                for proc in list(getattr(pool, "_processes", {}).values()):
+                    proc.kill()
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     readable = [o for o in outcomes if o.status not in EXCLUDED]
@@ -343,23 +372,16 @@ def write_facts_file(c: Consolidation, out: Path) -> int:
         with atomic_path(out) as tmp:
             df.to_parquet(tmp, index=False)
         return len(rows)
-    n = 0
-    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:  # streamed
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(FACT_COLUMNS)
-        for r in _fact_rows(c):
-            w.writerow(r[:7] + [fmt(r[7])])
-            n += 1
-    return n
+    from . import csvout
+
+    return csvout.write(out, FACT_COLUMNS, (r[:7] + [fmt(r[7])] for r in _fact_rows(c)), kind="data")  # streamed
 
 
 def write_manifest_csv(c: Consolidation, out: Path) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(MANIFEST_HEADER)
-    w.writerows(manifest_rows(c))
-    with atomic_path(out) as tmp:
-        tmp.write_text("\ufeff" + buf.getvalue(), encoding="utf-8", newline="")
+    """The manifest CSV: its text comes from the inputs, so no cell can run as a formula."""
+    from . import csvout
+
+    csvout.write(out, MANIFEST_HEADER, manifest_rows(c), kind="report")
 
 
 MAX_FACT_ROWS_IN_WORKBOOK = 100_000
@@ -406,7 +428,8 @@ def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -
     from .render.official import SAFE_OPTIONS, Styles, write_table_sheet, write_tables_stacked
 
     with atomic_path(out) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), SAFE_OPTIONS)
+        # in memory: xlsxwriter's own temporary files would outlive a killed run
+        wb = xlsxwriter.Workbook(str(tmp), {**SAFE_OPTIONS, "in_memory": True})
         wb.set_properties({"title": f"{c.year}年部门预算汇总", "author": "budgetxl"})
         st = Styles(wb)
         bold = wb.add_format({"bold": True, "font_name": "宋体"})

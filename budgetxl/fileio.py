@@ -7,7 +7,10 @@ opened for writing.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import secrets
+import sys
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -19,7 +22,13 @@ from .errors import BudgetxlError
 def atomic_path(target: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> Iterator[Path]:
     """Yield a temporary path; on success it replaces ``target`` atomically.
 
-    Refuses to overwrite any of ``inputs`` (no command ever modifies its input files).
+    Refuses to overwrite any of ``inputs`` (no command ever modifies its input files), and fails
+    when another process is writing the same target (see :func:`exclusive_output`).
+
+    On Linux the temporary file is anonymous (``O_TMPFILE``, reached as ``/proc/self/fd/N``
+    within this process only): it has no name until it is complete, so even ``kill -9`` leaves
+    nothing behind. Elsewhere it is a hidden ``.name.XXXX.tmp`` beside the target, removed on any
+    exception and on SIGTERM/SIGHUP (see :func:`signals_as_interrupt`).
     """
     target = Path(target)
     for i in inputs:
@@ -31,17 +40,157 @@ def atomic_path(target: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> I
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise BudgetxlError(f"输出目录不存在：{parent}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    with exclusive_output(target):
+        fd = _anonymous(parent)
+        if fd is not None:
+            try:
+                yield Path(f"/proc/self/fd/{fd}")
+                os.fchmod(fd, 0o666 & ~_umask())
+                tmp = parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+                _link(fd, tmp)  # a name only once complete
+                try:
+                    os.replace(tmp, target)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        tmp.unlink()
+                    raise
+            finally:
+                os.close(fd)
+            return
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        os.close(fd)
+        tmp_path = Path(tmp)
+        _PENDING.add(tmp_path)
+        try:
+            yield tmp_path
+            os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
+            os.replace(tmp_path, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp_path.unlink()
+            raise
+        finally:
+            _PENDING.discard(tmp_path)
+
+
+_PENDING: set[Path] = set()  # named temporary files of this process (the fallback), for signal cleanup
+
+
+def _anonymous(parent: Path) -> int | None:
+    """An unnamed file in ``parent`` (Linux O_TMPFILE, reopenable via /proc/self/fd), or None."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd") or os.environ.get("BUDGETXL_NAMED_TEMP"):
+        return None
     try:
-        yield tmp_path
-        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
-        os.replace(tmp_path, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp_path.unlink()
-        raise
+        return os.open(parent, flag | os.O_RDWR, 0o600)
+    except OSError:  # a file system without O_TMPFILE support
+        return None
+
+
+def _link(fd: int, dst: Path) -> None:
+    """Give the anonymous file ``fd`` the name ``dst`` (linkat with AT_SYMLINK_FOLLOW through
+    /proc/self/fd: os.link would link the /proc symlink itself); a copy if that fails."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, at_symlink_follow = -100, 0x400
+    if libc.linkat(at_fdcwd, f"/proc/self/fd/{fd}".encode(), at_fdcwd, os.fsencode(dst), at_symlink_follow) == 0:
+        return
+    with open(f"/proc/self/fd/{fd}", "rb") as src, open(dst, "xb") as out:  # pragma: no cover - fallback
+        import shutil
+
+        shutil.copyfileobj(src, out)
+
+
+_HELD: dict[str, list] = {}  # lock name -> [socket or file, depth] held by this process
+
+
+@contextlib.contextmanager
+def exclusive_output(*targets: str | Path) -> Iterator[None]:
+    """Hold, for the duration, an exclusive claim on each output path: another process that
+    claims the same path fails at once with a Chinese message (two writers never overwrite each
+    other silently). Reentrant within one process.
+
+    On Linux the claim is an abstract Unix socket named after the output's real path: the kernel
+    drops it when the process dies, so a killed run leaves no stale lock and no file. Elsewhere it
+    is ``flock`` on a lock file in the temporary directory.
+    """
+    taken = []
+    try:
+        for t in targets:
+            key = hashlib.sha256(os.path.realpath(t).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+            if key in _HELD:
+                _HELD[key][1] += 1
+                taken.append(key)
+                continue
+            handle = _claim(key)
+            if handle is None:
+                raise BudgetxlError(f"另一个 budgetxl 进程正在写出 {t}：两个进程同时写同一个输出文件会互相覆盖。"
+                                    "请等它结束后再运行，或换一个输出文件名")
+            _HELD[key] = [handle, 1]
+            taken.append(key)
+        yield
+    finally:
+        for key in taken:
+            _HELD[key][1] -= 1
+            if not _HELD[key][1]:
+                _HELD.pop(key)[0].close()
+
+
+def _claim(key: str):
+    import socket
+
+    if sys.platform.startswith("linux"):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.bind("\0budgetxl-output-" + key)
+            return s
+        except OSError:
+            s.close()
+            return None
+    import fcntl  # pragma: no cover - not Linux
+
+    fh = open(Path(tempfile.gettempdir()) / f"budgetxl-output-{key}.lock", "a")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fh
+    except OSError:
+        fh.close()
+        return None
+
+
+_SIGNALLED: list[int] = []
+
+
+def signalled() -> bool:
+    """Whether SIGTERM/SIGHUP arrived under :func:`signals_as_interrupt`."""
+    return bool(_SIGNALLED)
+
+
+@contextlib.contextmanager
+def signals_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt for the duration (main thread only), so that a
+    terminated run unwinds like Ctrl-C: workers stopped, temporary files removed."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        _SIGNALLED.append(signum)  # seen by signalled() even where the exception is swallowed (at fork)
+        raise KeyboardInterrupt
+
+    old = {}
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            old[sig] = signal.signal(sig, interrupt)
+    try:
+        yield
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)
 
 
 def _umask() -> int:

@@ -19,6 +19,10 @@ MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # 200 MB
 MAX_PART_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, per part larger than 1 MB
 MAX_IN_MEMORY = 64 * 1024 * 1024  # packages up to this size are read into memory once
+MAX_FILE_BYTES = 100 * 1024 * 1024  # a workbook file (real ones are a few hundred KB)
+# what Excel, WPS and LibreOffice write (stored, deflated) and what calamine can read as well
+SUPPORTED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+REDO = "请在 Excel/WPS 中打开并另存为 .xlsx 后重新提交；打不开时请重新填写财政局下发的模板"
 
 
 def require_defusedxml() -> None:
@@ -46,6 +50,9 @@ def check_container(path: str | Path, *, keep_open: bool = False):
         raise BudgetxlError(f"{name}：无法打开文件（{e.strerror}）") from None
     if size == 0:
         raise BudgetxlError(f"{name}：文件为空")
+    if size > MAX_FILE_BYTES:
+        raise BudgetxlError(f"{name}：文件大小 {size / 1048576:.0f} MB 超过上限 {MAX_FILE_BYTES // 1048576} MB"
+                            "（填报模板通常不足 1 MB），疑似异常文件，拒绝读取")
     with open(p, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -112,8 +119,16 @@ def _check_entries(zf: zipfile.ZipFile, name: str) -> None:
     total = 0
     names = set()
     for info in infos:
+        if info.filename in names:  # zipfile reads the last of two, other readers the first
+            raise BudgetxlError(f"{name}：压缩包中有两个同名的内部文件 {info.filename}，疑似被篡改，拒绝读取。{REDO}")
         names.add(info.filename)
         total += info.file_size
+        if info.flag_bits & 0x41:  # bit 0: encrypted; bit 6: strong encryption
+            raise BudgetxlError(f"{name}：内部文件 {info.filename} 被加密（压缩包设置了密码），无法读取。"
+                                "请在 Excel/WPS 中打开后另存为不加密的 .xlsx 再提交")
+        if info.compress_type not in SUPPORTED_METHODS or info.flag_bits & 0x20:  # bit 5: patched data
+            raise BudgetxlError(f"{name}：内部文件 {info.filename} 使用了不支持的压缩方式（编号 {info.compress_type}），"
+                                "不是 Excel/WPS 保存的 xlsx。请在 Excel/WPS 中打开后另存为 .xlsx 再提交")
         if info.file_size > MAX_PART_UNCOMPRESSED:
             raise BudgetxlError(f"{name}：内部文件 {info.filename} 解压后过大，疑似压缩炸弹，拒绝读取")
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
@@ -126,6 +141,41 @@ def _check_entries(zf: zipfile.ZipFile, name: str) -> None:
         raise BudgetxlError(f"{name}：不是 xlsx 工作簿（缺少工作簿结构）")
 
 
+def damage(e: BaseException) -> str:
+    """What is wrong with a package, in Chinese, from the exception a zip, XML or calamine reader
+    raised (never the bare exception name)."""
+    text = f"{type(e).__name__} {e}".lower()
+    if isinstance(e, MemoryError):
+        return "内容过大，内存不足"
+    if "password" in text or "encrypt" in text:
+        return "内部文件被加密"
+    if isinstance(e, NotImplementedError) or "compression" in text or "unsupported" in text:
+        return "使用了不支持的压缩方式"
+    if "crc" in text or "inflate" in text or "deflate" in text or "decompress" in text or isinstance(e, zlib.error):
+        return "压缩数据损坏（校验失败或被截断）"
+    if "zip" in text or isinstance(e, (zipfile.BadZipFile, EOFError)):
+        return "压缩包结构损坏"
+    if "xml" in text or "parse" in text or "utf" in text or "encoding" in text or "invalid" in text:
+        return "内部 XML 数据损坏或格式不正确"
+    if "not found" in text or "missing" in text or isinstance(e, KeyError):
+        return "缺少必要的内部文件"
+    return "内部数据损坏"
+
+
+def read_part(zf: zipfile.ZipFile, part: str, name: str, what: str | None = None) -> bytes:
+    """A member's bytes; every failure (missing, encrypted, unsupported method, bad CRC, truncated
+    …) becomes a Chinese BudgetxlError naming the file and the part."""
+    label = what or f"部件 {part}"
+    try:
+        return zf.read(part)
+    except KeyError:
+        raise BudgetxlError(f"{name}：工作簿缺少{label}，文件已损坏。{REDO}") from None
+    except MemoryError:
+        raise
+    except Exception as e:  # zipfile raises BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError …
+        raise BudgetxlError(f"{name}：{label}无法读取（{damage(e)}）。{REDO}") from None
+
+
 def open_workbook_checked(path: str | Path, **kwargs):
     """openpyxl.load_workbook after the container checks, with defusedxml required."""
     require_defusedxml()
@@ -135,4 +185,4 @@ def open_workbook_checked(path: str | Path, **kwargs):
     try:
         return openpyxl.load_workbook(path, **kwargs)
     except Exception as e:  # openpyxl raises many types on malformed parts
-        raise BudgetxlError(f"{path}：无法读取工作簿（{type(e).__name__}）") from None
+        raise BudgetxlError(f"{path}：无法读取工作簿（{damage(e)}）。{REDO}") from None

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from .errors import ProblemList
+from .errors import BudgetxlError, ProblemList
 from .labels import norm
 from .model import UnitBudget
 from .money import AmountError, parse_amount
@@ -44,9 +45,10 @@ def find_tables(text: str, profile: Profile) -> list[PrintedTable]:
     titles = table_titles(profile)
     out: list[PrintedTable] = []
     seen: set[str] = set()
+    shortest = min(map(len, titles), default=0)
     for i, raw in enumerate(lines):
-        if raw.startswith("\t"):
-            continue
+        if raw.startswith("\t") or len(raw) < shortest or not raw.strip():
+            continue  # a cell, or too short to be a title (blank lines included)
         t = match_title(norm(ARTEFACT.sub("", raw)), titles)
         if t is not None and t.id in seen:
             t = None  # a table is read once (a later mention is a cross-reference, not the table)
@@ -95,13 +97,18 @@ def match_title(line: str, titles: dict):
     after nothing or a table number / a unit name with the year."""
     if line in titles:
         return titles[line]
-    for form in sorted(titles, key=len, reverse=True):
+    for form in _longest_first(tuple(titles)):
         if line.endswith(form):
             prefix = line[: -len(form)]
             if _TITLE_PREFIX.match(prefix) and (re.search(r"\d{4}年", prefix) or re.match(r"附?表", prefix)):
                 return titles[form]
             return None
     return None
+
+
+@lru_cache(maxsize=16)
+def _longest_first(forms: tuple[str, ...]) -> list[str]:
+    return sorted(forms, key=len, reverse=True)
 
 
 def table_titles(profile) -> dict:
@@ -124,9 +131,20 @@ def unit_from_line(unit_line: str) -> tuple[str, str]:
     return (m.group(1), m.group(2).strip()) if m else ("", unit_line.strip())
 
 
+MAX_TEXT_BYTES = 4 * 1024 * 1024  # a disclosure's text is 30-300 KB; reading time grows with size
+MAX_TEXT_LINES = 200_000  # and 1,000-10,000 lines (each line costs a few microseconds per pass)
+
+
 def read_disclosure_text(path: str | Path, profile: Profile | str | None = None, *, strict: bool = True
                          ) -> tuple[UnitBudget, list[PrintedTable]]:
     p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise BudgetxlError(f"{p}：无法打开文件（{e.strerror}）") from None
+    if size > MAX_TEXT_BYTES:
+        raise BudgetxlError(f"{p}：文本大小 {size / 1048576:.1f} MB 超过上限 {MAX_TEXT_BYTES // 1048576} MB"
+                            "（一份部门预算公开文本通常不足 0.5 MB），拒绝读取。请确认文件是否正确，或只保留该单位的公开内容")
     try:
         text = p.read_text("utf-8-sig")
     except UnicodeDecodeError:
@@ -142,6 +160,10 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
     ``strict`` (import): anything unreadable is an error. Otherwise (check): what can be read is
     read, and the rest is kept in ``budget.read_problems`` to be reported as findings (V05).
     """
+    lines = text.count("\n") + 1
+    if lines > MAX_TEXT_LINES:
+        raise BudgetxlError(f"{name}：文本有 {lines} 行，超过上限 {MAX_TEXT_LINES} 行"
+                            "（一份部门预算公开文本通常几千行），拒绝读取。请确认文件是否正确")
     prof = resolve(profile, lambda: by_text(text, name))
     printed = find_tables(text, prof)
     problems = ProblemList()
@@ -216,7 +238,7 @@ def load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: Proble
                 if v is not None:
                     _put(budget, t, row, col.key, v, origin)
             continue
-        idx = int(cells[0]) - 1 if cells[0].strip().isdigit() else -1
+        idx = int(cells[0]) - 1 if re.fullmatch(r"[0-9]{1,6}", cells[0].strip()) else -1
         pos = 1
         for side in t.sides:
             label = cells[pos]

@@ -69,7 +69,7 @@ def test_every_file_accounted_and_duplicates_not_counted(county, tmp_path):
     total = next(r[2].value for r in ws.iter_rows(min_row=6) if r[1].value == "收入总计")
     assert Decimal(str(total)).quantize(Decimal("0.01")) == Decimal("1573.23") * 2
     assert wb["汇总说明"]._charts, "native charts expected"
-    facts = list(csv.DictReader((tmp_path / "facts.csv").read_text("utf-8").splitlines()))
+    facts = list(csv.DictReader((tmp_path / "facts.csv").read_text("utf-8-sig").splitlines()))
     assert {r["单位编码"] for r in facts} == {"451", "501"}
 
 

@@ -3,8 +3,6 @@ copy of a workbook with every finding's cell highlighted and commented."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
@@ -87,22 +85,25 @@ FIELDS_CN = {"code": "规则", "severity": "级别", "message": "问题", "file"
              "difference": "差额", "tolerance": "容差"}
 
 
-def as_csv(results: list[CheckResult], lang: str = "zh") -> str:
+def as_csv(results: list[CheckResult], lang: str = "zh", *, bom: bool = False) -> str:
     """The findings as CSV, one per line: headers and severities in Chinese (``lang="en"``: the
-    field names and severities as in the JSON report)."""
+    field names and severities as in the JSON report). No cell can run as a formula (see
+    budgetxl.csvout); ``bom`` for a file."""
+    from ..csvout import to_text
+
     zh = lang == "zh"
     sev = SEVERITY_CN if zh else {s: s for s in SEVERITY_CN}
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([FIELDS_CN[k] for k in FIELDS] if zh else FIELDS)
-    for r in results:
-        if r.unreadable:
-            w.writerow(["READ", sev["error"], r.unreadable, r.file] + [""] * (len(FIELDS) - 4))
-        for f in r.findings:
-            d = f.to_dict()
-            d["severity"] = sev[d["severity"]]
-            w.writerow(["" if d.get(k) is None else d[k] for k in FIELDS])
-    return buf.getvalue()
+
+    def rows():
+        for r in results:
+            if r.unreadable:
+                yield ["READ", sev["error"], r.unreadable, r.file] + [""] * (len(FIELDS) - 4)
+            for f in r.findings:
+                d = f.to_dict()
+                d["severity"] = sev[d["severity"]]
+                yield ["" if d.get(k) is None else d[k] for k in FIELDS]
+
+    return to_text([FIELDS_CN[k] for k in FIELDS] if zh else FIELDS, rows(), kind="report", bom=bom)
 
 
 def _safe(v):

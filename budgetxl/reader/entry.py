@@ -11,6 +11,7 @@ inputs are errors naming the cell. Nothing is rounded or dropped silently.
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -20,6 +21,7 @@ from ..version import __version__
 from ..cellvalues import parse_amount_cell, parse_code_cell, parse_quantity_cell, parse_text_cell
 from ..errors import BudgetxlError
 from ..facts import describe_cell
+from ..safety import REDO, damage
 from ..findings import Finding
 from ..labels import norm
 from ..model import UnitBudget
@@ -39,6 +41,23 @@ def _supplied(v) -> Decimal | None:
         return _ZERO
     p = parse_amount_cell(v)
     return p.value if p.error is None else None
+
+
+_COUNT = re.compile(r"[0-9]{1,9}")  # ASCII digits only: str.isdigit() accepts ² and ①, int() does not
+MAX_LAYOUT_ROWS = 20_000  # spare rows of a table, rows of a supplementary part (templates: tens to hundreds)
+
+
+def _check_layout(name: str, items: tuple) -> None:
+    """The fingerprint's row counts are numbers within the limit, before any layout is built on
+    them (a huge count would make every later step huge)."""
+    for k, v in items:
+        if k.endswith(".spare") or k.startswith("part."):
+            if not _COUNT.fullmatch(v or ""):
+                raise BudgetxlError(f"{name}：隐藏的模板指纹（工作表“{L.SHEET_META}”）被改动：{k} 应为行数，实为“{v[:40]}”，"
+                                    "无法定位数据。请使用财政局下发的原模板重新填写")
+            if int(v) > MAX_LAYOUT_ROWS:
+                raise BudgetxlError(f"{name}：隐藏的模板指纹（工作表“{L.SHEET_META}”）中 {k} = {v}，超过上限 "
+                                    f"{MAX_LAYOUT_ROWS} 行，无法读取。请使用财政局下发的原模板重新填写")
 
 
 class NotATemplate(BudgetxlError):
@@ -181,9 +200,12 @@ class EntryReader:
     def _values(self, sheet_name: str) -> _Sheet:
         try:
             sh = self.cal.get_sheet_by_name(sheet_name)
-            return _Sheet(sh.to_python(skip_empty_area=False))
-        except Exception as e:
-            raise BudgetxlError(f"{self.name}：无法读取工作表“{sheet_name}”（{type(e).__name__}）") from None
+            rows = sh.to_python(skip_empty_area=False)
+        except MemoryError:
+            raise
+        except Exception as e:  # calamine's CalamineError, XmlError, ZipError … and Rust panics
+            raise BudgetxlError(f"{self.name}：无法读取工作表“{sheet_name}”（{damage(e)}）。{REDO}") from None
+        return _Sheet(self.scan.with_errors(sheet_name, rows))
 
     # ------------------------------------------------------------------ main
     def read(self) -> ReadResult:
@@ -196,8 +218,10 @@ class EntryReader:
 
         try:
             self.cal = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        except MemoryError:
+            raise
         except Exception as e:
-            raise BudgetxlError(f"{self.name}：无法读取工作簿（{type(e).__name__}），文件可能已损坏") from None
+            raise BudgetxlError(f"{self.name}：无法读取工作簿（{damage(e)}）。{REDO}") from None
         self.scan = scan
         names = [s.name for s in scan.sheets]
         meta = self._meta(names, scan)
@@ -208,7 +232,12 @@ class EntryReader:
         if not layout_items:
             raise NotATemplate(f"{self.name}：不是 budgetxl 生成的填报模板（缺少模板指纹），无法定位数据。"
                                "请使用财政局下发的填报模板填写")
-        self.plan = _plan(profile.id, layout_items)
+        _check_layout(self.name, layout_items)
+        try:
+            self.plan = _plan(profile.id, layout_items)
+        except (ValueError, KeyError, TypeError, IndexError, OverflowError):
+            raise BudgetxlError(f"{self.name}：隐藏的模板指纹（工作表“{L.SHEET_META}”）被改动，无法定位数据。"
+                                "请使用财政局下发的原模板重新填写") from None
         self.layout = self.plan.layout
         self._sheets(names, scan)
         self.unit_code = meta.get("unit_code", "")
@@ -493,8 +522,9 @@ class EntryReader:
         protected, the workbook structure is still locked (it cannot be unhidden otherwise), and
         it has the rows it was written with. Anything else: compare its whole content."""
         s = self.scan.sheet(L.SHEET_LISTS)
+        rows = meta.get("lists_rows", "")
         return bool(s and s.state == "hidden" and s.protected and self.scan.lock_structure
-                    and meta.get("lists_rows") and s.rows == int(meta["lists_rows"]))
+                    and _COUNT.fullmatch(rows) and s.rows == int(rows))
 
     # ------------------------------------------------------------------ supplementary parts
     def _supplement(self, present: set[str]) -> dict:

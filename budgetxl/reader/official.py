@@ -4,6 +4,8 @@ cells as supplied values, so the same rules check a published table as a returne
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from ..cellvalues import parse_amount_cell, parse_text_cell
@@ -38,11 +40,15 @@ def read_official(path: str | Path, profile=None):
     from ..model import UnitBudget
 
     name = str(path)
-    scan_package(path, name)  # refuse hostile or absurd files before calamine reads them
+    from ..safety import REDO, damage
+
+    scan = scan_package(path, name)  # refuse hostile or absurd files before calamine reads them
     try:
         cal = python_calamine.CalamineWorkbook.from_path(str(path))
+    except MemoryError:
+        raise
     except Exception as e:
-        raise BudgetxlError(f"{name}：无法读取工作簿（{type(e).__name__}）") from None
+        raise BudgetxlError(f"{name}：无法读取工作簿（{damage(e)}）。{REDO}") from None
     from ..template.layout import SHEET_GUIDE, SHEET_LISTS
 
     if SHEET_GUIDE in cal.sheet_names or SHEET_LISTS in cal.sheet_names:
@@ -56,7 +62,12 @@ def read_official(path: str | Path, profile=None):
     budget = None
     positions = Positions()
     for t in prof.ordered:
-        rows = cal.get_sheet_by_name(t.name).to_python(skip_empty_area=False)
+        try:
+            rows = scan.with_errors(t.name, cal.get_sheet_by_name(t.name).to_python(skip_empty_area=False))
+        except MemoryError:
+            raise
+        except Exception as e:  # calamine's errors and panics on a damaged sheet
+            raise BudgetxlError(f"{name}：无法读取工作表“{t.name}”（{damage(e)}）。{REDO}") from None
         lanci = next((i for i, r in enumerate(rows) if r and norm(_text(r[0])) == "栏次"), None)
         if lanci is None:
             problems.add(f"工作表“{t.name}”中找不到“栏次”行", file=name, sheet=t.name)
@@ -85,7 +96,7 @@ def read_official(path: str | Path, profile=None):
                 if row:
                     for j, c in enumerate(t.columns):
                         positions[(t.id, row, c.key)] = (t.name, r, 3 + j)
-            elif cells[0].strip().isdigit() and 0 < int(cells[0]) <= len(t.fixed_rows):
+            elif re.fullmatch(r"[0-9]{1,6}", cells[0].strip()) and 0 < int(cells[0]) <= len(t.fixed_rows):
                 fixed = t.fixed_rows[int(cells[0]) - 1]
                 col = 1
                 for side in t.sides:

@@ -17,14 +17,17 @@ from pathlib import Path
 from defusedxml import ElementTree as DET
 
 from ..errors import BudgetxlError
-from ..safety import check_container
+from ..safety import REDO, check_container, read_part
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-MAX_ROWS = 100_000
-MAX_COLS = 500
+# A sheet is read by calamine as a dense grid of (last row) x (last column) cells, so both are
+# bounded before it is read: at most 50,000 x 64 = 3.2 million cells (about 0.3 GB at worst).
+# Templates use 15 columns and a few thousand rows at most.
+MAX_ROWS = 50_000
+MAX_COLS = 64
 _CELL = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
 
 
@@ -47,6 +50,7 @@ class SheetScan:
     protected: bool | None = False
     rows: int = 0  # number of <row> elements
     light: bool = False  # only rows and protection were scanned
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "#DIV/0!" (t="e" cells)
 
     @property
     def formulas(self) -> dict[tuple[int, int], str]:
@@ -75,26 +79,46 @@ class PackageScan:
                 return s
         return None
 
+    def with_errors(self, name: str, rows: list[list]) -> list[list]:
+        """calamine's rows of a sheet with every error value (#DIV/0!, #N/A …) put back as an
+        :class:`ErrorValue`: calamine gives an empty cell for them, and a figure that cannot be
+        read must never read as empty."""
+        s = self.sheet(name)
+        for (r, c), text in (s.errors.items() if s else ()):
+            while len(rows) <= r:
+                rows.append([])
+            row = rows[r]
+            if len(row) <= c:
+                row.extend([""] * (c + 1 - len(row)))
+            row[c] = ErrorValue(text)
+        return rows
+
+
+class ErrorValue(str):
+    """An error value of a cell (the text Excel shows: #DIV/0!, #N/A, #VALUE! …). A str, so that
+    every cell parser reports it as what it is (not a number, not a code) instead of a blank."""
+
 
 def _q(ns: str, tag: str) -> str:
     return f"{{{ns}}}{tag}"
 
 
 def _parse(zf: zipfile.ZipFile, part: str, name: str):
+    data = read_part(zf, part, name)
     try:
-        return DET.fromstring(zf.read(part), forbid_dtd=True)
-    except KeyError:
-        raise BudgetxlError(f"{name}：工作簿缺少部件 {part}，文件已损坏") from None
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise BudgetxlError(f"{name}：文件已损坏（部件 {part} 的压缩数据校验失败或被截断）") from None
+        return DET.fromstring(data, forbid_dtd=True)
     except DET.ParseError:
-        raise BudgetxlError(f"{name}：工作簿部件 {part} 不是有效的 XML，文件已损坏") from None
+        raise BudgetxlError(f"{name}：工作簿部件 {part} 不是有效的 XML，文件已损坏。{REDO}") from None
+    except RecursionError:
+        raise BudgetxlError(f"{name}：工作簿部件 {part} 的 XML 嵌套过深，疑似恶意文件，拒绝读取") from None
     except Exception as e:  # defusedxml raises DTDForbidden, EntitiesForbidden …
         raise BudgetxlError(f"{name}：工作簿部件 {part} 含有不安全的 XML 结构（{type(e).__name__}），拒绝读取") from None
 
 
-# row 100000 and beyond, or column 500 (SF) and beyond
-_RE_BOUNDS = re.compile(rb'r="(?:[A-Z]{0,3}[1-9]\d{5}|(?:[A-Z]{3}|S[G-Z]|[T-Z][A-Z])\d)')
+# row 50000 and beyond (leading zeros allowed), or column 65 (BM) and beyond, in any case
+_RE_BOUNDS = re.compile(rb'r="(?:[A-Za-z]{0,3}0*(?:[5-9]\d{4}|[1-9]\d{5})|(?:[A-Za-z]{3}|[C-Zc-z][A-Za-z]|[Bb][M-Zm-z])\d)')
+# a cell element: <c …>, <c/>, <x:c …> (not <col>, <cfRule> …)
+_RE_CELL_OPEN = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c[\s/>]')
 _RE_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,9})"')
 _RE_ROOT = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?worksheet\b')
 _RE_F_FAST = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*><f>([^<]*)</f>')
@@ -110,12 +134,7 @@ _RE_PROT = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sheetProtection\b([^>]*)')
 
 def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
     """Scan one worksheet part with byte-level regular expressions (no entity expansion at all)."""
-    try:
-        data = zf.read(sheet.part)
-    except KeyError:
-        raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据缺失，文件已损坏") from None
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise BudgetxlError(f"{name}：文件已损坏（压缩数据校验失败或被截断）") from None
+    data = read_part(zf, sheet.part, name, f"工作表“{sheet.name}”的数据（部件 {sheet.part}）")
     m = _RE_ROOT.search(data)  # the root element comes first: the search ends almost at once
     prolog = data[: m.start()] if m else data
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
@@ -127,8 +146,15 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
             where = f"单元格 {ref.group(1).decode()}{ref.group(2).decode()}"
         else:
             where = f"第{ref.group(2).decode()}行" if ref else hit.group(0).decode(errors="replace")
-        raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据范围异常（{where}，超过 {MAX_ROWS} 行或 {MAX_COLS} 列），"
-                            "疑似异常文件，拒绝读取")
+        raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据范围异常（{where}，超过上限 {MAX_ROWS} 行或 {MAX_COLS} 列），"
+                            "疑似异常文件，拒绝读取。请删除表格以外的内容后另存再提交")
+    # every cell must say where it stands: a cell without r="…" is placed after the one before it,
+    # so a run of them could widen the grid past the bounds above without the search seeing it
+    n_cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/")
+    if n_cells != data.count(b'<c r="') or (m is not None and b":" in m.group(0)):
+        _cells_located(data, sheet, name)
+    if b't="e"' in data:
+        _error_cells(data, sheet)
     # The fast path: the spreadsheet namespace is only the default one (no <x:f> can exist), and
     # every formula opening in the cells is a plain <c r="D6" …><f>E6+M6</f>. Shared formulas,
     # formulas with attributes (<f aca="false">) and anything unusual take the general path.
@@ -163,6 +189,44 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
     _protection(sheet, data)
 
 
+_RE_ERROR_CELL = re.compile(rb'<((?:[A-Za-z_][\w.-]*:)?c)\b([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</\1\s*>)', re.S)
+_RE_V = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)<')
+
+
+def _error_cells(data: bytes, sheet: SheetScan) -> None:
+    for m in _RE_ERROR_CELL.finditer(data):
+        ref = re.search(rb'\br="([A-Z]{1,3})(\d{1,7})"', m.group(2))
+        if not ref:
+            continue
+        v = _RE_V.search(m.group(3) or b"")
+        text = html.unescape(v.group(1).decode("utf-8", "replace")).strip() if v else ""
+        sheet.errors[(int(ref.group(2)) - 1, col_index(ref.group(1).decode()))] = text or "#错误值"
+
+
+MAX_DECLARED_COUNT = 1_000_000
+_RE_COUNT = re.compile(rb'\b(?:count|uniqueCount)="\s*([^"]*)"')
+
+
+def _check_counts(data: bytes, part: str, name: str) -> None:
+    """The item counts a part declares (shared strings, styles): calamine reserves memory for
+    them before reading, so an absurd count (10^9) would abort the process."""
+    for m in _RE_COUNT.finditer(data):
+        v = m.group(1).strip()
+        if not v.isdigit() or len(v) > 9 or int(v) > MAX_DECLARED_COUNT:
+            raise BudgetxlError(f"{name}：部件 {part} 声明的条目数“{v[:20].decode(errors='replace')}”异常"
+                                f"（上限 {MAX_DECLARED_COUNT}），疑似异常文件，拒绝读取。{REDO}")
+
+
+def _cells_located(data: bytes, sheet: SheetScan, name: str) -> None:
+    """The slow check for unusual serialisations: every cell element has an r attribute."""
+    for m in _RE_CELL_OPEN.finditer(data):
+        end = data.find(b">", m.end() - 1)
+        head = data[m.start(): end if end >= 0 else len(data)]
+        if not re.search(rb'\sr="[A-Za-z]{1,3}\d+"', head):
+            raise BudgetxlError(f"{name}：工作表“{sheet.name}”中有单元格缺少位置信息（r 属性），"
+                                "不是 Excel/WPS 保存的格式，无法可靠定位数据。请在 Excel/WPS 中打开并另存为 .xlsx 后再提交")
+
+
 def _cells_end(data: bytes) -> int:
     """Where the cells of a worksheet part end: its last mention of sheetData when that is a closing
     tag (every cell stands before the element's closing tag), else the end of the part."""
@@ -176,10 +240,7 @@ def _cells_end(data: bytes) -> int:
 def _light_scan(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
     """Rows and protection only, for a sheet that will not be read unless something looks wrong
     (call :func:`rescan` before reading it)."""
-    try:
-        data = zf.read(sheet.part)
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError):
-        raise BudgetxlError(f"{name}：工作表“{sheet.name}”的数据缺失或已损坏") from None
+    data = read_part(zf, sheet.part, name, f"工作表“{sheet.name}”的数据（部件 {sheet.part}）")
     sheet.rows = data.count(b"<row ") + data.count(b":row ")
     sheet.light = True
     _protection(sheet, data)
@@ -240,7 +301,7 @@ def scan_package(path: str | Path, name: str | None = None, skip: frozenset[str]
             part = targets.get(rid, "")
             sheets.append(SheetScan(s.get("name", ""), part, s.get("state", "visible")))
         if not sheets:
-            raise BudgetxlError(f"{name}：工作簿中没有工作表")
+            raise BudgetxlError(f"{name}：工作簿中没有工作表，文件已损坏。{REDO}")
         for sheet in sheets:
             if sheet.name in skip:
                 sheet.protected = None
@@ -248,6 +309,9 @@ def scan_package(path: str | Path, name: str | None = None, skip: frozenset[str]
                 _light_scan(zf, sheet, name)
             elif sheet.part in names:
                 _scan_sheet(zf, sheet, name)
+        for part in ("xl/sharedStrings.xml", "xl/styles.xml"):
+            if part in names:
+                _check_counts(read_part(zf, part, name), part, name)
         custom = {}
         if "docProps/custom.xml" in names:
             root = _parse(zf, "docProps/custom.xml", name)

@@ -1,0 +1,1 @@
+"""Fuzzing harness for hostile and broken input (see core.py; run with ``python -m tests.fuzz.run``)."""

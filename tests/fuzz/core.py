@@ -1,0 +1,535 @@
+"""The fuzzing harness: mutation families, one forked subprocess per case, and the classes.
+
+A *family* knows one kind of input (an entry workbook's zip container, its XML parts, its cells,
+the facts CSV, the published text …): the base it starts from, its mutation operators, how to
+write the mutated input and which commands to run on it. Families live in
+``tests/fuzz/families/`` (every module there is imported and registers its families with
+:func:`register`), so a new input kind (PDF, docx) is one more module.
+
+A *case* is a family, a seed, one to three operators (each with its own seed, so any subset
+replays exactly) and a command. Each case runs in a forked child of the harness (budgetxl
+already imported: about 0.05–0.2 s per case) with ``resource.setrlimit`` limits on address
+space and CPU time and a wall-clock deadline, and is classified:
+
+=============  =====================================================================
+clean          exit 0, 1 or 2 with nothing wrong below
+exit3          exit code 3 (budgetxl's "internal error")
+traceback      a Python traceback on stderr (or the child died on an exception)
+crash          the child was killed by a signal other than the harness's deadline
+timeout        still running at the deadline (killed)
+memory         peak resident memory over the memory threshold, or "内存不足"
+modified       an input file's SHA-256 changed
+injection      a report or manifest CSV cell that a spreadsheet would run as a formula
+silent_loss    an unreadable figure written into an input cell, and no finding naming that cell
+message        exit 2 whose message does not name the input file, or shows a bare exception name
+=============  =====================================================================
+
+For every class other than clean, the first case of each (family, class) is minimised (the
+smallest subset of its operators that still gives the class) and written as a reproducer:
+the mutated input, ``case.json`` (family, seed, operators, command, outcome) and the output.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import signal
+import sys
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+CLASSES = ["clean", "exit3", "traceback", "crash", "timeout", "memory", "modified", "injection", "silent_loss",
+           "message"]
+BAD = [c for c in CLASSES if c != "clean"]
+MEMORY_THRESHOLD = int(1.5 * 1024 ** 3)  # bytes of peak RSS that make a case "memory"
+ADDRESS_LIMIT = 6 * 1024 ** 3  # RLIMIT_AS of a case: far above the threshold, so the threshold decides
+IN = "{input}"
+
+
+# ---------------------------------------------------------------------------------- families
+@dataclass
+class Ctx:
+    """What the operators of one case learn about it (the oracle for silent loss)."""
+
+    base: "Bases"
+    unreadable_cells: list[tuple[str, str]] = field(default_factory=list)  # (sheet, A1) given a non-figure
+
+
+@dataclass
+class Family:
+    """One kind of input and its mutations.
+
+    ``load(bases)`` gives the representation the operators work on (bytes, a dict of zip parts,
+    text …); each operator is ``op(rng, value, ctx) -> value``; ``dump(value, path)`` writes the
+    input file; ``commands`` are (weight, argv) with ``{input}`` for the input path.
+    """
+
+    name: str
+    suffix: str
+    load: Callable[["Bases"], Any]
+    dump: Callable[[Any, Path], None]
+    ops: dict[str, Callable]
+    commands: list[tuple[int, list[str]]]
+    max_ops: int = 3
+    weight: int = 1
+
+
+FAMILIES: dict[str, Family] = {}
+
+
+def register(family: Family) -> Family:
+    if family.name in FAMILIES:
+        raise ValueError(f"family {family.name} registered twice")
+    FAMILIES[family.name] = family
+    return family
+
+
+def load_families() -> dict[str, Family]:
+    """Import every module in tests/fuzz/families/ (each registers its families)."""
+    import importlib
+    import pkgutil
+
+    from . import families
+
+    for m in sorted(pkgutil.iter_modules(families.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{families.__name__}.{m.name}")
+    return FAMILIES
+
+
+# ---------------------------------------------------------------------------------- bases
+class Bases:
+    """The unmutated inputs, made once per run in ``root``: the sample entry workbook (filled),
+    a blank template, the sample facts CSV and the seed disclosure text; plus, for the oracles,
+    where each of the sample workbook's figures stands."""
+
+    def __init__(self, root: Path):
+        import zipfile
+
+        import budgetxl
+        from budgetxl.model import UnitBudget
+        from budgetxl.reader.entry import read_entry
+        from budgetxl.spec import load_profile
+        from budgetxl.template import write_template
+
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        repo = Path(__file__).resolve().parents[2]
+        self.entry = root / "entry.xlsx"
+        write_template(budgetxl.load_sample(), self.entry)
+        self.blank = root / "blank.xlsx"
+        write_template(UnitBudget(load_profile(), "901", "测试单位", 2025), self.blank)
+        self.facts = repo / "samples" / "451_2024" / "facts.csv"
+        seed_dir = Path(os.environ.get("BUDGETXL_SEED_DIR", repo.parent / "shared" / "seed"))
+        seeds = sorted(seed_dir.glob("*.txt"))
+        self.text = seeds[0] if seeds else None
+        self.parts: dict[str, dict[str, bytes]] = {}
+        for key, path in (("entry", self.entry), ("blank", self.blank)):
+            with zipfile.ZipFile(path) as z:
+                self.parts[key] = {i.filename: z.read(i) for i in z.infolist()}
+        r = read_entry(self.entry)
+        self.sheet_parts = _sheet_parts(self.parts["entry"])
+        self.figure_cells = sorted({r.positions[k] for k in r.budget.inputs if k in r.positions})
+        self.input_cells = sorted({r.positions[k] for k in r.positions
+                                   if isinstance(k, tuple) and len(k) == 3 and k[0].startswith("t")})
+        from budgetxl.template.layout import SHEET_META
+
+        self.meta_sheet = SHEET_META
+
+    def raw(self, key: str) -> bytes:
+        return {"entry": self.entry, "blank": self.blank, "facts": self.facts, "text": self.text}[key].read_bytes()
+
+
+def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    targets = {m.group(1): "xl/" + m.group(2).lstrip("/").removeprefix("xl/")
+               for m in re.finditer(r'Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
+    targets.update({m.group(2): "xl/" + m.group(1).lstrip("/").removeprefix("xl/")
+                    for m in re.finditer(r'Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    wb = parts["xl/workbook.xml"].decode()
+    import html
+
+    return {html.unescape(m.group(1)): targets[m.group(2)]
+            for m in re.finditer(r'<sheet name="([^"]*)"[^>]*?r:id="([^"]+)"', wb)}
+
+
+# ---------------------------------------------------------------------------------- cases
+@dataclass
+class Case:
+    family: str
+    seed: int
+    ops: list[tuple[str, int]]  # (operator, its own seed)
+    argv: list[str]
+
+    def label(self) -> str:
+        return f"{self.family}#{self.seed}:" + "+".join(n for n, _ in self.ops)
+
+
+@dataclass
+class Outcome:
+    klass: str
+    exit: int | None
+    seconds: float
+    peak_mb: float
+    detail: str = ""
+
+
+def plan_case(family: Family, seed: int) -> Case:
+    rng = random.Random(f"{family.name}:{seed}")
+    names = sorted(family.ops)
+    n = rng.randint(1, family.max_ops)
+    ops = [(rng.choice(names), rng.randrange(1 << 30)) for _ in range(n)]
+    weights = [w for w, _ in family.commands]
+    argv = rng.choices([a for _, a in family.commands], weights)[0]
+    return Case(family.name, seed, ops, list(argv))
+
+
+def build(case: Case, family: Family, bases: Bases, workdir: Path) -> tuple[Path, Ctx]:
+    """Apply the case's operators to the family's base and write the input into ``workdir``."""
+    ctx = Ctx(bases)
+    value = family.load(bases)
+    for name, op_seed in case.ops:
+        value = family.ops[name](random.Random(op_seed), value, ctx)
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / f"input{family.suffix}"
+    family.dump(value, path)
+    return path, ctx
+
+
+def _sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _child(argv: list[str], out: Path, cpu: int) -> None:  # pragma: no cover - runs in the fork
+    code = 97
+    try:
+        os.setpgid(0, 0)
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_LIMIT, ADDRESS_LIMIT))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+        os.chdir(out)
+        for fd, name in ((1, "stdout.txt"), (2, "stderr.txt")):
+            f = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.dup2(f, fd)
+            os.close(f)
+        sys.stdin = open(os.devnull)
+        from budgetxl.cli import main
+
+        try:
+            main.main(args=argv, prog_name="budgetxl", standalone_mode=True)
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        except BaseException:
+            traceback.print_exc()
+            code = 96
+    except BaseException:
+        traceback.print_exc()
+        code = 96
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def execute(argv: list[str], out: Path, timeout: float = 60.0) -> tuple[int | None, int | None, float, float]:
+    """Run budgetxl ``argv`` in a forked child with cwd ``out``. Returns (exit code or None,
+    killing signal or None, seconds, peak RSS in MB); a child past ``timeout`` is killed."""
+    out.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    started = time.perf_counter()
+    inherited = _rss_mb()  # the child starts with the harness's resident pages counted as its own
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover
+        _child(argv, out, int(timeout) + 5)
+    timed_out = False
+    delay = 0.002
+    while True:
+        wpid, status, ru = os.wait4(pid, os.WNOHANG)
+        if wpid:
+            break
+        if time.perf_counter() - started > timeout:
+            timed_out = True
+            _kill_group(pid)
+            wpid, status, ru = os.wait4(pid, 0)
+            break
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.05)
+    _kill_group(pid)  # anything the case left running (pool workers, soffice)
+    seconds = time.perf_counter() - started
+    # the case's peak as a fresh budgetxl process would have it: the child's peak, less what it
+    # inherited from the harness, plus what a warm budgetxl process holds before it starts work
+    peak = max(ru.ru_maxrss / 1024 - inherited, 0.0) + BASELINE_MB[0]
+    if timed_out:
+        return None, signal.SIGKILL, seconds, peak
+    if os.WIFSIGNALED(status):
+        return None, os.WTERMSIG(status), seconds, peak
+    return os.WEXITSTATUS(status), None, seconds, peak
+
+
+BASELINE_MB = [0.0]  # RSS of the harness once budgetxl is imported (set by run.warm)
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1048576
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_BARE_EXCEPTION = re.compile(r"\b(?:[A-Z][A-Za-z]*(?:Error|Exception)|Traceback)\b|内部错误")
+
+
+def injected_cells(path: Path) -> list[str]:
+    """Cells of a CSV that a spreadsheet would take for a formula (a plain number is data)."""
+    text = path.read_bytes().decode("utf-8-sig", "replace")
+    bad = []
+    for row in csv.reader(io.StringIO(text, newline="")):
+        for v in row:
+            if v.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(v):
+                bad.append(v[:60])
+    return bad
+
+
+REPORT_CSVS = ("report.csv", "c_清单.csv")  # report and manifest (the facts CSVs are data)
+
+
+def classify(case: Case, input_path: Path, ctx: Ctx, out: Path, before: str, timeout: float) -> Outcome:
+    code, sig, seconds, peak = execute([a.replace(IN, str(input_path)) for a in case.argv], out, timeout)
+    err = _read(out / "stderr.txt")
+    said = err + _read(out / "stdout.txt") + "".join(_read(out / n) for n in REPORT_CSVS)
+    if "Traceback (most recent call last)" in err or code == 96:
+        return Outcome("traceback", code, seconds, peak, _tail(err))
+    if sig == signal.SIGKILL and seconds >= timeout:
+        return Outcome("timeout", None, seconds, peak, f"killed after {seconds:.0f} s")
+    if peak * 1024 * 1024 > MEMORY_THRESHOLD or "内存不足" in err:
+        return Outcome("memory", code, seconds, peak, f"peak {peak:.0f} MB; " + _tail(err))
+    if sig is not None:
+        return Outcome("crash", None, seconds, peak, f"signal {sig}; " + _tail(err))
+    if code == 3:
+        return Outcome("exit3", code, seconds, peak, _tail(err))
+    if _sha(input_path) != before:
+        return Outcome("modified", code, seconds, peak, "input changed")
+    for name in REPORT_CSVS:
+        if (out / name).exists():
+            bad = injected_cells(out / name)
+            if bad:
+                return Outcome("injection", code, seconds, peak, f"{name}: {bad[:3]}")
+    if code in (0, 1) and case.argv[0] in ("export", "check"):  # the commands that list findings
+        for sheet, ref in ctx.unreadable_cells:
+            if not re.search(rf"\b{ref}\b", said):
+                return Outcome("silent_loss", code, seconds, peak, f"{sheet}!{ref} unreadable, no finding names it")
+    if code == 2:
+        msg = err or _read(out / "stdout.txt")
+        if input_path.name not in said or _BARE_EXCEPTION.search(msg):
+            return Outcome("message", code, seconds, peak, _tail(msg))
+    if code not in (0, 1, 2):
+        return Outcome("crash", code, seconds, peak, f"exit {code}; " + _tail(err))
+    return Outcome("clean", code, seconds, peak)
+
+
+def _read(p: Path) -> str:
+    try:
+        return p.read_bytes()[:2_000_000].decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _tail(text: str, n: int = 400) -> str:
+    text = text.strip()
+    return text[-n:]
+
+
+def run_one(case: Case, bases: Bases, workdir: Path, timeout: float) -> Outcome:
+    family = FAMILIES[case.family]
+    try:
+        input_path, ctx = build(case, family, bases, workdir)
+    except Exception as e:  # the harness's own failure: reported, never hidden as clean
+        raise RuntimeError(f"fuzz: building {case.label()} failed: {repr(e)[:300]}") from e
+    before = _sha(input_path)
+    return classify(case, input_path, ctx, workdir / "out", before, timeout)
+
+
+def minimise(case: Case, klass: str, bases: Bases, workdir: Path, timeout: float) -> Case:
+    """The smallest subset of the case's operators (one, then two) that still gives ``klass``."""
+    if len(case.ops) == 1:
+        return case
+    import itertools
+
+    for k in range(1, len(case.ops)):
+        for subset in itertools.combinations(case.ops, k):
+            trial = Case(case.family, case.seed, list(subset), case.argv)
+            d = workdir / "min"
+            shutil.rmtree(d, ignore_errors=True)
+            if run_one(trial, bases, d, timeout).klass == klass:
+                return trial
+    return case
+
+
+def write_reproducer(case: Case, outcome: Outcome, bases: Bases, dest: Path, timeout: float) -> Path:
+    shutil.rmtree(dest, ignore_errors=True)
+    final = run_one(case, bases, dest, timeout)
+    info = {"family": case.family, "seed": case.seed, "ops": case.ops, "argv": case.argv,
+            "class": outcome.klass, "reproduced_class": final.klass, "exit": final.exit,
+            "seconds": round(final.seconds, 2), "peak_mb": round(final.peak_mb), "detail": final.detail,
+            "replay": f"python -m tests.fuzz.run --replay {dest / 'case.json'}"}
+    (dest / "case.json").write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    return dest
+
+
+@dataclass
+class Campaign:
+    counts: Counter = field(default_factory=Counter)  # (family, class) -> n
+    first: dict = field(default_factory=dict)  # (family, class) -> (case, outcome)
+    slowest: tuple = (0.0, "")
+    peak: tuple = (0.0, "")
+    n: int = 0
+
+
+def schedule(n: int, seed: int, families: list[str]) -> list[Case]:
+    """``n`` cases spread over the families by weight, in a seeded, reproducible order."""
+    fams = [FAMILIES[f] for f in families]
+    rng = random.Random(seed)
+    chosen = rng.choices(fams, [f.weight for f in fams], k=n)
+    per: Counter = Counter()
+    cases = []
+    for f in chosen:
+        cases.append(plan_case(f, seed * 1_000_003 + per[f.name]))
+        per[f.name] += 1
+    return cases
+
+
+def run_campaign(cases: list[Case], bases: Bases, workdir: Path, timeout: float = 60.0, repro_dir: Path | None = None,
+                 progress: Callable[[int, Campaign], None] | None = None, jobs: int = 1) -> Campaign:
+    camp = Campaign()
+
+    def record(i: int, case: Case, outcome: Outcome) -> None:
+        key = (case.family, outcome.klass)
+        camp.counts[key] += 1
+        camp.n += 1
+        if outcome.seconds > camp.slowest[0]:
+            camp.slowest = (outcome.seconds, case.label())
+        if outcome.peak_mb > camp.peak[0]:
+            camp.peak = (outcome.peak_mb, case.label())
+        if outcome.klass != "clean" and key not in camp.first:
+            small = minimise(case, outcome.klass, bases, workdir / f"w{i}", timeout)
+            camp.first[key] = (small, outcome)
+            if repro_dir is not None:
+                write_reproducer(small, outcome, bases, repro_dir / f"{case.family}_{outcome.klass}", timeout)
+        if progress:
+            progress(i, camp)
+
+    if jobs <= 1:
+        for i, case in enumerate(cases):
+            d = workdir / "w0"
+            shutil.rmtree(d, ignore_errors=True)
+            record(i, case, run_one(case, bases, d, timeout))
+            shutil.rmtree(d, ignore_errors=True)
+        return camp
+    # several worker processes (forked before any thread exists), each running every jobs-th case
+    # and reporting its outcomes as JSON lines; the parent records them in case order
+    workdir.mkdir(parents=True, exist_ok=True)
+    logs = [workdir / f"log{j}.jsonl" for j in range(jobs)]
+    pids = []
+    for j in range(jobs):
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover
+            code = 0
+            try:
+                with open(logs[j], "w", encoding="utf-8") as log:
+                    for i in range(j, len(cases), jobs):
+                        d = workdir / f"w{j}"
+                        shutil.rmtree(d, ignore_errors=True)
+                        o = run_one(cases[i], bases, d, timeout)
+                        log.write(json.dumps([i, o.klass, o.exit, o.seconds, o.peak_mb, o.detail]) + "\n")
+                        log.flush()
+                shutil.rmtree(workdir / f"w{j}", ignore_errors=True)
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            os._exit(code)
+        pids.append(pid)
+    try:
+        _collect(cases, logs, pids, record)
+    finally:
+        for pid in pids:  # a failed or interrupted campaign leaves no worker behind
+            _kill_group(pid)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+    return camp
+
+
+def _collect(cases, logs, pids, record) -> None:
+    jobs = len(logs)
+    done: dict[int, Outcome] = {}
+    offsets = [0] * jobs
+    alive = set(pids)
+    nxt = 0
+    while alive or nxt < len(cases):
+        for pid in list(alive):
+            wpid, status = os.waitpid(pid, os.WNOHANG)
+            if wpid:
+                alive.discard(pid)
+                if os.waitstatus_to_exitcode(status):
+                    raise RuntimeError("fuzz: a worker process failed (see its traceback above)")
+        for j, log in enumerate(logs):
+            if not log.exists():
+                continue
+            with open(log, encoding="utf-8") as fh:
+                fh.seek(offsets[j])
+                while True:
+                    line = fh.readline()
+                    if not line.endswith("\n"):
+                        break
+                    offsets[j] += len(line.encode("utf-8"))
+                    i, klass, code, secs, peak, detail = json.loads(line)
+                    done[i] = Outcome(klass, code, secs, peak, detail)
+        while nxt in done:
+            record(nxt, cases[nxt], done.pop(nxt))
+            nxt += 1
+        if not alive and nxt < len(cases) and nxt not in done:
+            raise RuntimeError(f"fuzz: no outcome for case {nxt}")
+        time.sleep(0.05)
+
+
+def table(camp: Campaign) -> str:
+    fams = sorted({f for f, _ in camp.counts})
+    classes = [c for c in CLASSES if any(camp.counts[(f, c)] for f in fams)] or ["clean"]
+    w = max([len(f) for f in fams] + [6])
+    lines = [f"{'family':<{w}} " + " ".join(f"{c:>11}" for c in classes) + f" {'total':>7}"]
+    for f in fams:
+        lines.append(f"{f:<{w}} " + " ".join(f"{camp.counts[(f, c)]:>11}" for c in classes)
+                     + f" {sum(camp.counts[(f, c)] for c in CLASSES):>7}")
+    lines.append(f"{'total':<{w}} " + " ".join(f"{sum(camp.counts[(f, c)] for f in fams):>11}" for c in classes)
+                 + f" {camp.n:>7}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Mutation families: every module here registers its families with ``core.register`` on import."""

@@ -1,0 +1,90 @@
+"""Run a fuzzing campaign and print counts per family and class.
+
+    python -m tests.fuzz.run --cases 10000 --seed 1 --jobs 1 --out /tmp/fuzz
+    python -m tests.fuzz.run --replay /tmp/fuzz/reproducers/cells_silent_loss/case.json
+
+Reproducers (the first case of each family and class other than clean, minimised) are written
+to OUT/reproducers/; the per-case log to OUT/cases.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import core
+
+
+def warm() -> None:
+    """Import what the commands import, once, so that every forked case starts warm."""
+    import budgetxl.check
+    import budgetxl.cli  # noqa: F401
+    import budgetxl.consolidate  # noqa: F401
+    import budgetxl.facts  # noqa: F401
+    import budgetxl.reader.entry  # noqa: F401
+    import budgetxl.reader.official  # noqa: F401
+    import budgetxl.render.official  # noqa: F401
+    import budgetxl.textimport  # noqa: F401
+    import budgetxl.template.batch  # noqa: F401
+    import python_calamine  # noqa: F401
+    import xlsxwriter  # noqa: F401
+
+    budgetxl.check.all_rules()
+    from .core import BASELINE_MB, _rss_mb
+
+    BASELINE_MB[0] = _rss_mb()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--families", default="", help="comma-separated (default: all)")
+    ap.add_argument("--out", type=Path, default=None, help="reproducers and log (default: a temporary directory)")
+    ap.add_argument("--replay", type=Path, help="run one reproducer's case.json again")
+    a = ap.parse_args(argv)
+    core.load_families()
+    out = a.out or Path(tempfile.mkdtemp(prefix="budgetxl-fuzz-"))
+    out.mkdir(parents=True, exist_ok=True)
+    bases = core.Bases(out / "bases")
+    warm()
+    if a.replay:
+        info = json.loads(a.replay.read_text(encoding="utf-8"))
+        case = core.Case(info["family"], info["seed"], [tuple(o) for o in info["ops"]], info["argv"])
+        o = core.run_one(case, bases, out / "replay", a.timeout)
+        print(f"{case.label()}: {o.klass} (exit {o.exit}, {o.seconds:.2f} s, {o.peak_mb:.0f} MB) {o.detail}")
+        return 0 if o.klass == "clean" else 1
+    fams = [f for f in a.families.split(",") if f] or sorted(core.FAMILIES)
+    cases = core.schedule(a.cases, a.seed, fams)
+    started = time.perf_counter()
+
+    def progress(i, camp):
+        if (i + 1) % 100 == 0:  # the counts so far, for a campaign stopped early
+            (out / "progress.txt").write_text(f"{i + 1} of {len(cases)} cases, {time.perf_counter() - started:.0f} s\n"
+                                              + core.table(camp) + "\n", encoding="utf-8")
+        if (i + 1) % 500 == 0:
+            bad = sum(v for (f, c), v in camp.counts.items() if c != "clean")
+            print(f"  {i + 1}/{len(cases)} cases, {bad} not clean, {time.perf_counter() - started:.0f} s", flush=True)
+
+    work = out / "work"
+    camp = core.run_campaign(cases, bases, work, a.timeout, out / "reproducers", progress, a.jobs)
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"\n{camp.n} cases, seed {a.seed}, {time.perf_counter() - started:.0f} s")
+    print(core.table(camp))
+    print(f"slowest case {camp.slowest[0]:.1f} s ({camp.slowest[1]}); peak memory {camp.peak[0]:.0f} MB ({camp.peak[1]})")
+    for (fam, klass), (case, o) in sorted(camp.first.items()):
+        print(f"  {fam}/{klass}: {case.label()} argv={case.argv[0]} exit={o.exit} {o.detail[:300]!r}")
+    if camp.first:
+        print(f"reproducers: {out / 'reproducers'}")
+    return 1 if camp.first else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

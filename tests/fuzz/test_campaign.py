@@ -1,0 +1,52 @@
+"""The bounded, seeded fuzzing run of CI: a few hundred cases over every family, each in its own
+forked subprocess with time and memory limits; every case must be clean. The full campaign
+(10,000 cases) is ``python -m tests.fuzz.run`` (see tests/fuzz/core.py)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from . import core
+
+CI_CASES = int(os.environ.get("BUDGETXL_FUZZ_CASES", "200"))
+CI_SEED = 20241
+
+
+@pytest.fixture(scope="module")
+def bases(tmp_path_factory):
+    core.load_families()
+    from .run import warm
+
+    warm()
+    return core.Bases(tmp_path_factory.mktemp("fuzz") / "bases")
+
+
+def test_families_are_registered_and_pluggable():
+    fams = core.load_families()
+    assert {"zip", "xml", "cells", "facts", "text"} <= set(fams)
+    for f in fams.values():
+        assert f.ops and f.commands and f.suffix.startswith(".")
+
+
+def test_classifier_sees_each_class(bases, tmp_path):
+    """The oracles can fail: a formula cell in a report CSV is an injection, a changed input is a
+    modification, a hostile exit code is exit3."""
+    report = tmp_path / "report.csv"
+    report.write_text("a,b\n=1+1,-14.00\n", "utf-8")
+    assert core.injected_cells(report) == ["=1+1"]
+    report.write_text("a,b\n'=1+1,-14.00\n", "utf-8")
+    assert core.injected_cells(report) == []
+    code, sig, _, peak = core.execute(["check", str(tmp_path / "nope.xlsx")], tmp_path / "o")
+    assert code == 2 and sig is None and peak > 0
+
+
+def test_seeded_campaign_is_clean(bases, tmp_path):
+    cases = core.schedule(CI_CASES, CI_SEED, sorted(core.FAMILIES))
+    camp = core.run_campaign(cases, bases, tmp_path / "work", timeout=60.0, repro_dir=tmp_path / "reproducers")
+    print("\n" + core.table(camp))
+    bad = {f"{fam}/{klass}": f"{case.label()} {case.argv[0]}: {o.detail[:300]}"
+           for (fam, klass), (case, o) in camp.first.items()}
+    assert camp.n == CI_CASES
+    assert bad == {}
