@@ -169,9 +169,8 @@ def test_d4_year_in_other_digits(tmp_path, year):
     for command, extra in (("check", []), ("render", ["-o", tmp_path / "o.xlsx"])):
         res = run(command, bad, *extra)
         assert_refused(res, bad, "第4行", "四位数字年份")
-    res = run("consolidate", bad, "-o", tmp_path / "c.xlsx", "--quiet")
-    manifest = (tmp_path / "c_清单.csv").read_text("utf-8-sig")
-    assert "无法读取（ValueError）" not in manifest and "第4行" in manifest, manifest
+    res = run("consolidate", bad, "-o", tmp_path / "c.xlsx", "--quiet")  # nothing to include: exit 2
+    assert res.exit_code == 2 and "ValueError" not in res.output and "第4行" in res.output, res.output
 
 
 def test_d7_million_lines_refused_up_front(tmp_path):
@@ -250,8 +249,9 @@ def test_d9_report_and_manifest_cells_never_formulas(tmp_path):
     text = report.read_text("utf-8-sig")
     assert "'=HYPERLINK" in text or "'=cmd" in text, text
     assert injected_cells(report) == []
-    run("consolidate", bad, "-o", tmp_path / "c.xlsx", "--quiet")
+    res = run("consolidate", bad, "-o", tmp_path / "c.xlsx", "--quiet", "--include-errors")
     manifest = tmp_path / "c_清单.csv"
+    assert manifest.exists(), res.output
     assert manifest.read_bytes().startswith(b"\xef\xbb\xbf") and injected_cells(manifest) == []
 
 

@@ -120,6 +120,7 @@ _RE_BOUNDS = re.compile(rb'r="(?:[A-Za-z]{0,3}0*(?:[5-9]\d{4}|[1-9]\d{5})|(?:[A-
 # a cell element: <c …>, <c/>, <x:c …> (not <col>, <cfRule> …)
 _RE_CELL_OPEN = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c[\s/>]')
 _RE_REF = re.compile(rb'r="([A-Z]{1,3})(\d{1,9})"')
+_RE_END = re.compile(rb'</(?:[A-Za-z_][\w.-]*:)?worksheet\s*>\s*$')
 _RE_ROOT = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?worksheet\b')
 _RE_F_FAST = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*><f>([^<]*)</f>')
 _COLS: dict[bytes, int] = {}
@@ -139,6 +140,8 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet: SheetScan, name: str) -> None:
     prolog = data[: m.start()] if m else data
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
         raise BudgetxlError(f"{name}：工作表“{sheet.name}”含有 DTD/实体声明（可能是 XML 攻击），拒绝读取")
+    if not _RE_END.search(data, max(0, len(data) - 64)):  # calamine reads a cut-off part without a word
+        raise BudgetxlError(f"{name}：无法读取工作表“{sheet.name}”：数据不完整（部件 {sheet.part} 的 XML 被截断），文件已损坏。{REDO}")
     hit = _RE_BOUNDS.search(data)  # every cell reference in the part, wherever it stands
     if hit:
         ref = re.compile(rb'r="([A-Z]{0,3})(\d+)').match(data, data.rfind(b"r=", 0, hit.end()))
