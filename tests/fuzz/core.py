@@ -226,6 +226,9 @@ def _child(argv: list[str], out: Path, cpu: int) -> None:  # pragma: no cover - 
             os.dup2(f, fd)
             os.close(f)
         sys.stdin = open(os.devnull)
+        # under pytest sys.stdout/sys.stderr are capture objects, not fd 1/2: write to the files
+        sys.stdout = open(1, "w", encoding="utf-8", errors="replace", closefd=False)
+        sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)
         from budgetxl.cli import main
 
         try:
