@@ -80,8 +80,9 @@ class UnitBudget:
 
     @property
     def label(self) -> str:
-        """The unit line printed under each table title, e.g. ``451曲阳县公安局交通管理大队``."""
-        return f"{self.unit_code}{self.unit_name}"
+        """The unit line printed under each table title, as the profile writes it, e.g.
+        ``451曲阳县公安局交通管理大队`` or ``编制部门：上海市普陀区人民政府办公室``."""
+        return self.profile.unit_line.format(code=self.unit_code, name=self.unit_name)
 
     def _table(self, table: str | Table) -> Table:
         return table if isinstance(table, Table) else self.profile.table(table)

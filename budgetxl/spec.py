@@ -25,18 +25,22 @@ from .expr import INPUT, TOTAL, TOTAL_LABEL  # noqa: E402,F401  (the language's 
 LEAF_LENGTH = {"function": 7, "economic": 5}
 LEVEL_LENGTHS = {"function": (3, 5, 7), "economic": (3, 5)}
 LEVEL_NAMES = {3: "类", 5: "款", 7: "项"}
+MONEY_UNITS = ("元", "万元")
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     header: str
-    group: str | None = None
+    group: str | tuple[str, ...] | None = None  # one header above, or several (outermost first)
     formula: str | None = None
 
     @property
     def path(self) -> tuple[str, ...]:
-        return (self.group, self.header) if self.group else (self.header,)
+        if not self.group:
+            return (self.header,)
+        groups = (self.group,) if isinstance(self.group, str) else self.group
+        return (*groups, self.header)
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,11 @@ class Item:
 class Side:
     key: str
     group: str
-    label_header: str
+    label_header: str  # "" = the side prints no label column (a one-row table of amounts)
     columns: tuple[Column, ...]
     body: tuple[Item, ...]
+    only_nonzero: bool = False  # body rows printed only when they hold money (Shanghai's 类 lines)
+    numbering: str | None = None  # "chinese": printed labels numbered 一、二、… after filtering
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,15 @@ class Table:
     sides: tuple[Side, ...] = ()  # fixed tables
     footer: tuple[dict[str, Item], ...] = ()
     balances: tuple[Balance, ...] = ()
+    money_unit: str = "万元"  # the unit this table's amounts are in (the profile's unless overridden)
+    titles: tuple[str, ...] = ()  # other titles the same table is printed under (单位 variants …)
+    code_header: tuple[str, ...] = ()  # coded tables: header path above the code cell(s)
+    name_header: tuple[str, ...] = ()  # … and above the name column
+    code_layout: str = "single"  # "single": one code cell; "split": 类 | 款 | 项 cells
+    serial_column: bool = True  # a 序号 column first
+    column_numbers: bool = True  # a 栏次 row under the headers
+    total_spans_code: bool = False  # coded tables: the 合计 label spans the code and name cells
+    total_last: bool = False  # coded tables: the 合计 row printed below the codes (else above)
     _formula_cache: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ structure
@@ -168,19 +183,47 @@ class Table:
         return tuple(rows)
 
     @cached_property
+    def code_parts(self) -> tuple[tuple[int, int], ...]:
+        """Coded tables: the (start, end) character ranges of the printed code cells — one cell for
+        the whole code, or one per level (类 | 款 | 项: 201 | 03 | 01)."""
+        if self.code_layout != "split":
+            return ((0, self.leaf_length),)
+        cuts = LEVEL_LENGTHS[self.classification]  # type: ignore[index]
+        return tuple(zip((0, *cuts[:-1]), cuts))
+
+    @cached_property
     def grid(self) -> tuple[GridColumn, ...]:
         """The printed columns in order, each with its header path (for merged header rows)."""
-        cols = [GridColumn("seq", path=("序号",))]
+        cols = [GridColumn("seq", path=("序号",))] if self.serial_column else []
         if self.coded:
-            cols.append(GridColumn("code", path=(self.code_group, "科目编码")))
-            cols.append(GridColumn("name", path=(self.code_group, "科目名称")))
+            code_path = self.code_header or (self.code_group, "科目编码")
+            if self.code_layout == "split":
+                for _, end in self.code_parts:
+                    cols.append(GridColumn("code", path=(*code_path, LEVEL_NAMES[end])))
+            else:
+                cols.append(GridColumn("code", path=code_path))
+            cols.append(GridColumn("name", path=self.name_header or (self.code_group, "科目名称")))
             cols += [GridColumn("value", None, c, c.path) for c in self.columns]
         else:
             for s in self.sides:
                 prefix = (s.group,) if s.group else ()
-                cols.append(GridColumn("label", s.key, None, prefix + (s.label_header,)))
+                if s.label_header:
+                    cols.append(GridColumn("label", s.key, None, prefix + (s.label_header,)))
                 cols += [GridColumn("value", s.key, c, prefix + c.path) for c in s.columns]
         return tuple(cols)
+
+    def printed_rows(self, codes: list[str]) -> list[str]:
+        """Coded tables: the row keys in printed order — 合计 above or below the codes."""
+        return [*codes, TOTAL] if self.total_last else [TOTAL, *codes]
+
+    def split_code(self, code: str) -> tuple[str, ...]:
+        """A code as its printed cells (``2010301`` → ``201``, ``03``, ``01`` when split; a shorter
+        code leaves the lower cells blank)."""
+        return tuple(code[a:b] for a, b in self.code_parts)
+
+    @property
+    def all_titles(self) -> tuple[str, ...]:
+        return (self.title, *self.titles)
 
     @cached_property
     def header_depth(self) -> int:
@@ -188,7 +231,8 @@ class Table:
 
     def lanci(self) -> dict[tuple[str | None, str], int]:
         """栏次 numbers of the amount columns: (side, column key) -> number (1 = first after 序号)."""
-        return {(g.side, g.column.key): i for i, g in enumerate(self.grid) if g.kind == "value"}
+        first = 0 if self.serial_column else 1
+        return {(g.side, g.column.key): i + first for i, g in enumerate(self.grid) if g.kind == "value"}
 
     # ------------------------------------------------------------------ labels
     @cached_property
@@ -297,6 +341,10 @@ class Profile:
     checks: tuple[Check, ...] = ()
     roles: Roles | None = None
     ref: str = ""  # what load_profile takes to load this profile again: its id if shipped, else its folder
+    money_places: int = 2  # decimals every amount is exact to (in its table's unit)
+    title_format: str = "{title}"  # printed title of a table; {year} and {title}
+    unit_line: str = "{code}{name}"  # the unit line under each title; {code} and {name}
+    year_line: str = "预算年度：{year}"  # "" when the tables print no year line
     _cell_fns: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self):  # compiled closures cannot be pickled: rebuilt on first use
@@ -313,6 +361,14 @@ class Profile:
             fn = self._cell_fns[key] = self.tables[key[0]].compiled(key[1], key[2])
             return fn
 
+    def printed_title(self, table: Table, year: int | str) -> str:
+        """A table's title as printed for a budget year (``2025年部门收入预算总表``)."""
+        return self.title_format.format(year=year, title=table.title)
+
+    def unit_of(self, table: "Table | str") -> str:
+        """The money unit of a table's amounts (元, 万元)."""
+        return (table if isinstance(table, Table) else self.table(table)).money_unit
+
     @property
     def ordered(self) -> list[Table]:
         return sorted(self.tables.values(), key=lambda t: t.number)
@@ -322,7 +378,8 @@ class Profile:
         out = {}
         for t in self.tables.values():
             out[norm(t.name)] = t
-            out[norm(t.title)] = t
+            for title in t.all_titles:
+                out[norm(title)] = t
             out[t.id] = t
         return out
 
@@ -345,7 +402,7 @@ class Profile:
 
 # ---------------------------------------------------------------------- loading
 def _columns(raw: list[dict]) -> tuple[Column, ...]:
-    return tuple(Column(c["key"], c["header"], c.get("group") or None, c.get("formula")) for c in raw)
+    return tuple(Column(c["key"], c["header"], _group(c.get("group")), c.get("formula")) for c in raw)
 
 
 def _item(raw: dict, side: str, in_body: bool) -> Item:
@@ -353,6 +410,12 @@ def _item(raw: dict, side: str, in_body: bool) -> Item:
         key=raw["key"], label=raw["label"], side=side, cells=dict(raw.get("cells", {})),
         qualifier=raw.get("qualifier"), indent=int(raw.get("indent", 0)), in_body=in_body,
     )
+
+
+def _group(raw) -> str | tuple[str, ...] | None:
+    if isinstance(raw, list):
+        return tuple(raw) or None
+    return raw or None
 
 
 def _expand(spec, side: str, classes) -> tuple[Item, ...]:
@@ -372,11 +435,28 @@ def _expand(spec, side: str, classes) -> tuple[Item, ...]:
     raise SpecError(f"表体定义无法识别：{spec!r}")
 
 
-def _table(tid: str, raw: dict, number: int, classes) -> Table:
+LAYOUTS = ("single", "split")
+
+
+def _table(tid: str, raw: dict, number: int, classes, defaults: dict) -> Table:
     kind = raw["kind"]
     t = Table(id=tid, name=raw["name"], title=raw["title"], kind=kind, number=number,
               classification=raw.get("classification"), code_group=raw.get("code_group"),
-              empty_note=raw.get("empty_note"))
+              empty_note=raw.get("empty_note"),
+              money_unit=raw.get("money_unit", defaults["money_unit"]),
+              titles=tuple(raw.get("titles", ())),
+              code_header=tuple(raw.get("code_header", ())), name_header=tuple(raw.get("name_header", ())),
+              code_layout=raw.get("code_layout", defaults["code_layout"]),
+              serial_column=bool(raw.get("serial_column", defaults["serial_column"])),
+              column_numbers=bool(raw.get("column_numbers", defaults["column_numbers"])),
+              total_spans_code=bool(raw.get("total_spans_code", defaults["total_spans_code"])),
+              total_last=raw.get("total_row", defaults["total_row"]) == "last")
+    if raw.get("total_row", defaults["total_row"]) not in ("first", "last"):
+        raise SpecError(f"表{tid}的 total_row 必须是 first 或 last")
+    if t.money_unit not in MONEY_UNITS:
+        raise SpecError(f"表{tid}的 money_unit 必须是 {'、'.join(MONEY_UNITS)} 之一")
+    if t.code_layout not in LAYOUTS:
+        raise SpecError(f"表{tid}的 code_layout 必须是 single 或 split")
     if kind == "coded":
         if t.classification not in LEAF_LENGTH:
             raise SpecError(f"表{tid}的 classification 必须是 function 或 economic")
@@ -385,7 +465,8 @@ def _table(tid: str, raw: dict, number: int, classes) -> Table:
         body = raw.get("body", {})
         t.sides = tuple(
             Side(s["key"], s.get("group", ""), s.get("label_header", "项目"), _columns(s["columns"]),
-                 _expand(body.get(s["key"], []), s["key"], classes))
+                 _expand(body.get(s["key"], []), s["key"], classes),
+                 only_nonzero=bool(s.get("only_nonzero", False)), numbering=s.get("numbering"))
             for s in raw["sides"]
         )
         t.footer = tuple({side: _item(it, side, False) for side, it in row.items()} for row in raw.get("footer", []))
@@ -474,13 +555,22 @@ def _load_folder(d: Path) -> Profile:
     parts_path = d / "parts.toml"
     parts = tomllib.loads(parts_path.read_text("utf-8")) if parts_path.is_file() else {}
     classes = tuple(raw.get("classes", []))
-    tables = {tid: _table(tid, raw["tables"][tid], i + 1, classes) for i, tid in enumerate(raw["order"])}
+    defaults = {"money_unit": raw.get("money_unit", "万元"), "code_layout": raw.get("code_layout", "single"),
+                "serial_column": raw.get("serial_column", True), "column_numbers": raw.get("column_numbers", True),
+                "total_spans_code": raw.get("total_spans_code", False), "total_row": raw.get("total_row", "first")}
+    tables = {tid: _table(tid, raw["tables"][tid], i + 1, classes, defaults) for i, tid in enumerate(raw["order"])}
+    if defaults["money_unit"] not in MONEY_UNITS:
+        raise SpecError(f"表样定义的 money_unit 必须是 {'、'.join(MONEY_UNITS)} 之一")
     profile = Profile(
-        id=raw["id"], name=raw["name"], money_unit=raw.get("money_unit", "万元"),
+        id=raw["id"], name=raw["name"], money_unit=defaults["money_unit"],
         title_prefix=raw.get("title_prefix", ""), tables=tables, classes=classes, parts=parts,
         directory=d, function_codes=raw["function_codes"], economic_codes=raw["economic_codes"],
-        places=raw.get("places", ""),
+        places=raw.get("places", ""), money_places=int(raw.get("money_places", 2)),
+        title_format=raw.get("title_format", "{title}"), unit_line=raw.get("unit_line", "{code}{name}"),
+        year_line=raw.get("year_line", "预算年度：{year}"),
     )
+    if profile.money_places != 2:
+        raise SpecError("表样定义的 money_places 目前只支持 2（金额精确到两位小数）")
     profile.checks = tuple(
         Check(c["code"], c["title"], _bind_all(c["left"], "*"), _bind_all(c["right"], "*"), c.get("relation", "eq"),
               tuple(c.get("show", ())))

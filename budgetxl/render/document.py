@@ -18,7 +18,7 @@ from ..fileio import atomic_path
 from ..layout import data_rows, header_cells, lanci_row
 from ..model import UnitBudget
 from . import parts as P
-from .official import FONT, table_page
+from .official import FONT, empty_note, table_page
 
 HEADING_FONT = "黑体"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -33,16 +33,21 @@ def clean(text: str) -> str:
 def table_grid(table, budget: UnitBudget) -> P.PartTable:
     """One of the nine tables as a printable grid (the same layout as the official workbook)."""
     grid = table.grid
-    t = P.PartTable(table.id, table.title, table.name, table_page(table, budget).widths, budget.label,
-                    f"单位：{budget.profile.money_unit}", header_rows=table.header_depth + 1,
-                    note=table.empty_note if (table.empty_note and budget.is_empty(table)) else "")
+    lanci = lanci_row(table)
+    t = P.PartTable(table.id, budget.profile.printed_title(table, budget.year), table.name,
+                    table_page(table, budget).widths, budget.label,
+                    f"单位：{table.money_unit}", header_rows=table.header_depth + (1 if lanci else 0),
+                    note=empty_note(table, budget) if (table.empty_note and budget.is_empty(table)) else "")
     for h in header_cells(table):
         t.cells.append(P.PCell(h.row, h.col, h.text, P.HEADER, h.last_row, h.last_col))
     top = table.header_depth
-    for c, text in enumerate(lanci_row(table)):
+    for c, text in enumerate(lanci):
         t.cells.append(P.PCell(top, c, text, "lanci"))
-    for r, slots in enumerate(data_rows(table, budget), start=top + 1):
-        total_row = table.coded and slots[0].text == "1"
+    first = top + 1 if lanci else top
+    rows = data_rows(table, budget)
+    total_at = first + (len(rows) - 1 if table.total_last else 0)
+    for r, slots in enumerate(rows, start=first):
+        total_row = table.coded and r == total_at
         for c, slot in enumerate(slots):
             if slot.kind == "value":
                 t.cells.append(P.PCell(r, c, budget.cell_value(slot.key), P.MONEY, bold=total_row))
@@ -51,7 +56,10 @@ def table_grid(table, budget: UnitBudget) -> P.PartTable:
             elif slot.kind == "code":
                 t.cells.append(P.PCell(r, c, slot.text, P.CODE))
             elif slot.kind in ("name", "label"):
-                t.cells.append(P.PCell(r, c, slot.text, P.LABEL, indent=slot.indent))
+                last = c + slot.span - 1 if slot.span > 1 else None
+                t.cells.append(P.PCell(r, c, slot.text, P.LABEL, last_col=last, indent=slot.indent))
+            elif slot.kind == "covered":
+                continue
             else:
                 t.cells.append(P.PCell(r, c, None, P.TEXT))
     return t
@@ -358,7 +366,7 @@ def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget
         d.toc_entry(sec["title"], f"_budgetxl_s{i}", 1)
     d.toc_entry(f(spec["part2"]), "_budgetxl_part2", 0)
     for table in budget.profile.ordered:
-        d.toc_entry(f"{table.number}、{table.title}", f"_budgetxl_{table.id}", 1)
+        d.toc_entry(f"{table.number}、{budget.profile.printed_title(table, budget.year)}", f"_budgetxl_{table.id}", 1)
     d.page_break()
     d.update_fields_on_open()
 
@@ -396,7 +404,7 @@ def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget
         if i:
             d.page_break()
         grid = table_grid(table, budget)
-        d.caption(table.title, grid.left, grid.right, middle=f"预算年度：{budget.year}")
+        d.caption(grid.title, grid.left, grid.right, middle=budget.profile.year_line.format(year=budget.year))
         d.bookmark(d.last_caption, f"_budgetxl_{table.id}")
         d.grid(grid)
     return d.save(out, inputs)

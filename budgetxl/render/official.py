@@ -90,25 +90,29 @@ class Styles:
 def write_table_block(ws, styles: Styles, table: Table, budget: UnitBudget, top: int,
                       widths: list[float] | None = None) -> tuple[int, int]:
     """Write one official table on ``ws`` starting at row ``top`` (title, unit line, header rows,
-    栏次, data rows, the note of an empty table), its columns ``widths`` wide (for the row heights
-    of wrapped text). Returns (next free row, row of 栏次)."""
+    栏次 if the profile prints one, data rows, the note of an empty table), its columns ``widths``
+    wide (for the row heights of wrapped text). Returns (next free row, last header row: the 栏次
+    row, or the last header row when there is none)."""
     grid = table.grid
     ncol = len(grid)
     if widths is None:
         widths = table_page(table, budget).widths
-    ws.merge_range(top, 0, top, ncol - 1, table.title, styles.title)
+    profile = budget.profile
+    ws.merge_range(top, 0, top, ncol - 1, profile.printed_title(table, budget.year), styles.title)
     ws.set_row(top, 30)
-    left_end = max(0, ncol // 2 - 1)
+    year_line = profile.year_line.format(year=budget.year)
+    left_end = max(0, (ncol // 2 - 1) if year_line else ncol - 2)
     if left_end > 0:
         ws.merge_range(top + 1, 0, top + 1, left_end, budget.label, styles.unit)
     else:
         ws.write_string(top + 1, 0, budget.label, styles.unit)
-    year_first, year_last = ncol // 2, max(ncol // 2, ncol - 2)  # merged, so it is never clipped
-    if year_last > year_first and year_first > left_end:
-        ws.merge_range(top + 1, year_first, top + 1, year_last, f"预算年度：{budget.year}", styles.year)
-    else:
-        ws.write_string(top + 1, year_first, f"预算年度：{budget.year}", styles.year)
-    ws.write_string(top + 1, ncol - 1, f"单位：{budget.profile.money_unit}", styles.money_unit)
+    if year_line:
+        year_first, year_last = ncol // 2, max(ncol // 2, ncol - 2)  # merged, so it is never clipped
+        if year_last > year_first and year_first > left_end:
+            ws.merge_range(top + 1, year_first, top + 1, year_last, year_line, styles.year)
+        else:
+            ws.write_string(top + 1, year_first, year_line, styles.year)
+    ws.write_string(top + 1, ncol - 1, f"单位：{table.money_unit}", styles.money_unit)
 
     head = top + 2
     heights: dict[int, float] = {}
@@ -125,12 +129,14 @@ def write_table_block(ws, styles: Styles, table: Table, budget: UnitBudget, top:
         else:
             ws.merge_range(r0, c0, r1, c1, h.text, styles.header)
     lanci_at = head + table.header_depth
-    for c, text in enumerate(lanci_row(table)):
+    lanci = lanci_row(table)
+    for c, text in enumerate(lanci):
         ws.write_string(lanci_at, c, text, styles.lanci)
 
-    r = lanci_at + 1
-    for slots in data_rows(table, budget):
-        total_row = table.coded and slots[0].text == "1"
+    r = lanci_at + 1 if lanci else lanci_at
+    rows = data_rows(table, budget)
+    for i, slots in enumerate(rows):
+        total_row = table.coded and i == (len(rows) - 1 if table.total_last else 0)
         lines = max((text_lines(slot.text, widths[c]) for c, slot in enumerate(slots)
                      if slot.kind in ("name", "label") and slot.text), default=1)
         if lines > 1:  # a wrapped name: the row as high as its lines (Excel does not grow it on open)
@@ -147,14 +153,25 @@ def write_table_block(ws, styles: Styles, table: Table, budget: UnitBudget, top:
             elif slot.kind == "code":
                 ws.write_string(r, c, slot.text, styles.code)
             elif slot.kind in ("name", "label"):
-                ws.write_string(r, c, slot.text, styles.indent[min(slot.indent, 3)])
+                style = styles.indent[min(slot.indent, 3)]
+                if slot.span > 1:
+                    ws.merge_range(r, c, r, c + slot.span - 1, slot.text, styles.label_bold)
+                else:
+                    ws.write_string(r, c, slot.text, style)
+            elif slot.kind == "covered":
+                continue
             else:
                 ws.write_blank(r, c, None, styles.blank)
         r += 1
     if table.empty_note and budget.is_empty(table):
-        ws.write_string(r + 1, 0, table.empty_note, styles.note)
+        ws.write_string(r + 1, 0, empty_note(table, budget), styles.note)
         r += 2
-    return r, lanci_at
+    return r, (lanci_at if lanci else lanci_at - 1)
+
+
+def empty_note(table: Table, budget: UnitBudget) -> str:
+    """The note printed under an empty table (``{year}`` filled in)."""
+    return (table.empty_note or "").format(year=budget.year)
 
 
 def write_tables_stacked(wb, styles: Styles, budget: UnitBudget, sheet_name: str):
