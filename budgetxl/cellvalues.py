@@ -1,14 +1,18 @@
 """Read one cell value from a returned entry workbook, exactly and with a Chinese reason.
 
 Values come from python-calamine (``""``, ``str``, ``float``, ``int``, ``bool`` or a
-date/time). Amounts are 万元, non-negative, at most two decimals, held as ``Decimal``: binary
-noise from formulas pasted as values is cleaned silently, anything that would need real
-rounding or guessing is an error, and text that had to be tidied is read with a warning.
+date/time). Amounts are in the table's unit (万元 or 元), non-negative, at most two decimals, held
+as ``Decimal``: binary noise from formulas pasted as values is cleaned silently, anything that
+would need real rounding or guessing is an error, and text that had to be tidied is read with a
+warning. An amount typed with a larger unit than the table's ("1万元" in a 元 table) is converted
+exactly, with a warning; one typed with a smaller unit ("12元" in a 万元 table) is refused.
 
 >>> parse_amount_cell(532.1)
 Parsed(value=Decimal('532.10'), warning=None, error=None)
 >>> parse_amount_cell("１，２３４.５ 万元").warning
 '数字以文本形式存储，已转换全角字符，已去掉千位分隔符，已去掉单位“万元”，已按 1234.50 读取'
+>>> parse_amount_cell("1万元", unit="元").value
+Decimal('10000.00')
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
-from .money import money
+from .money import UNIT_FACTORS, money
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－−", "0123456789.,--")
 _INVISIBLE = "\ufeff\u200b\u200c\u200d"  # BOM and zero-width characters (not str.isspace)
@@ -52,10 +56,11 @@ def _parse_number(
     limit: int,
     units: bool,
     final: Callable[[Decimal], Decimal],
+    unit: str = "万元",
 ) -> Parsed:
     """Shared reader: ``places`` decimals at most, non-negative, below ``limit``; ``final`` shapes
     the accepted value (quantize or normalize) before it is quoted in the warning."""
-    unit = Decimal(1).scaleb(-places)
+    step = Decimal(1).scaleb(-places)
     if v is None:
         return Parsed(None)
     if isinstance(v, bool):
@@ -67,7 +72,7 @@ def _parse_number(
         if not math.isfinite(v):
             return Parsed(None, error=f"单元格值“{v}”不是有效数字")
         d = Decimal(repr(v))
-        q = d.quantize(unit) if abs(v) < limit else d
+        q = d.quantize(step) if abs(v) < limit else d
         # Formula results pasted as values carry binary noise (0.30000000000000004): drop it.
         if abs(d - q) <= Decimal(repr(max(1e-9, 4 * math.ulp(v)))):
             d = q
@@ -87,16 +92,21 @@ def _parse_number(
         if t != s:
             done.append("已转换全角字符")
         suffix_done = ""
+        factor = Decimal(1)
         if units:
-            for suffix in ("万元", "万"):
-                if t.endswith(suffix):
-                    t = _clean(t[: -len(suffix)])
-                    suffix_done = f"已去掉单位“{suffix}”"
-                    break
-            else:
-                if t.endswith("元"):
-                    return Parsed(None, error=(f"“{text}”带单位“元”：本表金额单位为万元，"
-                                               "元与万元相差10000倍，请换算为万元后只填数字"))
+            typed = next((u for u in _SUFFIXES if t.endswith(u)), None)
+            if typed is not None:
+                written = _SUFFIX_UNIT[typed]
+                t = _clean(t[: -len(typed)])
+                if written == unit:
+                    suffix_done = f"已去掉单位“{typed}”"
+                elif UNIT_FACTORS[written] > UNIT_FACTORS[unit]:
+                    factor = UNIT_FACTORS[written] / UNIT_FACTORS[unit]
+                    suffix_done = f"已按 1{written} = {factor:f}{unit} 换算"
+                else:
+                    ratio = UNIT_FACTORS[unit] / UNIT_FACTORS[written]
+                    return Parsed(None, error=(f"“{text}”带单位“{typed}”：本表金额单位为{unit}，"
+                                               f"{written}与{unit}相差{ratio:f}倍，请换算为{unit}后只填数字"))
         if _THOUSANDS.match(t):
             t = t.replace(",", "")
             done.append("已去掉千位分隔符")
@@ -110,7 +120,7 @@ def _parse_number(
             return Parsed(None, error=f"{noun}不能为负数：“{text}”")
         if not (_UNSIGNED.match(t) or _SIGNED.match(t)):
             return Parsed(None, error=f"“{text}”不是数字")
-        d = Decimal(t)  # exact; "12.3400" is fine, "12.345" fails the check below
+        d = Decimal(t) * factor  # exact; "12.3400" is fine, "12.345" fails the check below
         warning = done
     else:
         return Parsed(None, error=f"无法识别的单元格值（{type(v).__name__}）")
@@ -118,7 +128,7 @@ def _parse_number(
         return Parsed(None, error=f"{noun}“{v}”数值过大，无法精确读取")
     if d < 0:
         return Parsed(None, error=f"{noun}不能为负数：{v}")
-    if d != d.quantize(unit):
+    if d != d.quantize(step):
         n = "两" if places == 2 else str(places)
         return Parsed(None, error=f"{noun}“{v}”超过{n}位小数，不能四舍五入，请核对")
     d = final(abs(d))  # abs turns -0 into 0
@@ -127,27 +137,30 @@ def _parse_number(
 
 _BLANK = Parsed(None)
 _FAST: dict[float, Parsed] = {}
+_SUFFIX_UNIT = {"亿元": "亿元", "万元": "万元", "万": "万元", "元": "元"}
+_SUFFIXES = tuple(_SUFFIX_UNIT)  # longest first: 亿元 and 万元 before 元
 
 
-def parse_amount_cell(v: object, *, places: int = 2) -> Parsed:
-    """An amount in 万元: Decimal quantized to two decimals (``places`` decimals allowed)."""
+def parse_amount_cell(v: object, *, places: int = 2, unit: str = "万元") -> Parsed:
+    """An amount in ``unit`` (the table's: 万元 or 元): Decimal quantized to two decimals
+    (``places`` decimals allowed)."""
     if v == "" or v is None:  # the common case: an empty cell
         return _BLANK
-    if places == 2 and type(v) is float:  # clean two-decimal numbers, memoised
+    if places == 2 and type(v) is float:  # clean two-decimal numbers, memoised (no unit involved)
         hit = _FAST.get(v)
         if hit is not None:
             return hit
-        parsed = _parse_amount(v, places)
+        parsed = _parse_amount(v, places, unit)
         if parsed.warning is None and parsed.error is None and len(_FAST) < 100_000:
             _FAST[v] = parsed
         return parsed
-    return _parse_amount(v, places)
+    return _parse_amount(v, places, unit)
 
 
-def _parse_amount(v: object, places: int) -> Parsed:
-    unit = Decimal(1).scaleb(-places)
-    final: Callable[[Decimal], Decimal] = money if places <= 2 else lambda d: d.quantize(unit)
-    return _parse_number(v, places=places, noun="金额", limit=10**12, units=True, final=final)
+def _parse_amount(v: object, places: int, unit: str = "万元") -> Parsed:
+    step = Decimal(1).scaleb(-places)
+    final: Callable[[Decimal], Decimal] = money if places <= 2 else lambda d: d.quantize(step)
+    return _parse_number(v, places=places, noun="金额", limit=10**12, units=True, final=final, unit=unit)
 
 
 def parse_quantity_cell(v: object) -> Parsed:

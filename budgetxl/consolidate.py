@@ -469,9 +469,9 @@ def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -
         charts: list = []
         r2 = r + len(c.totals) + 3
         summary.write_string(r2, 0, "支出功能分类（类）", head)
-        summary.write_string(r2, 1, "金额（万元）", head)
         roles = overall.profile.roles
         t1 = overall.profile.tables[roles.table_id("summary")]
+        summary.write_string(r2, 1, f"金额（{t1.money_unit}）", head)
         classes = [(it.label, overall.value(t1, it.key, t1.item_columns(it)[0].key)) for it in t1.items.values()
                    if it.class_code]
         classes = [(lab, v) for lab, v in classes if v]
@@ -490,7 +490,7 @@ def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -
             charts.append((ch, {"x_scale": 1.3, "y_scale": 1.3}))
         r3 = r2 + len(classes) + 3
         summary.write_string(r3, 0, "支出性质", head)
-        summary.write_string(r3, 1, "金额（万元）", head)
+        summary.write_string(r3, 1, f"金额（{overall.profile.figure_unit(roles.figure(roles.headline_entry('basic').figure).node)}）", head)
         split = [(h.name, overall.evaluate(roles.figure(h.figure).node))
                  for h in (roles.headline_entry("basic"), roles.headline_entry("project"))]
         for i, (lab, v) in enumerate(split, start=1):

@@ -10,7 +10,8 @@ One line per cell::
   合计 row and for tables 1, 4 and 9, where 科目名称 is the printed row label.
 - 栏目: the printed column header. Labels and headers match ignoring white space and an ordinal
   prefix; a label printed twice in one table takes the form ``限定词/标签``.
-- 金额: 万元, non-negative, at most two decimals.
+- 金额: in the table's money unit (the profile's: 万元 for hebei-2024; 元 for shanghai-2025, whose
+  table ⑨ is in 万元), non-negative, at most two decimals.
 
 Only input cells are required; a derived cell that is present is compared with the value
 computed from the inputs. Every problem is reported with its line number, all at once.
@@ -228,7 +229,7 @@ def _parse_rows(reader, name: str, profile: Profile | str | None, names: set[str
                 add(f"未知的表“{table_s}”（应为：{names}）", **where)
                 continue
             try:
-                amount = parse_amount(amount_s)
+                amount = parse_amount(amount_s, unit=table.money_unit)
             except AmountError as e:
                 add(str(e), **where)
                 continue

@@ -1,7 +1,9 @@
-"""Exact money: amounts are 万元 with two decimals, held as :class:`decimal.Decimal`.
+"""Exact money: amounts have two decimals in their table's unit (元 or 万元, the profile says
+which), held as :class:`decimal.Decimal`.
 
 Binary floats never enter a comparison. Parsing is strict: text that is not a plain non-negative
-number with at most two decimals is rejected with a reason, never rounded.
+number with at most two decimals is rejected with a reason, never rounded. Converting between
+units (:func:`convert`) is exact: 1 万元 = 10000 元.
 """
 
 from __future__ import annotations
@@ -13,6 +15,23 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+# how many 元 one unit is
+UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def convert(amount: Decimal, from_unit: str, to_unit: str) -> Decimal:
+    """An amount in another unit, exactly (``convert(Decimal("1"), "万元", "元")`` is 10000).
+
+    >>> convert(Decimal("91016775.35"), "元", "万元")
+    Decimal('9101.677535')
+    """
+    if from_unit == to_unit:
+        return amount
+    try:
+        return amount * UNIT_FACTORS[from_unit] / UNIT_FACTORS[to_unit]
+    except KeyError as e:
+        raise AmountError(f"未知的金额单位“{e.args[0]}”（应为元、万元或亿元）") from None
 
 
 class AmountError(ValueError):
@@ -41,7 +60,7 @@ def money(value) -> Decimal:
     return q
 
 
-def parse_amount(text: str, *, allow_negative: bool = False, places: int = 2) -> Decimal:
+def parse_amount(text: str, *, allow_negative: bool = False, places: int = 2, unit: str = "万元") -> Decimal:
     """Parse a plain decimal number written as text, exactly.
 
     Raises :class:`AmountError` (Chinese message) for anything that is not a number, has more
@@ -60,7 +79,7 @@ def parse_amount(text: str, *, allow_negative: bool = False, places: int = 2) ->
         raise AmountError(f"金额不能为负数：{text}")
     exponent = d.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise AmountError(f"金额“{text}”超过{places}位小数（单位为万元，精确到0.01）")
+        raise AmountError(f"金额“{text}”超过{places}位小数（单位为{unit}，精确到{Decimal(1).scaleb(-places)}）")
     return d.quantize(Decimal(1).scaleb(-places)) if places == 2 else d
 
 
@@ -74,7 +93,7 @@ def fmt(amount: Decimal | None, *, blank_zero: bool = False) -> str:
 
 
 def to_fen(amount: Decimal) -> int:
-    """Integer fen (0.01 万元 units) of an exact amount."""
+    """Integer hundredths (0.01 of the amount's unit) of an exact amount."""
     return int(amount.quantize(CENT) * 100)
 
 

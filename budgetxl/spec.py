@@ -342,6 +342,7 @@ class Profile:
     roles: Roles | None = None
     ref: str = ""  # what load_profile takes to load this profile again: its id if shipped, else its folder
     money_places: int = 2  # decimals every amount is exact to (in its table's unit)
+    text_unit: str = "万元"  # the unit the narrative (情况说明) states amounts in, and last year's figures
     title_format: str = "{title}"  # printed title of a table; {year} and {title}
     unit_line: str = "{code}{name}"  # the unit line under each title; {code} and {name}
     year_line: str = "预算年度：{year}"  # "" when the tables print no year line
@@ -364,6 +365,14 @@ class Profile:
     def printed_title(self, table: Table, year: int | str) -> str:
         """A table's title as printed for a budget year (``2025年部门收入预算总表``)."""
         return self.title_format.format(year=year, title=table.title)
+
+    def figure_unit(self, node: expr.Node) -> str:
+        """The money unit of an expression over cells: its tables' (they must agree)."""
+        units = {self.tables[n.table].money_unit for n in expr.walk(node)
+                 if isinstance(n, (expr.Ref, expr.Leaves, expr.SideSum))}
+        if len(units) > 1:
+            raise SpecError(f"公式混用了不同金额单位的表（{'、'.join(sorted(units))}）")
+        return units.pop() if units else self.money_unit
 
     def unit_of(self, table: "Table | str") -> str:
         """The money unit of a table's amounts (元, 万元)."""
@@ -567,8 +576,10 @@ def _load_folder(d: Path) -> Profile:
         directory=d, function_codes=raw["function_codes"], economic_codes=raw["economic_codes"],
         places=raw.get("places", ""), money_places=int(raw.get("money_places", 2)),
         title_format=raw.get("title_format", "{title}"), unit_line=raw.get("unit_line", "{code}{name}"),
-        year_line=raw.get("year_line", "预算年度：{year}"),
+        year_line=raw.get("year_line", "预算年度：{year}"), text_unit=raw.get("text_unit", "万元"),
     )
+    if profile.text_unit != "万元":  # the narrative parser reads every stated amount into 万元
+        raise SpecError("表样定义的 text_unit 目前只支持 万元")
     if profile.money_places != 2:
         raise SpecError("表样定义的 money_places 目前只支持 2（金额精确到两位小数）")
     profile.checks = tuple(

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..money import convert
 from ..roles import describe
 from ..supplement import procurement_total
 
@@ -339,16 +340,17 @@ def table_values(budget, label: str) -> list[tuple[Decimal, str]]:
     """The table figures a label stands for (the profile's [[roles.labels]] figures), each with its
     description. A part's total is left out when the unit lists no lines of it; a label or figure
     the profile lacks raises RoleMissing (the rule is then not applicable, never silent)."""
-    roles = budget.profile.roles
-    unit = budget.profile.money_unit
+    profile = budget.profile
+    roles = profile.roles
     out = []
     for name in roles.label(label).figures:
         fig = roles.figure(name)
         v = figure_value(budget, fig)
-        if v is not None:
-            desc = describe(budget.profile, fig)
-            if unit == "元":  # the text states 万元: compare in 万元, show the table's 元
-                v, desc = v / 10000, f"{desc} {v:,} 元"
+        if v is not None:  # in the unit the text states amounts in (元 tables, 万元 text in Shanghai)
+            desc = describe(profile, fig)
+            unit = profile.figure_unit(fig.node) if fig.node is not None else profile.text_unit
+            if unit != profile.text_unit:  # compare in the text's unit, show the table's figure too
+                v, desc = convert(v, unit, profile.text_unit), f"{desc} {v:,} {unit}"
             out.append((v, desc))
     return out
 

@@ -29,6 +29,7 @@ class Rule:
     needs: tuple[str, ...] = ()  # context parts needed: "workbook", "previous", "supplement"
     roles: tuple[str, ...] = ()  # profile roles needed (budgetxl.roles.Roles.has): "tables.income" …
     profile_check = False  # one of a profile's [[checks]] (made per profile by rules_for)
+    parts: tuple[str, ...] = ()  # supplementary parts needed in parts.toml: "projects", "assets" …
 
     def check(self, ctx) -> Iterator[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -40,6 +41,9 @@ class Rule:
             if not any(c.code == cls.code for c in profile.checks):
                 return f"表样没有校验 {cls.code}"
             return None
+        absent = [p for p in cls.parts if p not in profile.parts]
+        if absent:
+            return "表样没有定义附表 " + "、".join(absent)
         missing = profile.roles.missing(cls.roles) if profile.roles is not None else list(cls.roles)
         if missing:
             return "表样没有定义角色 " + "、".join(missing)

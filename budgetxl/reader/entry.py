@@ -414,7 +414,7 @@ class EntryReader:
                 set_given(key, supplied)
 
     def _input(self, key, v, sheet: str, r: int, c: int, row: str, header: str) -> None:
-        p = parse_amount_cell(v)
+        p = parse_amount_cell(v, unit=self.profile.tables[key[0]].money_unit)
         if p.error:
             self.add("V02", "error", p.error, sheet=sheet, r=r, c=c, row=row, column=header,
                      actual=parse_text_cell(v), table=self.profile.tables[key[0]].name)

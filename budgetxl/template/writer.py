@@ -144,8 +144,10 @@ class TemplateWriter:
         ws.write_formula(r, c, formula, fmt, value)
 
     def _money_validation(self, ws, r0: int, c0: int, r1: int, c1: int, title: str = "填写金额",
-                          more: list[tuple[int, int, int, int]] = ()) -> None:
-        """One amount rule for a range (and ``more`` ranges: one rule written once, not per cell)."""
+                          more: list[tuple[int, int, int, int]] = (), unit: str | None = None) -> None:
+        """One amount rule for a range (and ``more`` ranges: one rule written once, not per cell);
+        ``unit`` is the money unit of the amounts (the profile's unless a table says otherwise)."""
+        unit = unit or self.p.money_unit
         cell = a1(r0, c0)
         extra = {"multi_range": " ".join(xl_range(*rng) for rng in [(r0, c0, r1, c1), *more])} if more else {}
         ws.data_validation(r0, c0, r1, c1, {
@@ -154,9 +156,9 @@ class TemplateWriter:
             "value": f"=AND(ISNUMBER({cell}),{cell}>=0,ROUND({cell},2)={cell})",
             "ignore_blank": True,
             "input_title": title[:32],
-            "input_message": "单位：万元。填写不小于0的数字，最多两位小数；不填视为0。",
+            "input_message": f"单位：{unit}。填写不小于0的数字，最多两位小数；不填视为0。",
             "error_title": "金额不正确",
-            "error_message": "请填写不小于0的数字（万元），最多两位小数，不要带单位或文字。",
+            "error_message": f"请填写不小于0的数字（{unit}），最多两位小数，不要带单位或文字。",
         })
 
     def _text_validation(self, ws, r0: int, c0: int, r1: int, c1: int, title: str, message: str) -> None:
@@ -306,7 +308,7 @@ class TemplateWriter:
                     ws.write_blank(r, 1, None, f.in_money)
                 else:
                     ws.write_number(r, 1, float(v), f.in_money)
-                self._money_validation(ws, r, 1, r, 1, label)
+                self._money_validation(ws, r, 1, r, 1, label, unit=self.p.text_unit)
         hr = L.institutions_header_row()
         fields = self.p.parts["institutions"]["fields"]
         ws.merge_range(hr - 1, 0, hr - 1, len(fields) - 1, self.p.parts["institutions"]["title"], f.header)
@@ -346,7 +348,7 @@ class TemplateWriter:
         left_end = max(1, ncol // 2 - 1)
         ws.merge_range(1, 0, 1, left_end, self.b.label, f.left)
         ws.write_string(1, ncol // 2, f"预算年度：{self.b.year}", f.center)
-        ws.write_string(1, ncol - 1, f"单位：{self.p.money_unit}", f.right)
+        ws.write_string(1, ncol - 1, f"单位：{t.money_unit}", f.right)
         top = L.HEADER_TOP
         heights: dict[int, float] = {}
         for h in header_cells(t):
@@ -433,7 +435,7 @@ class TemplateWriter:
                 if not c.formula:
                     col = sl.value_col[c.key]
                     ranges = [(r0, col, r1, col) for r0, r1 in spans]
-                    self._money_validation(ws, *ranges[0], c.header, more=ranges[1:])
+                    self._money_validation(ws, *ranges[0], c.header, more=ranges[1:], unit=t.money_unit)
 
     def _fixed_rows(self, t: Table, ws, sl) -> None:
         f = self.f
@@ -453,7 +455,8 @@ class TemplateWriter:
                         key = (t.id, item.key, c.key)
                         self._cell(t, ws, key, r, col + 1 + j, bold=not item.in_body)
                         if t.is_input(item.key, c.key):
-                            self._money_validation(ws, r, col + 1 + j, r, col + 1 + j, f"{item.label}"[:32])
+                            self._money_validation(ws, r, col + 1 + j, r, col + 1 + j, f"{item.label}"[:32],
+                                                   unit=t.money_unit)
                 col += 1 + len(side.columns)
 
     def _checks(self, t: Table, ws, sl, ncol: int) -> None:

@@ -129,6 +129,6 @@ class H105(Rule):
             if v != 0:
                 key = (t.id, code, wrong_col)
                 right = t.column(cols["personnel" if personnel else "public"]).header
-                yield ctx.finding(self, f"{t.name} {code} {b.row_name(t.id, code)} 的 {fmt(v)} 万元填在了"
+                yield ctx.finding(self, f"{t.name} {code} {b.row_name(t.id, code)} 的 {fmt(v)} {t.money_unit}填在了"
                                         f"“{t.column(wrong_col).header}”栏，应属于{right}", key,
                                   expected=Decimal("0.00"), actual=v)

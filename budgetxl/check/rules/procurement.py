@@ -62,6 +62,7 @@ class G101(Rule):
     失败示例：合计 13.00，一般公共预算拨款 12.00，其余来源空白。
     通过示例：合计 12.00，一般公共预算拨款 6.00，单位资金 6.00。
     """
+    parts = ("procurement",)
     code, title, severity, group = "G101", "政府采购合计与资金来源之和不符", "error", "采购"
 
     def check(self, ctx):
@@ -89,6 +90,7 @@ class G102(Rule):
     失败示例：数量 13，单价 1.00，合计 12.00（13.00 与 12.00 相差 1.00，允许误差 0.070）。
     通过示例：数量 10，单价 14.50，合计 144.96（相差 0.04，允许误差 0.055）。
     """
+    parts = ("procurement",)
     code, title, severity, group = "G102", "数量乘单价与合计不符", "warning", "采购"
 
     def check(self, ctx):
@@ -116,6 +118,7 @@ class G103(Rule):
     失败示例：合计 12.00，预留中小微企业份额 13.00。
     通过示例：合计 12.00，预留中小微企业份额 12.00 或空白。
     """
+    parts = ("procurement",)
     code, title, severity, group = "G103", "预留中小企业份额超过采购合计", "error", "采购"
 
     def check(self, ctx):
@@ -156,6 +159,7 @@ class G104(Rule):
     失败示例：“交警办案业务和业务装备项目”预算数 40.00，采购 1.88 + 44.28 + 0.62 = 46.78。
     通过示例：“交警办案业务和业务装备项目”预算数 50.00，采购合计 46.78。
     """
+    parts = ("procurement",)
     code, title, severity, group = "G104", "项目采购金额超过项目预算", "error", "采购"
 
     def check(self, ctx):
@@ -195,6 +199,7 @@ class G105(Rule):
     失败示例：采购行项目“交警专项公用项目经费”预算资金 480.00，而项目表中该项目预算数 482.10。
     通过示例：采购行项目名称与预算资金都与项目绩效目标表一致（482.10）。
     """
+    parts = ("procurement",)
     code, title, severity, group = "G105", "采购项目来源与项目表不一致", "warning", "采购"
 
     def check(self, ctx):

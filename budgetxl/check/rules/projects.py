@@ -78,6 +78,7 @@ class P101(Rule):
     失败示例：三个项目 482.10 + 62.20 + 40.00 = 584.30，而支出总表项目支出合计 594.30。
     通过示例：482.10 + 62.20 + 50.00 = 594.30，等于支出总表项目支出合计。
     """
+    parts = ("projects",)
     code, title, severity, group = "P101", "项目预算数合计与项目支出不符", "error", "项目"
     roles = ("figures.project",)
 
@@ -111,6 +112,7 @@ class P102(Rule):
     失败示例：预算数 482.10，计划 144.63、289.26、433.89、480.00（12 月底不等于预算数）。
     通过示例：预算数 50.00，计划 15.00、30.00、50.00、50.00。
     """
+    parts = ("projects",)
     code, title, severity, group = "P102", "资金支出计划不是累计数或与预算数不符", "error", "项目"
 
     def check(self, ctx):
@@ -167,6 +169,7 @@ class P103(Rule):
     失败示例：预算数 482.10，财政资金 480.00，其他资金空白。
     通过示例：预算数 482.10，财政资金 400.00，其他资金 82.10。
     """
+    parts = ("projects",)
     code, title, severity, group = "P103", "项目资金来源之和不等于预算数", "error", "项目"
 
     def check(self, ctx):
@@ -230,6 +233,7 @@ class P104(Rule):
     失败示例：项目只有“产出指标—数量指标—出警执勤次数”一条指标。
     通过示例：项目有产出指标（数量、质量、时效、成本）、效益指标（社会效益）和满意度指标。
     """
+    parts = ("projects",)
     code, title, severity, group = "P104", "项目缺少产出或效益指标", "warning", "项目"
 
     def check(self, ctx):
