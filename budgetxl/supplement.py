@@ -57,23 +57,30 @@ def load_supplement(path: str | Path, profile: Profile) -> dict:
     parts = profile.parts
     problems = ProblemList()
     sup: dict = {"unit": raw.get("unit", {})}
-    sup["institutions"] = [_record(r, parts["institutions"]["fields"], f"机构设置第{i}行", problems)
-                           for i, r in enumerate(raw.get("institutions", []), 1)]
-    projects = []
-    for i, r in enumerate(raw.get("projects", []), 1):
-        rec = _record(r, parts["projects"]["fields"], f"项目{i}", problems)
-        rec["indicators"] = [_record(x, parts["projects"]["indicator_fields"], f"项目{i}指标{j}", problems)
-                             for j, x in enumerate(r.get("indicators", []), 1)]
-        projects.append(rec)
-    sup["projects"] = projects
-    sup["procurement"] = [_record(r, parts["procurement"]["fields"], f"政府采购第{i}行", problems)
-                          for i, r in enumerate(raw.get("procurement", []), 1)]
-    assets = raw.get("assets", {})
-    values = {}
-    for row in parts["assets"]["rows"]:
-        v = assets.get("values", {}).get(row["key"], {})
-        values[row["key"]] = _record(v, parts["assets"]["columns"], f"固定资产·{row['label']}", problems)
-    sup["assets"] = {"as_of": str(assets.get("as_of", "")), "values": values}
+    for part in ("institutions", "projects", "procurement", "assets"):
+        if raw.get(part) and part not in parts:  # data for a part the profile does not have
+            problems.add(f"表样“{profile.id}”没有附表“{part}”，补充资料中不应有 [{part}]")
+    if "institutions" in parts:
+        sup["institutions"] = [_record(r, parts["institutions"]["fields"], f"机构设置第{i}行", problems)
+                               for i, r in enumerate(raw.get("institutions", []), 1)]
+    if "projects" in parts:
+        projects = []
+        for i, r in enumerate(raw.get("projects", []), 1):
+            rec = _record(r, parts["projects"]["fields"], f"项目{i}", problems)
+            rec["indicators"] = [_record(x, parts["projects"]["indicator_fields"], f"项目{i}指标{j}", problems)
+                                 for j, x in enumerate(r.get("indicators", []), 1)]
+            projects.append(rec)
+        sup["projects"] = projects
+    if "procurement" in parts:
+        sup["procurement"] = [_record(r, parts["procurement"]["fields"], f"政府采购第{i}行", problems)
+                              for i, r in enumerate(raw.get("procurement", []), 1)]
+    if "assets" in parts:
+        assets = raw.get("assets", {})
+        values = {}
+        for row in parts["assets"]["rows"]:
+            v = assets.get("values", {}).get(row["key"], {})
+            values[row["key"]] = _record(v, parts["assets"]["columns"], f"固定资产·{row['label']}", problems)
+        sup["assets"] = {"as_of": str(assets.get("as_of", "")), "values": values}
     sup["previous"] = {k: _amount(v, f"上年数·{k}", problems) for k, v in raw.get("previous", {}).items()}
     known = {n["key"] for n in parts.get("narrative", [])}
     narrative = raw.get("narrative", {})

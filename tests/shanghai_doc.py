@@ -156,6 +156,65 @@ def facts_from_tables(tables: dict, unit_name: str, profile_id: str = PROFILE) -
     return lines
 
 
+def extract_texts(pdf_path: Path, profile_id: str = PROFILE) -> dict[str, str]:
+    """The narrative parts of the document by the profile's narrative keys: a page whose first line
+    ends with a part's title starts that part (a 项目经费情况说明 keeps its project's name as its
+    first line); lines wrapped at the page's right margin are joined."""
+    import pdfplumber
+
+    from budgetxl.spec import load_profile
+
+    profile = load_profile(profile_id)
+    parts = profile.parts.get("narrative", [])
+    out: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        for page in pdf.pages:
+            lines = [ln.strip() for ln in (page.extract_text() or "").split("\n") if ln.strip()]
+            width = max((len(ln) for ln in lines), default=0)
+            lines = [(ln, len(ln) >= 0.8 * width) for ln in lines]  # (text, reaches the right margin)
+            if not lines or "……" in "".join(ln for ln, _ in lines[:3]):
+                continue  # blank, or the 目录
+            head = re.sub(r"\s+", "", lines[0][0])
+            table, _ = _find_table(profile, lines[0][0])
+            if table is not None:
+                current = None
+                continue
+            part = next((n for n in parts if head.endswith(n["title"])), None)
+            if part is not None:
+                current = out.setdefault(part["key"], [])
+                body = lines[1:] if head == n_title(head, part) else lines
+                if current:
+                    current.append(("", False))
+                current.extend(body)
+            elif current is not None:
+                current.extend(lines)
+    return {k: _join(v) for k, v in out.items()}
+
+
+def n_title(head: str, part: dict) -> str:
+    """A page heading that is the part's own title (with the unit's name or the year before it),
+    not a project's name: dropped from the text."""
+    return head if not part["key"] == "projects" else ""
+
+
+_PARAGRAPH = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
+
+
+def _join(lines: list[tuple[str, bool]]) -> str:
+    """Lines as paragraphs: a line that reached the right margin continues on the next line,
+    unless that one is numbered (一、 （一） 1.)."""
+    paras: list[str] = []
+    wrapped = False
+    for ln, full in lines:
+        if wrapped and ln and not _PARAGRAPH.match(ln):
+            paras[-1] += ln
+        else:
+            paras.append(ln)
+        wrapped = full
+    return "\n".join(p for p in paras if p)
+
+
 def unit_name_of(tables: dict) -> str:
     line = next(iter(tables.values()))["unit_line"]
     return re.sub(r"^编制(?:部门|单位)\s*[:：]\s*", "", line).strip()
@@ -173,7 +232,17 @@ def main() -> int:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(FACT_COLUMNS)
         w.writerows(facts_from_tables(tables, unit_name_of(tables)))
-    print(f"{FIXTURE.relative_to(REPO)}: {len(tables)} tables; {SAMPLE.relative_to(REPO)}/facts.csv")
+    texts = extract_texts(DOC)
+    name = unit_name_of(tables)
+    lines = ["# Texts of the 2025 部门预算 of 上海市普陀区人民政府办公室, as published (05_sh_putuo_zfb_dept_2025.pdf),",
+             "# made by python -m tests.shanghai_doc: lines wrapped by the page are joined, nothing else changed.",
+             "# Schema: templates/shanghai-2025/parts.toml.", "",
+             "[unit]", f"code = {json.dumps(UNIT_CODE)}", f"name = {json.dumps(name, ensure_ascii=False)}",
+             f"year = {next(iter(tables.values()))['year']}", "", "[narrative]"]
+    lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in texts.items()]
+    (SAMPLE / "supplement.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{FIXTURE.relative_to(REPO)}: {len(tables)} tables; {SAMPLE.relative_to(REPO)}/facts.csv, "
+          f"supplement.toml ({len(texts)} texts)")
     return 0
 
 

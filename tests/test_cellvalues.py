@@ -193,3 +193,25 @@ def test_parsed_is_frozen():
     p = parse_amount_cell("1")
     with pytest.raises(AttributeError):
         p.value = Decimal("2")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("v,unit,value,message", [
+    ("1万元", "元", "10000.00", "1万元 = 10000元"),
+    ("1.5万", "元", "15000.00", "1万元 = 10000元"),
+    ("1,234.56元", "元", "1234.56", "已去掉单位“元”"),
+    ("0.0000001万元", "元", None, "超过两位小数"),
+    ("12元", "万元", None, "元与万元相差10000倍"),
+])
+def test_amount_cell_in_the_tables_unit(v, unit, value, message):
+    p = parse_amount_cell(v, unit=unit)
+    if value is None:
+        assert p.value is None and message in p.error
+    else:
+        assert p.value == Decimal(value) and message in p.warning
+
+
+def test_convert_is_exact():
+    from budgetxl.money import convert
+
+    assert convert(Decimal("91016775.35"), "元", "万元") == Decimal("9101.677535")
+    assert convert(Decimal("867.50"), "万元", "元") == Decimal("8675000.00")

@@ -106,6 +106,17 @@ def test_sample_holds_input_cells_only(budget):
     assert len(budget.inputs) == len(lines)
 
 
+def test_sample_texts_are_the_documents():
+    """samples/putuo_zfb_2025/supplement.toml holds the document's texts as the script reads them."""
+    import tomllib
+
+    if not D.DOC.is_file():
+        pytest.skip("../shared/realdocs is not here: the texts cannot be compared with the PDF")
+    pytest.importorskip("pdfplumber")
+    stored = tomllib.loads((SAMPLE_FACTS.parent / "supplement.toml").read_text("utf-8"))["narrative"]
+    assert stored == D.extract_texts(D.DOC)
+
+
 def test_sample_is_what_the_script_makes(printed):
     """samples/putuo_zfb_2025/facts.csv is exactly what the fixture script derives from the tables."""
     lines = list(csv.reader(io.StringIO(SAMPLE_FACTS.read_text("utf-8"))))[1:]

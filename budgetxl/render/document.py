@@ -358,19 +358,41 @@ def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget
     def f(template: str) -> str:
         return P.fill(template, budget)
 
-    # title and 目录: each entry refers to a bookmark on its heading (or table title)
+    # title and 目录: each entry refers to a bookmark on its heading (or table title); a profile
+    # whose document holds the nine tables as one of its sections (`{ tables = "all" }`) lists them there
+    inline = any("tables" in item for sec in spec["sections"] for item in sec["content"])
     d.title(f(spec["title"]))
     d.para(f(spec["toc_title"]), indent=False, bold=True, align=d.ALIGN.CENTER, size=16)
     d.toc_entry(f(spec["part1"]), "_budgetxl_part1", 0)
+
+    def toc_tables():
+        for table in budget.profile.ordered:
+            d.toc_entry(f"{table.number}、{budget.profile.printed_title(table, budget.year)}",
+                        f"_budgetxl_{table.id}", 2 if inline else 1)
+
     for i, sec in enumerate(spec["sections"]):
         d.toc_entry(sec["title"], f"_budgetxl_s{i}", 1)
-    d.toc_entry(f(spec["part2"]), "_budgetxl_part2", 0)
-    for table in budget.profile.ordered:
-        d.toc_entry(f"{table.number}、{budget.profile.printed_title(table, budget.year)}", f"_budgetxl_{table.id}", 1)
+        if any("tables" in item for item in sec["content"]):
+            toc_tables()
+    if not inline:
+        d.toc_entry(f(spec["part2"]), "_budgetxl_part2", 0)
+        toc_tables()
     d.page_break()
     d.update_fields_on_open()
 
-    # 第一部分 情况说明
+    def nine_tables(heading: str | None = None):  # on landscape pages
+        d.new_section(landscape=True)
+        if heading is not None:
+            d.bookmark(d.heading(heading, 1), "_budgetxl_part2")
+        for i, table in enumerate(budget.profile.ordered):
+            if i:
+                d.page_break()
+            grid = table_grid(table, budget)
+            d.caption(grid.title, grid.left, grid.right, middle=budget.profile.year_line.format(year=budget.year))
+            d.bookmark(d.last_caption, f"_budgetxl_{table.id}")
+            d.grid(grid)
+
+    # 第一部分 情况说明 (or the whole document, when the tables are one of its sections)
     d.bookmark(d.heading(f(spec["part1"]), 1), "_budgetxl_part1")
     if spec.get("preface"):
         d.text_block(f(spec["preface"]))
@@ -382,6 +404,9 @@ def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget
                 if item.get("heading"):
                     d.para(item["heading"], indent=False, bold=True)
                 d.text_block(body)
+            elif "tables" in item:
+                nine_tables()
+                d.new_section(landscape=False)
             else:
                 tables = P.part_tables(budget, item["table"])
                 if item.get("heading") and tables:
@@ -397,16 +422,9 @@ def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget
                     if wide:
                         d.new_section(landscape=False)
 
-    # 第二部分 the nine tables, on landscape pages
-    d.new_section(landscape=True)
-    d.bookmark(d.heading(f(spec["part2"]), 1), "_budgetxl_part2")
-    for i, table in enumerate(budget.profile.ordered):
-        if i:
-            d.page_break()
-        grid = table_grid(table, budget)
-        d.caption(grid.title, grid.left, grid.right, middle=budget.profile.year_line.format(year=budget.year))
-        d.bookmark(d.last_caption, f"_budgetxl_{table.id}")
-        d.grid(grid)
+    # 第二部分 the nine tables
+    if not inline:
+        nine_tables(f(spec["part2"]))
     return d.save(out, inputs)
 
 

@@ -273,7 +273,8 @@ PART_ORDER = ("institutions", "projects", "procurement", "assets")
 
 
 def all_part_tables(budget) -> list[PartTable]:
-    return [t for key in PART_ORDER for t in part_tables(budget, key)]
+    """The printed tables of every supplementary part the profile declares."""
+    return [t for key in PART_ORDER if key in budget.profile.parts for t in part_tables(budget, key)]
 
 
 # ---------------------------------------------------------------------- display
