@@ -327,7 +327,7 @@ class EntryReader:
         sh = self._values(t.name)
         sl = self.layout.sheets[t.id]
         lanci = [parse_text_cell(sh.get(sl.lanci_row, c)) for c in range(len(t.grid))]
-        expected_lanci = ["栏次"] + [str(i) for i in range(1, len(t.grid))]
+        expected_lanci = sl.lanci()
         if lanci != expected_lanci:
             self.shifted.add(t.name)
             self.add("I04", "error", "表头或栏次行与模板不符：行或列被插入、删除或移动，数据可能错位",
@@ -337,49 +337,74 @@ class EntryReader:
         else:
             self._fixed(t, sh, sl)
 
+    def _code(self, t: Table, sl, row, r: int, lengths):
+        """A row's code from its code cell, or from its 类 | 款 | 项 cells joined: (code, warning,
+        error); a level typed as a number loses its leading zero ("301 | 2"), which is an error."""
+        cols = sl.code_cols
+        if len(cols) == 1:
+            raw = row[cols[0]] if len(row) > cols[0] else ""
+            return parse_code_cell(raw, lengths)
+        parts = []
+        for c, (a, b) in zip(cols, t.code_parts):
+            v = parse_text_cell(row[c] if len(row) > c else "")
+            if not v:
+                break
+            if not (v.isdigit() and len(v) == b - a):
+                return None, None, f"科目编码第{len(parts) + 1}段“{v}”应为 {b - a} 位数字（开头的0不能省略）"
+            parts.append(v)
+        joined = "".join(parts)
+        if not joined:
+            return None, None, None
+        if any(parse_text_cell(row[c] if len(row) > c else "") for c in cols[len(parts):]):
+            return None, None, "科目编码中间有空段：类、款、项应从左到右依次填写"
+        return parse_code_cell(joined, lengths)
+
     def _coded(self, t: Table, sh: _Sheet, sl) -> None:
         b = self.budget
         lengths = LEVEL_LENGTHS[t.classification]
         r = sl.data_start
-        if norm(parse_text_cell(sh.get(r, 2))) != TOTAL_LABEL:
+        nc = sl.name_col
+        code_col = sl.code_cols[0]
+        if norm(parse_text_cell(sh.get(r, nc))) != TOTAL_LABEL:
             self.shifted.add(t.name)
-            self.add("I04", "error", "合计行不在模板位置：行被插入或删除", sheet=t.name, r=r, c=2,
-                     expected=TOTAL_LABEL, actual=parse_text_cell(sh.get(r, 2)))
+            self.add("I04", "error", "合计行不在模板位置：行被插入或删除", sheet=t.name, r=r, c=nc,
+                     expected=TOTAL_LABEL, actual=parse_text_cell(sh.get(r, nc)))
         self._given_row(t, sh, TOTAL, r, sl)
         seen: dict[str, int] = {}
         end = max(len(sh.rows), sl.last_row + 1)
         cols = [(c.key, sl.value_col[c.key], bool(c.formula), c.header) for c in t.columns]
         tid, tname, positions, set_given, set_position = t.id, t.name, self.positions, b.set_given, dict.__setitem__
+        entered = [*sl.code_cols, *sl.value_col.values()]  # what a filled row has (not 序号 or the name formula)
         for r in range(sl.data_start + 1, end):
             row = sh.rows[r] if r < len(sh.rows) else ()
             first = row[0] if row else ""
             if isinstance(first, str) and first.startswith(CHECK_MARK):
                 break
-            if not any(v not in ("", None) for v in row[1:2] + row[3:]):
+            if not any(row[c] not in ("", None) for c in entered if c < len(row)):
                 continue  # an empty spare row
-            raw_code = row[1] if len(row) > 1 else ""
-            code, warn, err = parse_code_cell(raw_code, lengths)
+            code, warn, err = self._code(t, sl, row, r, lengths)
+            raw_code = "".join(parse_text_cell(row[c]) for c in sl.code_cols if c < len(row))
             if err:
-                self.add("V02", "error", err, sheet=t.name, r=r, c=1, actual=parse_text_cell(raw_code))
+                self.add("V02", "error", err, sheet=t.name, r=r, c=code_col, actual=raw_code)
                 continue
             if warn:
-                self.add("V01", "warning", warn, sheet=t.name, r=r, c=1)
+                self.add("V01", "warning", warn, sheet=t.name, r=r, c=code_col)
             if not code:
                 if any(sh.get(r, sl.value_col[c.key]) not in ("", None) for c in t.columns if not c.formula):
-                    self.add("V02", "error", "这一行填了金额，但没有科目编码", sheet=t.name, r=r, c=1)
+                    self.add("V02", "error", "这一行填了金额，但没有科目编码", sheet=t.name, r=r, c=code_col)
                 continue
             if r > sl.last_row:
                 self.shifted.add(t.name)
             if code in seen:
                 self.add("V03", "error", f"科目 {code} 重复出现（另见第{seen[code] + 1}行），本行未读取",
-                         sheet=t.name, r=r, c=1, row=code)
+                         sheet=t.name, r=r, c=code_col, row=code)
                 continue
             seen[code] = r
             if code in sl.code_rows and sl.code_rows[code] != r and t.name not in self.shifted:
                 self.shifted.add(t.name)
                 self.add("I04", "error", f"科目 {code} 应在第{sl.code_rows[code] + 1}行，实在第{r + 1}行：行被插入或删除",
-                         sheet=t.name, r=r, c=1, row=code)
-            name = parse_text_cell(sh.get(r, 2))
+                         sheet=t.name, r=r, c=code_col, row=code)
+            name = parse_text_cell(sh.get(r, nc))
             b.add_code(t.id, code, name if name and not name.startswith("（") else None)
             if len(code) < t.leaf_length:
                 self._given_row(t, sh, code, r, sl)
@@ -399,7 +424,7 @@ class EntryReader:
             if code not in seen:
                 self.shifted.add(t.name)
                 self.add("I04", "error", f"模板中的科目 {code} 所在行被删除或改动", sheet=t.name,
-                         r=sl.code_rows[code], c=1, row=code)
+                         r=sl.code_rows[code], c=code_col, row=code)
 
     def _given_row(self, t: Table, sh: _Sheet, row: str, r: int, sl) -> None:
         cells = sh.rows[r] if r < len(sh.rows) else ()
@@ -426,27 +451,22 @@ class EntryReader:
             self.budget.set_input(key, p.value)
 
     def _fixed(self, t: Table, sh: _Sheet, sl) -> None:
-        label_cols = {}
-        col = 1
-        for side in t.sides:
-            label_cols[side.key] = col
-            col += 1 + len(side.columns)
         for i, fixed in enumerate(t.fixed_rows):
             r = sl.data_start + i
             for side in t.sides:
                 item = fixed[side.key]
                 if item is None:
                     continue
-                lc = label_cols[side.key]
-                got = parse_text_cell(sh.get(r, lc))
-                if norm(got) != norm(item.label):
+                lc = sl.label_cols[side.key]
+                got = parse_text_cell(sh.get(r, lc)) if lc is not None else ""
+                if lc is not None and norm(got) != norm(item.label):
                     self.shifted.add(t.name)
                     self.add("I04", "error", f"第{i + 1}行应为“{item.label}”，实为“{got}”：行被插入、删除或改动",
                              sheet=t.name, r=r, c=lc, expected=item.label, actual=got)
                     continue
                 for j, c in enumerate(side.columns):
-                    cc = lc + 1 + j
                     key = (t.id, item.key, c.key)
+                    cc = sl.cells[key][1]
                     self.positions[key] = (t.name, r, cc)
                     v = sh.get(r, cc)
                     if t.is_input(item.key, c.key):
@@ -543,9 +563,10 @@ class EntryReader:
                 elif kind == "money":
                     sup["previous"][L.PREVIOUS_KEYS[key]] = self._money(sh, L.SHEET_UNIT, rows[key], 1, label)
             hr = L.institutions_header_row()
-            sup["institutions"] = self._records(sh, L.SHEET_UNIT, hr + 1, self.layout.parts.get("institutions", 0),
+            if "institutions" in parts:
+                sup["institutions"] = self._records(sh, L.SHEET_UNIT, hr + 1, self.layout.parts.get("institutions", 0),
                                                 parts["institutions"]["fields"])
-        if L.SHEET_PROJECTS in present:
+        if L.SHEET_PROJECTS in present and "projects" in parts:
             sh = self._values(L.SHEET_PROJECTS)
             first, n, ind_first, n_ind = L.project_rows(self.layout.parts)
             fields = [fd for fd in parts["projects"]["fields"] if fd["type"] != "money4"]
@@ -565,7 +586,7 @@ class EntryReader:
                     continue
                 owner["indicators"].append(rec)
             sup["projects"] = projects
-        if L.SHEET_PROCUREMENT in present:
+        if L.SHEET_PROCUREMENT in present and "procurement" in parts:
             sh = self._values(L.SHEET_PROCUREMENT)
             _total, first, n = L.procurement_rows(self.layout.parts)
             fields = [fd for fd in parts["procurement"]["fields"] if not fd.get("formula")]
@@ -574,7 +595,7 @@ class EntryReader:
                                  skip={f["key"] for f in all_fields if f.get("formula")})
             sup["procurement"] = recs
             del fields
-        if L.SHEET_ASSETS in present:
+        if L.SHEET_ASSETS in present and "assets" in parts:
             sh = self._values(L.SHEET_ASSETS)
             rows = L.asset_rows(p)
             values = {}

@@ -43,7 +43,7 @@ def _compile(node: expr.Node, layout: EntryLayout, here: str) -> str:
 def _sumproduct(layout: EntryLayout, node: expr.Leaves, here: str, rows: tuple[int, int], prefix: str) -> str:
     t = layout.profile.tables[node.table]
     sl = layout.sheets[node.table]
-    codes = layout.column_range(node.table, layout.CODE_COL, here, rows)
+    codes = layout.code_range(node.table, here, rows)
     vals = layout.column_range(node.table, sl.value_col[node.col], here, rows)
     conds = []
     if prefix:

@@ -60,19 +60,27 @@ class SheetLayout:
     value_col: dict[str, int] = field(default_factory=dict)  # column key -> col (coded)
     code_rows: dict[str, int] = field(default_factory=dict)  # preset code -> row (coded)
     check_start: int = 0
+    seq_col: int | None = None  # the 序号 column, when the table prints one
+    code_cols: tuple[int, ...] = ()  # coded: the code cell(s): one, or 类 | 款 | 项
+    name_col: int = 0  # coded: the name column
+    label_cols: dict[str, int | None] = field(default_factory=dict)  # fixed: side -> label column (None: none)
 
     @property
     def lanci_row(self) -> int:
         return self.data_start - 1
+
+    def lanci(self) -> list[str]:
+        """The entry sheet's 栏次 row: 栏次, then 1, 2, 3 … for every other column."""
+        return ["栏次"] + [str(i) for i in range(1, len(self.table.grid))]
 
     def code_range(self) -> tuple[int, int]:
         return self.first_code_row, self.last_row
 
 
 class EntryLayout:
-    """Positions of every cell of an entry workbook for a profile and preset rows."""
-
-    CODE_COL, NAME_COL = 1, 2
+    """Positions of every cell of an entry workbook for a profile and preset rows. The columns are
+    the table's printed columns (its grid: 序号 if printed, the code cell or 类 | 款 | 项 cells, the
+    name, the amounts); the row under the headers is always a 栏次 row (the reader checks it)."""
 
     def __init__(self, profile: Profile, preset: dict[str, list[str]], spare: dict[str, int],
                  parts: dict[str, int] | None = None):
@@ -88,9 +96,14 @@ class EntryLayout:
     def _table_layout(self, t: Table) -> SheetLayout:
         start = HEADER_TOP + t.header_depth + 1
         sl = SheetLayout(t, start)
+        kinds = [g.kind for g in t.grid]
+        sl.seq_col = kinds.index("seq") if "seq" in kinds else None
         if t.coded:
-            for i, c in enumerate(t.columns):
-                sl.value_col[c.key] = 3 + i
+            sl.code_cols = tuple(i for i, k in enumerate(kinds) if k == "code")
+            sl.name_col = kinds.index("name")
+            for i, g in enumerate(t.grid):
+                if g.kind == "value":
+                    sl.value_col[g.column.key] = i
             codes = list(self.preset.get(t.id, []))
             sl.preset = codes
             for c in t.columns:
@@ -106,16 +119,20 @@ class EntryLayout:
             sl.spare_rows = list(range(r, r + n_spare))
             sl.last_row = r + n_spare - 1
         else:
+            col = 0 if sl.seq_col is None else 1
+            side_cols: dict[str, list[int]] = {}
+            for side in t.sides:
+                sl.label_cols[side.key] = col if side.label_header else None
+                col += 1 if side.label_header else 0
+                side_cols[side.key] = list(range(col, col + len(side.columns)))
+                col += len(side.columns)
             r = start
             for fixed in t.fixed_rows:
-                col = 1
                 for side in t.sides:
                     item = fixed[side.key]
-                    col += 1  # label column
-                    for c in side.columns:
-                        if item is not None:
-                            sl.cells[(t.id, item.key, c.key)] = (r, col)
-                        col += 1
+                    if item is not None:
+                        for c, cc in zip(side.columns, side_cols[side.key]):
+                            sl.cells[(t.id, item.key, c.key)] = (r, cc)
                 r += 1
             sl.first_code_row = start
             sl.last_row = r - 1
@@ -136,6 +153,18 @@ class EntryLayout:
         if from_table == key[0]:
             return ref
         return f"{quote_sheet(self.sheet_name(key[0]))}!{ref}"
+
+    def code_range(self, table_id: str, from_table: str | None, rows: tuple[int, int] | None = None) -> str:
+        """The code of each row of a coded table's range, as one Excel array: the code column, or
+        its 类 | 款 | 项 columns joined (``A5:A50&B5:B50&C5:C50``)."""
+        cols = self.sheets[table_id].code_cols
+        ranges = [self.column_range(table_id, c, from_table, rows) for c in cols]
+        return ranges[0] if len(ranges) == 1 else "(" + "&".join(ranges) + ")"
+
+    def code_cell(self, table_id: str, r: int) -> str:
+        """A row's code as an Excel expression (one cell, or its code cells joined)."""
+        cols = self.sheets[table_id].code_cols
+        return "&".join(a1(r, c) for c in cols) if len(cols) > 1 else a1(r, cols[0])
 
     def column_range(self, table_id: str, col: int, from_table: str | None,
                      rows: tuple[int, int] | None = None) -> str:

@@ -20,7 +20,7 @@ from .. import expr
 from ..version import __version__
 from ..codes import CodeList, code_list
 from ..fileio import atomic_path
-from ..layout import header_cells, lanci_row
+from ..layout import header_cells
 from ..model import UnitBudget
 from ..render import page as print_page
 from ..render.official import SAFE_OPTIONS, column_width, text_lines
@@ -217,9 +217,10 @@ class TemplateWriter:
         guide = wb.add_worksheet(L.SHEET_GUIDE)
         unit = wb.add_worksheet(L.SHEET_UNIT)
         table_sheets = [(t, wb.add_worksheet(t.name)) for t in self.p.ordered]
-        projects = wb.add_worksheet(L.SHEET_PROJECTS)
-        procurement = wb.add_worksheet(L.SHEET_PROCUREMENT)
-        assets = wb.add_worksheet(L.SHEET_ASSETS)
+        parts = self.p.parts  # a supplementary part's sheet only where the profile declares the part
+        projects = wb.add_worksheet(L.SHEET_PROJECTS) if "projects" in parts else None
+        procurement = wb.add_worksheet(L.SHEET_PROCUREMENT) if "procurement" in parts else None
+        assets = wb.add_worksheet(L.SHEET_ASSETS) if "assets" in parts else None
         text = wb.add_worksheet(L.SHEET_TEXT)
         lists = wb.add_worksheet(L.SHEET_LISTS)
         meta = wb.add_worksheet(L.SHEET_META)
@@ -227,9 +228,9 @@ class TemplateWriter:
         self._unit(unit)
         for t, ws in table_sheets:
             self._table(t, ws)
-        self._projects(projects)
-        self._procurement(procurement)
-        self._assets(assets)
+        for ws, write in ((projects, self._projects), (procurement, self._procurement), (assets, self._assets)):
+            if ws is not None:
+                write(ws)
         self._text(text)
         self._guide(guide)
         self._meta(meta)
@@ -253,8 +254,9 @@ class TemplateWriter:
         }
         col = 6
         self.choice_ranges = {}
-        choice_fields = [f for f in self.p.parts["institutions"]["fields"] if f.get("choices")]
-        choice_fields += [f for f in self.p.parts["projects"]["indicator_fields"] if f.get("choices")]
+        parts = self.p.parts
+        choice_fields = [f for f in parts.get("institutions", {}).get("fields", []) if f.get("choices")]
+        choice_fields += [f for f in parts.get("projects", {}).get("indicator_fields", []) if f.get("choices")]
         for f in choice_fields:
             ws.write_string(0, col, f["header"])
             for i, ch in enumerate(f["choices"], start=1):
@@ -309,6 +311,9 @@ class TemplateWriter:
                 else:
                     ws.write_number(r, 1, float(v), f.in_money)
                 self._money_validation(ws, r, 1, r, 1, label, unit=self.p.text_unit)
+        if "institutions" not in self.p.parts:
+            self._protect(ws)
+            return
         hr = L.institutions_header_row()
         fields = self.p.parts["institutions"]["fields"]
         ws.merge_range(hr - 1, 0, hr - 1, len(fields) - 1, self.p.parts["institutions"]["title"], f.header)
@@ -335,16 +340,17 @@ class TemplateWriter:
         grid = t.grid
         ncol = len(grid)
         widths = [column_width(g) for g in grid]
-        if t.coded:
-            widths[1] = 12
+        if t.coded and len(sl.code_cols) == 1:
+            widths[sl.code_cols[0]] = 12
         # columns planned for print first (names wrap down to 14, amounts keep 10): the header
         # heights below follow the widths the sheet really has
+        first_value = min((c for c, g in enumerate(grid) if g.kind == "value"), default=0)
         page = print_page.plan(widths, [14 if g.kind in ("name", "label") else 10 if g.kind == "value" else w
-                                        for g, w in zip(grid, widths)], label_cols=3 if t.coded else 2)
+                                        for g, w in zip(grid, widths)], label_cols=first_value)
         widths = page.widths
         for i, w in enumerate(widths):
             ws.set_column(i, i, w)
-        self._title(ws, t.title, ncol)
+        self._title(ws, self.p.printed_title(t, self.b.year), ncol)
         left_end = max(1, ncol // 2 - 1)
         ws.merge_range(1, 0, 1, left_end, self.b.label, f.left)
         ws.write_string(1, ncol // 2, f"预算年度：{self.b.year}", f.center)
@@ -360,9 +366,9 @@ class TemplateWriter:
                 ws.merge_range(top + h.row, h.col, top + h.last_row, h.last_col, h.text, f.header)
         for level, height in heights.items():
             ws.set_row(top + level, height)
-        for c, text in enumerate(lanci_row(t)):
+        for c, text in enumerate(sl.lanci()):
             ws.write_string(sl.lanci_row, c, text, f.lanci)
-        ws.freeze_panes(sl.data_start, 3 if t.coded else 2)
+        ws.freeze_panes(sl.data_start, first_value)
         if t.coded:
             self._coded_rows(t, ws, sl)
         else:
@@ -383,34 +389,45 @@ class TemplateWriter:
             fmt = self.f.money_bold if bold else self.f.money
             self._formula(ws, r, c, compile_formula(node, self.layout, t.id), fmt, self._value(key))
 
+    def _seq(self, ws, sl, r: int, n: int) -> None:
+        if sl.seq_col is not None:
+            ws.write_string(r, sl.seq_col, str(n), self.f.lanci)
+
     def _coded_rows(self, t: Table, ws, sl) -> None:
         f = self.f
         r = sl.data_start
-        ws.write_string(r, 0, "1", f.lanci)
-        ws.write_blank(r, 1, None, f.code)
-        ws.write_string(r, 2, TOTAL_LABEL, f.text)
+        self._seq(ws, sl, r, 1)
+        for c in sl.code_cols:
+            ws.write_blank(r, c, None, f.code)
+        ws.write_string(r, sl.name_col, TOTAL_LABEL, f.text)
         for c in t.columns:
             self._cell(t, ws, (t.id, TOTAL, c.key), r, sl.value_col[c.key], bold=True)
         seq = 2
         for code in sl.preset:
             r = sl.cells[(t.id, code, t.columns[0].key)][0]
-            ws.write_string(r, 0, str(seq), f.lanci)
-            ws.write_string(r, 1, code, f.code)
-            ws.write_string(r, 2, self.b.row_name(t.id, code), f.indent[min((len(code) - 3) // 2, 3)])
+            self._seq(ws, sl, r, seq)
+            for c, part in zip(sl.code_cols, t.split_code(code)):
+                ws.write_string(r, c, part, f.code)
+            ws.write_string(r, sl.name_col, self.b.row_name(t.id, code), f.indent[min((len(code) - 3) // 2, 3)])
             for c in t.columns:
                 self._cell(t, ws, (t.id, code, c.key), r, sl.value_col[c.key], bold=len(code) < t.leaf_length)
             seq += 1
         codes_src, lookup = self.list_ranges[t.classification]
-        what = "项级（7位）支出功能分类科目" if t.classification == "function" else "款级（5位）经济分类科目"
+        what = self.p.roles.word("function_leaf" if t.classification == "function" else "economic_leaf")
+        what = f"{what}{'支出功能分类科目' if t.classification == 'function' else '经济分类科目'}"
         filled = self.spare_codes[t.id]
         for i, r in enumerate(sl.spare_rows):
             code = filled[i] if i < len(filled) else None
-            ws.write_string(r, 0, str(seq), f.lanci)
-            ws.write_string(r, 1, code or "", f.in_code)
-            code_cell = a1(r, 1)
+            self._seq(ws, sl, r, seq)
+            for c, part in zip(sl.code_cols, t.split_code(code) if code else [""] * len(sl.code_cols)):
+                ws.write_string(r, c, part, f.in_code)
+            code_cell = self.layout.code_cell(t.id, r)
+            blank = " ".join(f'{a1(r, c)}=""' for c in sl.code_cols)
+            blank = blank if len(sl.code_cols) == 1 else f"AND({blank.replace(' ', ',')})"
             name = (self.fcodes if t.classification == "function" else self.ecodes).name(code) if code else ""
             name = name if name is not None else "（代码表中无此科目）"
-            self._formula(ws, r, 2, f'=IF({code_cell}="","",IFERROR(VLOOKUP({code_cell}&"",{lookup},2,FALSE),"（代码表中无此科目）"))',
+            self._formula(ws, r, sl.name_col,
+                          f'=IF({blank},"",IFERROR(VLOOKUP({code_cell}&"",{lookup},2,FALSE),"（代码表中无此科目）"))',
                           f.text, name)
             for c in t.columns:
                 col = sl.value_col[c.key]
@@ -424,11 +441,22 @@ class TemplateWriter:
                     ws.write_blank(r, col, None, f.in_money)
             seq += 1
         rows = [sl.cells[(t.id, code, t.columns[0].key)][0] for code in sl.preset if len(code) == t.leaf_length]
-        if sl.spare_rows:
+        if sl.spare_rows and len(sl.code_cols) == 1:
             first, last = sl.spare_rows[0], sl.spare_rows[-1]
-            self._list_validation(ws, first, 1, last, 1, codes_src, "新增科目编码",
+            c = sl.code_cols[0]
+            self._list_validation(ws, first, c, last, c, codes_src, "新增科目编码",
                                   f"需要增加科目时，在此选择或输入{what}的编码，名称自动带出；类、款合计自动计算。",
                                   strict=False)
+        elif sl.spare_rows:  # 类 | 款 | 项 cells: digits of each level's width
+            first, last = sl.spare_rows[0], sl.spare_rows[-1]
+            for c, (a, b) in zip(sl.code_cols, t.code_parts):
+                cell = a1(first, c)
+                ws.data_validation(first, c, last, c, {
+                    "validate": "custom", "value": f'=AND(LEN({cell})={b - a},ISNUMBER(--{cell}))', "ignore_blank": True,
+                    "input_title": "新增科目编码",
+                    "input_message": f"需要增加科目时，按“类 | 款 | 项”分别填写{what}编码的各段（{b - a}位数字），名称自动带出。",
+                    "error_type": "warning", "error_title": "编码位数不对",
+                    "error_message": f"这一段编码应为{b - a}位数字（以文本填写，保留开头的0）。"})
         spans = _runs(rows + list(sl.spare_rows))  # the input rows of this table, as runs of rows
         if spans:
             for c in t.columns:  # one rule per input column, over every input row
@@ -441,23 +469,25 @@ class TemplateWriter:
         f = self.f
         for i, fixed in enumerate(t.fixed_rows):
             r = sl.data_start + i
-            ws.write_string(r, 0, str(i + 1), f.lanci)
-            col = 1
+            self._seq(ws, sl, r, i + 1)
+            col = 0 if sl.seq_col is None else 1
             for side in t.sides:
                 item = fixed[side.key]
+                lc = sl.label_cols[side.key]
+                vc = col + (1 if lc is not None else 0)
                 if item is None:
-                    ws.write_blank(r, col, None, f.text)
-                    for j in range(len(side.columns)):
-                        ws.write_blank(r, col + 1 + j, None, f.text)
+                    for c in range(col, vc + len(side.columns)):
+                        ws.write_blank(r, c, None, f.text)
                 else:
-                    ws.write_string(r, col, item.label, f.indent[min(item.indent, 3)])
+                    if lc is not None:
+                        ws.write_string(r, lc, item.label, f.indent[min(item.indent, 3)])
                     for j, c in enumerate(side.columns):
                         key = (t.id, item.key, c.key)
-                        self._cell(t, ws, key, r, col + 1 + j, bold=not item.in_body)
+                        self._cell(t, ws, key, r, vc + j, bold=not item.in_body)
                         if t.is_input(item.key, c.key):
-                            self._money_validation(ws, r, col + 1 + j, r, col + 1 + j, f"{item.label}"[:32],
+                            self._money_validation(ws, r, vc + j, r, vc + j, f"{item.label or c.header}"[:32],
                                                    unit=t.money_unit)
-                col += 1 + len(side.columns)
+                col = vc + len(side.columns)
 
     def _checks(self, t: Table, ws, sl, ncol: int) -> None:
         """The 校验 area: every balance of this table and every cross-table check shown here."""
