@@ -529,6 +529,40 @@ def _check_refs(profile: Profile, table: Table, node: expr.Node) -> None:
                 raise SpecError(f"表{table.id}的公式引用了 {n.table} 不存在的栏 {n.col}")
 
 
+def _read_profile(d: Path, depth: int = 0) -> tuple[dict, dict]:
+    """A profile folder's profile.toml and parts.toml as data. ``base = "../other"`` makes it a
+    variant of another profile: its top-level keys replace the base's, a table it declares replaces
+    only the keys it sets (a variant can retitle a table or redraw one side), its [[checks]] come
+    after the base's (one with the same code replaces it), and without a parts.toml of its own it
+    has the base's parts."""
+    path = d / "profile.toml"
+    if not path.is_file():
+        raise SpecError(f"没有名为“{d.name}”的表样定义（{path}）")
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise SpecError(f"表样定义 {path} 无法解析：{e}") from None
+    parts_path = d / "parts.toml"
+    parts = tomllib.loads(parts_path.read_text("utf-8")) if parts_path.is_file() else None
+    base = raw.pop("base", None)
+    if base is None:
+        return raw, parts or {}
+    if depth > 3:
+        raise SpecError(f"{path}：base 嵌套过深")
+    braw, bparts = _read_profile((d / base).resolve(), depth + 1)
+    merged = {**braw, **{k: v for k, v in raw.items() if k not in ("tables", "checks")}}
+    own = {c["code"] for c in raw.get("checks", [])}  # the base's checks, and the variant's own
+    merged["checks"] = [c for c in braw.get("checks", []) if c["code"] not in own] + raw.get("checks", [])
+    tables = dict(braw.get("tables", {}))
+    for tid, override in raw.get("tables", {}).items():
+        table = dict(tables.get(tid, {}))
+        for k, v in override.items():  # a table's body: the sides it gives replace the base's
+            table[k] = {**table[k], **v} if isinstance(v, dict) and isinstance(table.get(k), dict) else v
+        tables[tid] = table
+    merged["tables"] = tables
+    return merged, parts if parts is not None else bparts
+
+
 def profile_folder(name_or_folder: str | Path) -> Path:
     """The folder of a profile: a shipped profile's id (``templates/<id>``) or the path of a folder
     holding a ``profile.toml`` (a profile that is not shipped)."""
@@ -555,14 +589,7 @@ def load_profile(profile: str | Path | Profile = DEFAULT_PROFILE) -> Profile:
 
 @lru_cache(maxsize=8)
 def _load_folder(d: Path) -> Profile:
-    path = d / "profile.toml"
-    try:
-        with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as e:
-        raise SpecError(f"表样定义 {path} 无法解析：{e}") from None
-    parts_path = d / "parts.toml"
-    parts = tomllib.loads(parts_path.read_text("utf-8")) if parts_path.is_file() else {}
+    raw, parts = _read_profile(d)
     classes = tuple(raw.get("classes", []))
     defaults = {"money_unit": raw.get("money_unit", "万元"), "code_layout": raw.get("code_layout", "single"),
                 "serial_column": raw.get("serial_column", True), "column_numbers": raw.get("column_numbers", True),

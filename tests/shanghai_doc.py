@@ -1,10 +1,12 @@
 """The nine tables of a published Shanghai budget PDF, as printed, and the sample unit made from them.
 
-``python -m tests.shanghai_doc`` reads ``../shared/realdocs/05_sh_putuo_zfb_dept_2025.pdf`` with
-pdfplumber (its ruling lines give the cells), writes what every table prints — title, unit line,
-money unit, header rows, data rows — to ``tests/data/shanghai_05_tables.json`` (the fixture the
-reproduction test compares with when ``../shared`` is absent), and writes the sample unit's facts
-CSV (``samples/putuo_zfb_2025/facts.csv``): the *input* cells only, taken from the document.
+``python -m tests.shanghai_doc`` reads the Shanghai documents of :data:`SPECS` in
+``../shared/realdocs/`` (the 2025 部门预算 and 单位预算 of 上海市普陀区人民政府办公室, 05 and 06)
+with pdfplumber (its ruling lines give the cells), writes what every table prints — title, unit
+line, money unit, header rows, data rows, the note under an empty table — to
+``tests/data/shanghai_NN_tables.json`` (the fixture the reproduction test compares with when
+``../shared`` is absent), and writes each sample unit's facts CSV (``samples/<sample>/facts.csv``):
+the *input* cells only, taken from the document, and its texts (``supplement.toml``).
 Totals, subtotals and derived tables are left out, so that budgetxl recomputes them and the test
 compares them with what the document printed. No number is typed by hand anywhere.
 
@@ -17,14 +19,38 @@ from __future__ import annotations
 import json
 import re
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DOC = REPO.parent / "shared" / "realdocs" / "05_sh_putuo_zfb_dept_2025.pdf"
-FIXTURE = REPO / "tests" / "data" / "shanghai_05_tables.json"
-SAMPLE = REPO / "samples" / "putuo_zfb_2025"
-PROFILE = "shanghai-2025"
+REALDOCS = REPO.parent / "shared" / "realdocs"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One document, the profile it is laid out in, and the sample and fixture made from it."""
+
+    doc: str
+    profile: str
+    sample: str
+
+    @property
+    def pdf(self) -> Path:
+        return REALDOCS / self.doc
+
+    @property
+    def fixture(self) -> Path:
+        return REPO / "tests" / "data" / f"shanghai_{self.doc[:2]}_tables.json"
+
+    @property
+    def sample_dir(self) -> Path:
+        return REPO / "samples" / self.sample
+
+
+SPECS = (Spec("05_sh_putuo_zfb_dept_2025.pdf", "shanghai-2025", "putuo_zfb_2025"),
+         Spec("06_sh_putuo_zfb_unit_2025.pdf", "shanghai-2025-unit", "putuo_zfb_unit_2025"))
+DOC, FIXTURE, SAMPLE, PROFILE = SPECS[0].pdf, SPECS[0].fixture, SPECS[0].sample_dir, SPECS[0].profile
 # The document prints no unit code: the sample's code is ours (the district's division code and the
 # unit's initials), stated in samples/putuo_zfb_2025/README.md.
 UNIT_CODE = "310107-ZFB"
@@ -220,29 +246,37 @@ def unit_name_of(tables: dict) -> str:
     return re.sub(r"^编制(?:部门|单位)\s*[:：]\s*", "", line).strip()
 
 
-def main() -> int:
+def make(spec: Spec) -> str:
     import csv
 
     from budgetxl.facts import FACT_COLUMNS
 
-    tables = extract(DOC)
-    FIXTURE.write_text(json.dumps(tables, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    SAMPLE.mkdir(parents=True, exist_ok=True)
-    with open(SAMPLE / "facts.csv", "w", encoding="utf-8", newline="") as fh:
+    tables = extract(spec.pdf, spec.profile)
+    spec.fixture.write_text(json.dumps(tables, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    spec.sample_dir.mkdir(parents=True, exist_ok=True)
+    with open(spec.sample_dir / "facts.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(FACT_COLUMNS)
-        w.writerows(facts_from_tables(tables, unit_name_of(tables)))
-    texts = extract_texts(DOC)
+        w.writerows(facts_from_tables(tables, unit_name_of(tables), spec.profile))
+    texts = extract_texts(spec.pdf, spec.profile)
     name = unit_name_of(tables)
-    lines = ["# Texts of the 2025 部门预算 of 上海市普陀区人民政府办公室, as published (05_sh_putuo_zfb_dept_2025.pdf),",
+    lines = [f"# Texts of {name}'s 2025 budget disclosure as published ({spec.doc}),",
              "# made by python -m tests.shanghai_doc: lines wrapped by the page are joined, nothing else changed.",
-             "# Schema: templates/shanghai-2025/parts.toml.", "",
+             f"# Schema: templates/{spec.profile}/ (parts.toml).", "",
              "[unit]", f"code = {json.dumps(UNIT_CODE)}", f"name = {json.dumps(name, ensure_ascii=False)}",
              f"year = {next(iter(tables.values()))['year']}", "", "[narrative]"]
     lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in texts.items()]
-    (SAMPLE / "supplement.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{FIXTURE.relative_to(REPO)}: {len(tables)} tables; {SAMPLE.relative_to(REPO)}/facts.csv, "
-          f"supplement.toml ({len(texts)} texts)")
+    (spec.sample_dir / "supplement.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (spec.sample_dir / "sample.toml").write_text(
+        f"# The profile this sample's data is laid out in (budgetxl.sample reads it).\nprofile = \"{spec.profile}\"\n",
+        encoding="utf-8")
+    return (f"{spec.fixture.relative_to(REPO)}: {len(tables)} tables; {spec.sample_dir.relative_to(REPO)}/facts.csv, "
+            f"supplement.toml ({len(texts)} texts)")
+
+
+def main() -> int:
+    for spec in SPECS:
+        print(make(spec))
     return 0
 
 

@@ -1,10 +1,12 @@
-"""Acceptance: the Shanghai sample renders its document's nine tables cell for cell.
+"""Acceptance: each Shanghai sample renders its document's nine tables cell for cell.
 
-The sample (``samples/putuo_zfb_2025/facts.csv``) holds only the input cells of
-05_sh_putuo_zfb_dept_2025.pdf; budgetxl computes every total, subtotal and derived table. What is
-expected is what the document prints: its tables read from the PDF by pdfplumber when
-``../shared/realdocs`` is present, else the committed fixture ``tests/data/shanghai_05_tables.json``
-made from the same PDF by ``python -m tests.shanghai_doc``. No number is typed in here.
+A sample (``samples/putuo_zfb_2025/`` from the 部门预算 05_sh_putuo_zfb_dept_2025.pdf, profile
+shanghai-2025; ``samples/putuo_zfb_unit_2025/`` from the 单位预算 06_sh_putuo_zfb_unit_2025.pdf,
+profile shanghai-2025-unit) holds only the input cells of its document; budgetxl computes every
+total, subtotal and derived table. What is expected is what the document prints: its tables read
+from the PDF by pdfplumber when ``../shared/realdocs`` is present, else the committed fixture
+``tests/data/shanghai_NN_tables.json`` made from the same PDF by ``python -m tests.shanghai_doc``.
+No number is typed in here.
 """
 
 from __future__ import annotations
@@ -20,26 +22,28 @@ import pytest
 from . import shanghai_doc as D
 from .conftest import REPO
 
-SAMPLE_FACTS = REPO / "samples" / "putuo_zfb_2025" / "facts.csv"
+@pytest.fixture(scope="module", params=D.SPECS, ids=[s.sample for s in D.SPECS])
+def spec(request) -> D.Spec:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def printed() -> dict:
+def printed(spec) -> dict:
     """The document's tables: from the PDF itself when it is at hand, else from the fixture."""
-    fixture = json.loads(D.FIXTURE.read_text("utf-8"))
-    if D.DOC.is_file():
+    fixture = json.loads(spec.fixture.read_text("utf-8"))
+    if spec.pdf.is_file():
         pytest.importorskip("pdfplumber")
-        from_pdf = D.extract(D.DOC)
-        assert from_pdf == fixture, "tests/data/shanghai_05_tables.json is stale: run python -m tests.shanghai_doc"
+        from_pdf = D.extract(spec.pdf, spec.profile)
+        assert from_pdf == fixture, f"{spec.fixture.name} is stale: run python -m tests.shanghai_doc"
         return from_pdf
     return fixture
 
 
 @pytest.fixture(scope="module")
-def budget():
+def budget(spec):
     from budgetxl.facts import read_facts
 
-    return read_facts(SAMPLE_FACTS, "shanghai-2025")[0]
+    return read_facts(spec.sample_dir / "facts.csv", spec.profile)[0]
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +76,10 @@ def _sheet_rows(ws) -> list[list[str]]:
     return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
 
 
-def test_fixture_covers_the_nine_tables(printed):
+def test_fixture_covers_the_nine_tables(printed, spec):
     from budgetxl.spec import load_profile
 
-    assert sorted(printed) == sorted(load_profile("shanghai-2025").tables)
+    assert sorted(printed) == sorted(load_profile(spec.profile).tables)
 
 
 @pytest.mark.parametrize("tid", [f"t{i}" for i in range(1, 10)])
@@ -98,26 +102,26 @@ def test_table_reproduced_cell_for_cell(tid, printed, rendered, budget):
     assert body == want
 
 
-def test_sample_holds_input_cells_only(budget):
+def test_sample_holds_input_cells_only(budget, spec):
     """Every line of the sample is an input cell: totals and derived tables are budgetxl's own."""
-    text = SAMPLE_FACTS.read_text("utf-8")
+    text = (spec.sample_dir / "facts.csv").read_text("utf-8")
     lines = list(csv.reader(io.StringIO(text)))[1:]
     assert lines and not budget.given
     assert len(budget.inputs) == len(lines)
 
 
-def test_sample_texts_are_the_documents():
-    """samples/putuo_zfb_2025/supplement.toml holds the document's texts as the script reads them."""
+def test_sample_texts_are_the_documents(spec):
+    """The sample's supplement.toml holds the document's texts as the script reads them."""
     import tomllib
 
-    if not D.DOC.is_file():
+    if not spec.pdf.is_file():
         pytest.skip("../shared/realdocs is not here: the texts cannot be compared with the PDF")
     pytest.importorskip("pdfplumber")
-    stored = tomllib.loads((SAMPLE_FACTS.parent / "supplement.toml").read_text("utf-8"))["narrative"]
-    assert stored == D.extract_texts(D.DOC)
+    stored = tomllib.loads((spec.sample_dir / "supplement.toml").read_text("utf-8"))["narrative"]
+    assert stored == D.extract_texts(spec.pdf, spec.profile)
 
 
-def test_sample_is_what_the_script_makes(printed):
-    """samples/putuo_zfb_2025/facts.csv is exactly what the fixture script derives from the tables."""
-    lines = list(csv.reader(io.StringIO(SAMPLE_FACTS.read_text("utf-8"))))[1:]
-    assert lines == D.facts_from_tables(printed, D.unit_name_of(printed))
+def test_sample_is_what_the_script_makes(printed, spec):
+    """The sample's facts.csv is exactly what the fixture script derives from the tables."""
+    lines = list(csv.reader(io.StringIO((spec.sample_dir / "facts.csv").read_text("utf-8"))))[1:]
+    assert lines == D.facts_from_tables(printed, D.unit_name_of(printed), spec.profile)
