@@ -201,7 +201,10 @@ def render(input_file: Path, output: Path, pdf: Path | None, docx: Path | None, 
 
     inputs = tuple(p for p in (input_file, supplement, previous) if p)
     render_official(budget, output, inputs=inputs, parts=True)
-    extra = "，另有机构设置、项目绩效目标、政府采购和固定资产表" if budget.supplement else ""
+    from .render.parts import PART_ORDER
+
+    titles = [budget.profile.parts[k]["title"] for k in PART_ORDER if k in budget.profile.parts]
+    extra = f"，另有{'、'.join(titles)}" if budget.supplement and titles else ""
     click.echo(f"已写出公开表：{output}（{budget.label}，{budget.year}年，{len(budget.profile.tables)}张表{extra}）")
     if docx:
         from .render.document import render_document

@@ -1,4 +1,5 @@
-"""``budgetxl demo``: the main job, end to end, on the bundled sample unit."""
+"""``budgetxl demo``: the main job, end to end, on the bundled sample unit; then the other bundled
+samples (another province's profile: Shanghai), each through template, check and publication."""
 
 from __future__ import annotations
 
@@ -44,9 +45,43 @@ def run_demo(directory: Path) -> Iterator[str]:
 
     yield from _publication(budget, directory, stem)
     roles = budget.profile.roles
-    figures = [roles.headline_entry(k) for k in ("total", "basic", "project")]
-    yield "，".join(f"{h.name} {budget.evaluate(roles.figure(h.figure).node)} 万元" for h in figures) + "。"
+    yield _headline(budget)
+    yield from _other_samples(directory)
     yield f"完成，输出目录：{directory.resolve()}"
+
+
+def _headline(budget) -> str:
+    roles, profile = budget.profile.roles, budget.profile
+    figures = [roles.headline_entry(k) for k in ("total", "basic", "project")]
+    return "，".join(f"{h.name} {budget.evaluate(roles.figure(h.figure).node)} "
+                    f"{profile.figure_unit(roles.figure(h.figure).node)}" for h in figures) + "。"
+
+
+def _other_samples(directory: Path) -> Iterator[str]:
+    """Every other bundled sample (another province's layout): template, check, tables, document."""
+    from .render.document import render_document
+    from .render.official import render_official
+    from .sample import SAMPLE, load_sample, sample_path, samples
+    from .template import write_template
+
+    for name in samples():
+        if name == SAMPLE:
+            continue
+        budget = load_sample(name)
+        yield (f"示例单位（表样 {budget.profile.id}，{budget.profile.name}）：{budget.unit_name}，"
+               f"{budget.year}年（数据：{sample_path('facts.csv', name)}）")
+        stem = f"{name}"
+        prefilled = directory / f"{stem}_填报模板_预填.xlsx"
+        write_template(budget, prefilled)
+        yield f"  预填填报模板     {prefilled}"
+        yield from _check(prefilled, directory, stem)
+        tables = directory / f"{stem}_公开表.xlsx"
+        render_official(budget, tables, parts=True)
+        yield f"  官方公开表       {tables}  {len(budget.profile.tables)}张表（按该省公开文件的版式）"
+        document = directory / f"{stem}_预算公开.docx"
+        render_document(budget, document)
+        yield f"  公开文档         {document}"
+        yield "  " + _headline(budget)
 
 
 def _check(workbook: Path, directory: Path, stem: str) -> Iterator[str]:
