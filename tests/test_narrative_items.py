@@ -2,6 +2,7 @@
 made by tests/data/make_narrative_shapes.py), and the passage model over every source."""
 
 import copy
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -111,20 +112,26 @@ def test_split_paragraphs_joins_wrapped_lines_only():
     assert clean("财 政 业 务 费 10.00 万 元，增加77.70 %") == "财政业务费10.00万元，增加77.70%"
 
 
+def _in_yuan(sample):
+    """The sample with every table of its profile in 元 (the figures read as 元), as in Shanghai."""
+    b = copy.deepcopy(sample, {id(sample.profile): sample.profile})
+    b.profile = copy.copy(sample.profile)
+    b.profile.__dict__.pop("_by_name", None)
+    b.profile.money_unit = "元"
+    b.profile.tables = {k: dataclasses.replace(t, money_unit="元") for k, t in sample.profile.tables.items()}
+    return b
+
+
 def test_yuan_tables_are_compared_in_wan_with_the_yuan_figure_shown():
     from budgetxl.check.narrative_facts import table_values
 
-    b = copy.deepcopy(_SAMPLE, {id(_SAMPLE.profile): _SAMPLE.profile})
-    b.profile = copy.copy(_SAMPLE.profile)
-    b.profile.money_unit = "元"
+    b = _in_yuan(_SAMPLE)
     (v, desc), *_ = table_values(b, "basic")
     assert v == _SAMPLE.value("支出总表", "total", "basic") / 10000 and desc.endswith(" 元")
 
 
 def test_item_amounts_against_yuan_tables():
-    b = copy.deepcopy(_SAMPLE, {id(_SAMPLE.profile): _SAMPLE.profile})
-    b.profile = copy.copy(_SAMPLE.profile)
-    b.profile.money_unit = "元"
+    b = _in_yuan(_SAMPLE)
     b.set("一般公共预算财政拨款支出表", "2080506", "基本支出", "873617")
     b._cache.clear()
     b.supplement["narrative"] = {"other": "7.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”87.36万元。"
