@@ -25,7 +25,11 @@ def _sample():
 
 
 def test_sample_checks_clean():
-    assert [str(f) for f in check_budget(CheckContext(_sample()))] == []
+    """No error or warning; the hints are the document's own (W212: 行政运行 and 事业运行 said to be
+    basic spending only, while the tables give them project money too)."""
+    found = check_budget(CheckContext(_sample()))
+    assert [str(f) for f in found if f.severity in ("error", "warning")] == []
+    assert {f.code for f in found} <= {"W212"}
 
 
 @pytest.mark.parametrize("before,after,label", [
