@@ -24,32 +24,13 @@ sys.path.insert(0, str(HERE))
 
 
 def make_files(d: Path, n: int, distinct: int) -> list[Path]:
-    import copy
-    import shutil
-    from decimal import Decimal
+    """bench_read_check's workbooks, the unit files alone in d/returns (as a bureau's folder)."""
+    from bench_read_check import make_files as generate
 
-    import budgetxl
-    from budgetxl.template import write_template
-
-    base = budgetxl.load_sample()
-    sources = []
-    for i in range(distinct):
-        b = copy.deepcopy(base, {id(base.profile): base.profile})
-        b.unit_code = str(1000 + i)
-        for key in list(b.inputs)[: 5 + i % 7]:
-            b.inputs[key] = b.inputs[key] + Decimal(i % 13) / 100
-        b._cache.clear()
-        p = d / f"src_{i}.xlsx"
-        write_template(b, p)
-        sources.append(p)
-    files = []
-    for i in range(n):
-        b_src = sources[i % distinct]
-        p = d / "returns" / f"unit_{i:05d}.xlsx"
-        p.parent.mkdir(exist_ok=True)
-        shutil.copy(b_src, p)
-        files.append(p)
-    return files
+    gen, returns = d / "gen", d / "returns"
+    gen.mkdir()
+    returns.mkdir()
+    return [p.rename(returns / p.name) for p in generate(gen, n, distinct)]
 
 
 def wall(args: list[str], cwd: Path) -> float:
