@@ -40,3 +40,21 @@ def test_year_and_amount_patterns():
     assert [(a.raw, a.kind, a.year.year if a.year else None) for a in sec.amounts] == [
         ("1,573.23万元", "plain", 2024), ("14.00万元", "change", 2024), ("90.03万元", "plain", 2024),
         ("1.5亿元", "plain", 2023)]
+
+
+def test_profile_pickles_after_a_check():
+    """A profile that has checked a text (its label cache filled) still goes to worker processes
+    (template --out-dir, consolidate after check in one process)."""
+    import pickle
+
+    from budgetxl.check import all_rules
+    from budgetxl.check.runner import check_file
+
+    from .conftest import REPO
+
+    check_file(REPO / "samples" / "451_2024" / "entry.xlsx", all_rules())
+    import budgetxl
+
+    b = budgetxl.load_sample()
+    clone = pickle.loads(pickle.dumps(b.profile))
+    assert clone.roles is not None

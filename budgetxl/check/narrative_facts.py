@@ -66,6 +66,14 @@ class Labels:
         self.search = re.compile(f"(?=[{re.escape(''.join(sorted(first)))}])(?:{'|'.join(f for f, _ in forms)})")
         self.id = functools.lru_cache(maxsize=4096)(self._id)
 
+    def __getstate__(self):  # the profile goes to worker processes: its cache does not pickle
+        return {k: v for k, v in self.__dict__.items() if k != "id"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.search is not None:
+            self.id = functools.lru_cache(maxsize=4096)(self._id)
+
     def _id(self, text: str) -> str:
         """The label id of a matched label text."""
         return next(k for rx, k in self.forms if rx.fullmatch(text))
