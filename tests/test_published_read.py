@@ -143,3 +143,19 @@ def test_real_budget_documents_read_onto_their_profile(path):
     left = [(pt.index, c.text) for pt, c in r.unread if name_of[id(pt)] not in reported]
     assert not left, left[:20]
     assert len(r.cells) > 50 and not [f for f in r.findings if "不是金额" in f.message]
+
+
+@pytest.mark.skipif(not BUDGET_PDFS, reason="../shared/realdocs not present")
+@pytest.mark.parametrize("path", BUDGET_PDFS[:3], ids=[p.name for p in BUDGET_PDFS[:3]])
+def test_a_published_narrative_reaches_the_text_rules(path):
+    """Every paragraph the PDF reader found is a passage the text rules read, in the same order and
+    with its page (before, a PDF's narrative was read but never checked)."""
+    from budgetxl.check.narrative_items import passages
+    from budgetxl.check.runner import load_for_check
+    from budgetxl.published.pdf import read_pdf
+
+    doc = read_pdf(path)
+    (ctx,) = load_for_check(path)
+    got = passages(ctx)
+    assert doc.paragraphs and len(got) == len(doc.paragraphs)
+    assert [p.place for p in got] == [str(p.place) for p in doc.paragraphs]

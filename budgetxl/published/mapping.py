@@ -251,6 +251,10 @@ def read_onto(doc: Document, profile: Profile | str | None = None):
         if found:  # parts the document does not print stay absent (no "no projects" from a tables-only file)
             budget.supplement = complete(found, prof, {"code": budget.unit_code, "name": budget.unit_name,
                                                        "year": budget.year})
+    # the text rules read the document's paragraphs, title lines and table notes in reading order
+    from ..check.narrative_items import from_document
+
+    budget.supplement = {**(budget.supplement or {}), **from_document(doc)}
     return reading
 
 
