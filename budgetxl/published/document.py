@@ -6,10 +6,12 @@ finding can point at it and quote it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .figures import Figure, parse_figure
+from .figures import Figure, money_unit, parse_figure
+from .lines import org_of, year_of
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,24 @@ class Table:
     @property
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
+
+    def add_caption(self, text: str, segments: list[str] | None = None) -> None:
+        """A line printed between the title and the table (``segments``: its parts as printed apart;
+        by default split at runs of spaces or tabs). The first money unit and 编制部门/单位 found are
+        the table's; a part that is neither, nor a year, while no org is known, is the unit line
+        without its label ("451某某单位")."""
+        self.captions.append(text)
+        for seg in segments if segments is not None else re.split(r"\s{2,}|\t", text):
+            unit, org, year = money_unit(seg), org_of(seg), year_of(seg)
+            self.unit = self.unit or unit
+            self.org = self.org or org
+            if not (unit or org or year) and self.org is None and seg.strip():
+                self.org = seg.strip()
+
+    def find_year(self) -> None:
+        """The budget year, from the title or else the first caption that prints one."""
+        for text in [self.title, *self.captions]:
+            self.year = self.year or year_of(text)
 
     def header(self) -> list[list[Cell | None]]:
         return self.rows[: self.header_rows]

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from ..errors import BudgetxlError
 from .document import Cell, Document, Paragraph, Place, Table, header_count
-from .lines import HEADING, Grid, Line, edges, group_lines, is_caption, join_wrapped, org_of, snap, year_of
-from .figures import money_unit
+from .lines import HEADING, Grid, Line, edges, group_lines, is_caption, join_wrapped, snap
 
 MAX_PAGES = 2000
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
@@ -318,15 +317,8 @@ def _new_table(index: int, d: _Drawn, title, captions) -> Table:
         t.title_place = Place(page=title[0][1], bbox=title[0][0].bbox)
     t.printed = [(ln.text, Place(page=pg, bbox=ln.bbox)) for ln, pg in (*title, *captions)]
     for ln, _ in captions:
-        t.captions.append(ln.text)
-        for seg, _, _ in ln.segments:
-            unit, org, year = money_unit(seg), org_of(seg), year_of(seg)
-            t.unit = t.unit or unit
-            t.org = t.org or org
-            if not (unit or org or year) and t.org is None:
-                t.org = seg.strip()  # a unit line without a label ("451某某单位")
-    for text in [t.title, *t.captions]:
-        t.year = t.year or year_of(text)
+        t.add_caption(ln.text, [seg for seg, _, _ in ln.segments])
+    t.find_year()
     return t
 
 

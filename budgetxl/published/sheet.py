@@ -13,8 +13,7 @@ from pathlib import Path
 
 from ..errors import BudgetxlError
 from .document import Cell, Document, Place, Table
-from .figures import money_unit
-from .lines import is_caption, org_of, year_of
+from .lines import is_caption
 from .document import header_count
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -127,15 +126,8 @@ def _sheet(doc: Document, sheet: str, rows: list[list], merged) -> None:
             t.title = titles[-1][0]
             t.title_place = Place(sheet=sheet, cell=_a1(titles[-1][1], 0))
         for text, r in captions:
-            t.captions.append(text)
-            for seg in re.split(r"\s{2,}|\t", text):
-                unit, org, year = money_unit(seg), org_of(seg), year_of(seg)
-                t.unit = t.unit or unit
-                t.org = t.org or org
-                if not (unit or org or year) and t.org is None and seg.strip():
-                    t.org = seg.strip()
-        for text in [t.title, *t.captions]:
-            t.year = t.year or year_of(text)
+            t.add_caption(text)
+        t.find_year()
         t.printed = [(text, Place(sheet=sheet, cell=_a1(r, 0))) for text, r in (*titles[-1:], *captions)]
         doc.tables.append(t)
 

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from ..errors import BudgetxlError
 from .document import Cell, Document, Paragraph, Place, Table
-from .figures import money_unit
-from .lines import is_caption, join_wrapped, org_of, year_of
+from .lines import is_caption, join_wrapped
 from .document import header_count
 from .lines import HEADING
 
@@ -61,15 +60,8 @@ def read_docx(path: str | Path) -> Document:
             t.title_place = Place(paragraph=title[0][1]) if title else Place()
             t.printed = [(text, Place(paragraph=k)) for text, k in (*title, *captions)]
             for text, _ in captions:
-                t.captions.append(text)
-                for seg in re.split(r"\s{2,}|\t", text):
-                    unit, org, year = money_unit(seg), org_of(seg), year_of(seg)
-                    t.unit = t.unit or unit
-                    t.org = t.org or org
-                    if not (unit or org or year) and t.org is None and seg.strip():
-                        t.org = seg.strip()
-            for text in [t.title, *t.captions]:
-                t.year = t.year or year_of(text)
+                t.add_caption(text)
+            t.find_year()
             doc.tables.append(t)
     narrative += pending
     doc.front = [text for text, _ in narrative[:3]]
