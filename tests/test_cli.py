@@ -205,3 +205,23 @@ def test_text_with_dashes_for_zero(tmp_path, seed_tables_path):
     assert "\t-\n" in variant.read_text("utf-8")
     other, _ = read_disclosure_text(variant)
     assert other.inputs == base.inputs and other.mismatches() == []
+
+
+@pytest.mark.parametrize("sample", ["451_2024", "putuo_zfb_2025"])
+def test_demo_says_real_problems_only_when_there_are_findings(tmp_path, sample):
+    """The demo calls the findings the published document's real problems only when there are
+    some (the Shanghai sample checks clean)."""
+    from budgetxl.check.runner import check_file
+    from budgetxl.demo import _check
+    from budgetxl.sample import load_sample
+    from budgetxl.template import write_template
+
+    write_template(load_sample(sample), tmp_path / "e.xlsx")
+    (result,) = check_file(tmp_path / "e.xlsx")
+    lines = list(_check(tmp_path / "e.xlsx", tmp_path, sample))
+    found = result.count("error") + result.count("warning")
+    assert ("真实问题" in lines[0]) == bool(found), lines[0]
+    assert f"错误 {result.count('error')} 个，警告 {result.count('warning')} 个" in lines[0]
+    if not found:
+        assert "未发现问题" in lines[0]
+    assert found if sample == "451_2024" else not found  # the Hebei seed has its known problems, Shanghai none
