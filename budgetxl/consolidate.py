@@ -436,6 +436,7 @@ def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -
         money = wb.add_format({"num_format": "#,##0.00", "font_name": "宋体"})
         text = wb.add_format({"font_name": "宋体"})
         head = wb.add_format({"bold": True, "font_name": "宋体", "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
+        cell = wb.add_format({"font_name": "宋体", "text_wrap": True, "valign": "top"})  # the list sheets' text
         summary = wb.add_worksheet("汇总说明")
         overall = c.totals[ALL]
         for t in overall.profile.ordered:
@@ -510,18 +511,18 @@ def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -
         for j, h in enumerate(heads):
             ov.write_string(0, j, h, head)
         ov.freeze_panes(1, 2)
-        ov.set_column(1, 1, 30)
-        ov.set_column(4, 4 + len(totals), 14)
+        _print_list(ov, [(10, 8), (30, 12), (12, 8), (14, 10)] + [(14, 11)] * len(totals) + [(7, 6), (7, 6), (30, 12)],
+                    label_cols=2)
         for i, o in enumerate(sorted(c.outcomes, key=lambda o: (o.unit_code, o.file)), start=1):
             vals = [o.unit_code, o.unit_name, c.groups.get(o.unit_code, "") if c.groups else "", STATUS_CN[o.status]]
             for j, v in enumerate(vals):
-                ov.write_string(i, j, str(v), text)
+                ov.write_string(i, j, str(v), cell)
             for j, (h, _node) in enumerate(totals, start=4):
                 if h in o.totals:
                     ov.write_number(i, j, float(o.totals[h]), money)
-            ov.write_number(i, 4 + len(totals), o.errors, text)
-            ov.write_number(i, 5 + len(totals), o.warnings, text)
-            ov.write_string(i, 6 + len(totals), o.file, text)
+            ov.write_number(i, 4 + len(totals), o.errors, cell)
+            ov.write_number(i, 5 + len(totals), o.warnings, cell)
+            ov.write_string(i, 6 + len(totals), o.file, cell)
         if len(c.outcomes):
             ov.autofilter(0, 0, len(c.outcomes), len(heads) - 1)
         # manifest
@@ -531,10 +532,13 @@ def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -
         for i, row in enumerate(manifest_rows(c), start=1):
             for j, v in enumerate(row):
                 if isinstance(v, int):
-                    man.write_number(i, j, v, text)
+                    man.write_number(i, j, v, cell)
                 else:
-                    man.write_string(i, j, str(v), text)
+                    man.write_string(i, j, str(v), cell)
         man.freeze_panes(1, 0)
+        # 文件 sha256 状态 原因 单位编码 单位名称 年度 部门 模板指纹 错误数 警告数 处理办法
+        _print_list(man, [(30, 14), (18, 10), (14, 10), (40, 20), (10, 8), (24, 12), (6, 6), (10, 8), (18, 10),
+                          (7, 6), (7, 6), (40, 20)], label_cols=1)
         man.autofilter(0, 0, max(1, len(c.outcomes)), len(MANIFEST_HEADER) - 1)
         # findings
         fs = wb.add_worksheet("审核问题")
@@ -550,10 +554,11 @@ def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -
                        {"error": "错误", "warning": "警告", "info": "提示"}[f["severity"]], f["message"], f["sheet"],
                        f["cell"]]
                 for j, v in enumerate(row):
-                    fs.write_string(i, j, str(v), text)
+                    fs.write_string(i, j, str(v), cell)
                 i += 1
         fs.freeze_panes(1, 0)
-        fs.set_column(6, 6, 80)
+        _print_list(fs, [(20, 12), (10, 8), (20, 12), (14, 10), (7, 7), (6, 6), (60, 30), (18, 10), (8, 8)],
+                    label_cols=1)
         # facts
         data = wb.add_worksheet("数据")
         from .facts import FACT_COLUMNS
@@ -566,10 +571,23 @@ def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -
         else:
             for n, row in enumerate(_fact_rows(c), start=1):
                 for j, v in enumerate(row[:7]):
-                    data.write_string(n, j, str(v), text)
+                    data.write_string(n, j, str(v), cell)
                 data.write_number(n, 7, float(row[7]), money)
+        _print_list(data, [(10, 8), (24, 12), (6, 6), (24, 14), (10, 10), (24, 14), (16, 10), (14, 14)], label_cols=2)
         summary.activate()
         wb.close()
+
+
+def _print_list(ws, columns: list[tuple[float, float]], label_cols: int = 0) -> None:
+    """A list sheet's columns ((width, narrowest width) each, text wrapping) and print setup: A4,
+    the orientation and widths budgetxl.render.page plans so it prints one page wide at a legible
+    size, its header row repeated on every page."""
+    from .render import page
+
+    plan = page.plan([w for w, _ in columns], [f for _, f in columns], label_cols=label_cols)
+    for i, w in enumerate(plan.widths):
+        ws.set_column(i, i, w)
+    page.apply(ws, plan, repeat_rows=(0, 0))
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

@@ -364,6 +364,39 @@ def test_summary_charts_print_whole(consolidated, tmp_path):
         assert not missing, f"{title}: {missing} not on the chart's page"
 
 
+@needs_tools
+def test_consolidation_list_sheets_print_landscape_one_page_wide_headers_repeated(consolidated, tmp_path):
+    """单位明细, 清单, 审核问题 and 数据 print on A4 landscape at a legible size, every column on the
+    page (fit to width) and the header row at the top of every page."""
+    import openpyxl
+
+    from budgetxl.consolidate import MANIFEST_HEADER
+    from budgetxl.factrows import FACT_COLUMNS
+
+    wb = openpyxl.load_workbook(consolidated)
+    heads = {name: [c.value for c in wb[name][1]] for name in ("单位明细", "清单", "审核问题", "数据")}
+    assert heads["清单"] == MANIFEST_HEADER and heads["数据"] == FACT_COLUMNS
+    for name in heads:
+        ws = wb[name]
+        assert ws.print_title_rows == "$1:$1" and ws.page_setup.paperSize in (9, "9"), name
+    pdf = lo.convert(consolidated, tmp_path / "汇总.pdf")
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        pages = [(p.width > p.height, _squash(p.extract_text() or ""), p.chars) for p in doc.pages]
+    facts = sum(1 for _ in wb["数据"].iter_rows(min_row=2))
+    for name, labels in heads.items():
+        first = _squash("".join(labels))  # the header row printed whole, in order, heads the page
+        mine = [(landscape, chars) for landscape, text, chars in pages if text.startswith(first)]
+        assert mine, f"{name}: no page starts with its whole header row"
+        for landscape, chars in mine:
+            assert landscape, name
+            small = [c["text"] for c in chars if c["size"] < MIN_PT - 0.05 and c["text"].strip()]
+            assert not small, f"{name}: {len(small)} characters under {MIN_PT} pt"
+        if name == "数据":
+            assert facts > 40 and len(mine) >= 2, "the facts run over pages, each under the header"
+
+
 # ---------------------------------------------------------------------- the annotated workbook
 def test_annotated_findings_sheet_numbers_and_one_page_wide(tmp_path):
     from decimal import Decimal
