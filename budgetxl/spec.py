@@ -55,6 +55,12 @@ class Item:
     indent: int = 0
     class_code: str | None = None  # rows generated from the 类 list
     in_body: bool = True
+    printed: tuple[str, ...] = ()  # other wordings the same row is printed under (a profile's data)
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The normalized labels this row is printed under: its label, then its printed variants."""
+        return tuple(dict.fromkeys(norm(x) for x in (self.label, *self.printed)))
 
 
 @dataclass(frozen=True)
@@ -239,7 +245,8 @@ class Table:
     def _label_index(self) -> dict[str, list[Item]]:
         idx: dict[str, list[Item]] = {}
         for it in self.items.values():
-            idx.setdefault(norm(it.label), []).append(it)
+            for form in it.forms:
+                idx.setdefault(form, []).append(it)
         return idx
 
     def find_item(self, label: str) -> tuple[Item | None, str | None]:
@@ -418,6 +425,7 @@ def _item(raw: dict, side: str, in_body: bool) -> Item:
     return Item(
         key=raw["key"], label=raw["label"], side=side, cells=dict(raw.get("cells", {})),
         qualifier=raw.get("qualifier"), indent=int(raw.get("indent", 0)), in_body=in_body,
+        printed=tuple(raw.get("printed", ())),
     )
 
 

@@ -265,7 +265,7 @@ def _locate(t: Table, side, label: str, idx: int, used: set[str]):
     printed twice (财政拨款收支总表) is told apart by position, then by order."""
     want = norm(label)
     candidates = [it for it in (*side.body, *(r[side.key] for r in t.footer if r.get(side.key)))
-                  if norm(it.label) == want]
+                  if want in it.forms]
     if not candidates:
         return None
     if 0 <= idx < len(t.fixed_rows):

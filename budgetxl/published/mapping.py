@@ -21,7 +21,15 @@ from .document import Cell, Document, is_column_numbers
 from .document import Table as PTable
 from .figures import MONEY_UNITS
 
-_YEAR_PREFIX = re.compile(r"^(?:附?表[一二三四五六七八九十\d]+[、:：.．-]*)?(?:\d{1,2}[、.．]\s*)?(?:.{0,40}?(?:19|20)\d{2}\s*年度?)?")
+# what may stand before a title form on its line: a table number ("附表2：", "表二", "4．", "（二）", "二、"),
+# then the year ("2025年", "XX区2025年度"), then the unit's name ("上海市XX局") — a name only where it
+# ends as names of government bodies end, so that "政府采购支出总表" is never taken for "支出总表"
+_NUMBERING = r"(?:附?表[一二三四五六七八九十\d]+[、:：.．-]*)?(?:\d{1,2}[、.．]\s*|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．])?"
+_ORG_END = (r"(?:局|办公室|办事处|委员会|委|院|所|中心|街道|镇|乡|政府|公司|馆|站|队|厅|学校|大学|医院|协会|"
+            r"联合会|本级|机关|(?<!预算)单位|部门)")
+_YEAR_PREFIX = re.compile(_NUMBERING + r"(?:.{0,40}?(?:19|20)\d{2}\s*年度?)?(?:.{0,40}?" + _ORG_END + r")?")
+# and after it: a continuation mark or the year in brackets ("（续）", "续表", "（2025年）")
+_TITLE_SUFFIX = re.compile(r"(?:\((?:续表?|(?:19|20)\d{2}年度?(?:预算)?)\)|续表?)$")
 _FINAL = re.compile(r"决算")
 
 
@@ -48,7 +56,7 @@ def title_forms(t: Table, profile: Profile) -> set[str]:
 def match_table(title: str, profile: Profile) -> Table | None:
     """The profile table a printed title names: a title form ending the printed line, after at most
     a number, a unit name and a year ("2025年部门收入预算总表", "4．2025年…", "XX局2024年…")."""
-    line = _title_key(title)
+    line = _TITLE_SUFFIX.sub("", _title_key(title))
     if not line:
         return None
     best = None
@@ -303,8 +311,10 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
                 if short:  # "301 | 2": a level printed without its leading zero
                     fixed = [p.zfill(w) if p.isdigit() else p for p, w in zip(code_parts, widths)]
                     code = "".join(p for p in fixed if p)
-                    problem(f"{where}第{i + 1}行：科目编码印作“{' | '.join(p for p in code_parts if p)}”，"
-                            f"有一级少了前导零，按 {code} 读取", table=t.name)
+                    # printed irregularly but read unambiguously: a format warning (V01), not unreadable
+                    reading.findings.append(Finding(
+                        "V01", "warning", f"{where}第{i + 1}行：科目编码印作“{' | '.join(p for p in code_parts if p)}”，"
+                        f"有一级少了前导零，按 {code} 读取", file=doc.path, table=t.name))
             label_cell = next((c for j, c in cells.items() if cols.get(j) is not None
                                and cols[j].kind in ("code", "name") and c.text.strip()), None)
             if code:
@@ -353,7 +363,7 @@ def _locate(t: Table, side, label: str, used: set[str]):
     财政拨款收支总表, is told apart by order: the first not yet used)."""
     want = norm(label)
     candidates = [it for it in (*side.body, *(r[side.key] for r in t.footer if r.get(side.key)))
-                  if norm(it.label) == want]
+                  if want in it.forms]
     fresh = [it for it in candidates if it.key not in used]
     return (fresh or candidates or [None])[0]
 
