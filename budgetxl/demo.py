@@ -32,7 +32,8 @@ def run_demo(directory: Path) -> Iterator[str]:
 
     prefilled = directory / f"{stem}_填报模板_预填.xlsx"
     write_template(budget, prefilled)
-    yield f"  预填填报模板     {prefilled}  （九张表+项目、采购、资产、情况说明，公式锁定）"
+    tables = budget.profile.roles.wording.get("table_set") or f"{len(budget.profile.tables)}张表"
+    yield f"  预填填报模板     {prefilled}  （{tables}+项目、采购、资产、情况说明，公式锁定）"
     blank = directory / f"{budget.unit_code}_{budget.year + 1}_填报模板_空白.xlsx"
     write_template(UnitBudget(budget.profile, budget.unit_code, budget.unit_name, budget.year + 1), blank)
     yield f"  空白填报模板     {blank}  （{budget.year + 1}年）"
@@ -41,7 +42,7 @@ def run_demo(directory: Path) -> Iterator[str]:
 
     official = directory / f"{stem}_公开表.xlsx"
     render_official(budget, official)
-    yield f"  官方公开表       {official}  九张表"
+    yield f"  官方公开表       {official}  {tables}"
 
     yield from _publication(budget, directory, stem)
     roles = budget.profile.roles

@@ -315,7 +315,7 @@ class EntryReader:
             return
         sh = self._values(L.SHEET_UNIT)
         self.unit_values = sh
-        rows = L.unit_rows()
+        rows = L.unit_rows(self.profile)
         for key, want in (("unit_code", self.budget.unit_code), ("unit_name", self.budget.unit_name),
                           ("year", str(self.budget.year))):
             got = parse_text_cell(sh.get(rows[key], 1))
@@ -555,14 +555,14 @@ class EntryReader:
         unit_texts: dict[str, str] = {}
         if L.SHEET_UNIT in present:
             sh = self.unit_values
-            rows = L.unit_rows()
-            for key, label, kind in L.UNIT_FIELDS:
+            rows = L.unit_rows(p)
+            for key, label, kind in L.unit_fields(p):
                 if kind == "text":
                     unit_texts[key] = parse_text_cell(sh.get(rows[key], 1))
                     self.positions[("narrative", key)] = (L.SHEET_UNIT, rows[key], 1)
                 elif kind == "money":
-                    sup["previous"][L.PREVIOUS_KEYS[key]] = self._money(sh, L.SHEET_UNIT, rows[key], 1, label)
-            hr = L.institutions_header_row()
+                    sup["previous"][L.previous_key(key)] = self._money(sh, L.SHEET_UNIT, rows[key], 1, label)
+            hr = L.institutions_header_row(p)
             if "institutions" in parts:
                 sup["institutions"] = self._records(sh, L.SHEET_UNIT, hr + 1, self.layout.parts.get("institutions", 0),
                                                 parts["institutions"]["fields"])

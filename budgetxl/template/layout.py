@@ -213,28 +213,35 @@ class EntryLayout:
 
 
 # ---------------------------------------------------------------------- supplementary sheets
-UNIT_FIELDS = [  # (key, label, kind) rows of the 单位信息 sheet, from row 2
+UNIT_FIXED = [  # (key, label, kind) first rows of the 单位信息 sheet, from row 2
     ("unit_code", "单位编码", "fixed"),
     ("unit_name", "单位名称", "fixed"),
     ("year", "预算年度", "fixed"),
     ("duties", "部门职责", "text"),
-    ("prev_total", "上年预算收支总额（万元）", "money"),
-    ("prev_basic", "上年基本支出（万元）", "money"),
-    ("prev_project", "上年项目支出（万元）", "money"),
-    ("prev_sangong", "上年财政拨款“三公”经费（万元）", "money"),
-    ("prev_operating", "上年机关运行经费（万元）", "money"),
 ]
 UNIT_FIRST_ROW = 2
-PREVIOUS_KEYS = {"prev_total": "total", "prev_basic": "basic", "prev_project": "project",
-                 "prev_sangong": "sangong", "prev_operating": "operating"}
+PREVIOUS_PREFIX = "prev_"
 
 
-def unit_rows() -> dict[str, int]:
-    return {key: UNIT_FIRST_ROW + i for i, (key, _, _) in enumerate(UNIT_FIELDS)}
+def unit_fields(profile: Profile) -> list[tuple[str, str, str]]:
+    """(key, label, kind) rows of the 单位信息 sheet: the unit, then last year's headline figures the
+    profile asks for ([[roles.headline]] with `previous`), kept in the supplement's [previous]."""
+    prev = [(PREVIOUS_PREFIX + h.key, f"{h.previous}（{profile.text_unit}）", "money")
+            for h in profile.roles.headline if h.previous]
+    return UNIT_FIXED + prev
 
 
-def institutions_header_row() -> int:
-    return UNIT_FIRST_ROW + len(UNIT_FIELDS) + 1
+def previous_key(field_key: str) -> str:
+    """The supplement [previous] key of a 单位信息 money row."""
+    return field_key[len(PREVIOUS_PREFIX):]
+
+
+def unit_rows(profile: Profile) -> dict[str, int]:
+    return {key: UNIT_FIRST_ROW + i for i, (key, _, _) in enumerate(unit_fields(profile))}
+
+
+def institutions_header_row(profile: Profile) -> int:
+    return UNIT_FIRST_ROW + len(unit_fields(profile)) + 1
 
 
 def project_rows(parts: dict[str, int]) -> tuple[int, int, int, int]:

@@ -24,7 +24,7 @@ from ..layout import header_cells
 from ..model import UnitBudget
 from ..render import page as print_page
 from ..render.official import SAFE_OPTIONS, column_width, text_lines
-from ..spec import TOTAL, TOTAL_LABEL, Table
+from ..spec import LEVEL_NAMES, TOTAL, TOTAL_LABEL, Table
 from ..supplement import procurement_funds
 from . import layout as L
 from .excel import compile_formula
@@ -291,9 +291,9 @@ class TemplateWriter:
         self._title(ws, "单位信息", 6)
         ws.set_column(0, 0, 30)
         ws.set_column(1, 5, 16)
-        rows = L.unit_rows()
+        rows = L.unit_rows(self.b.profile)
         prev = (self.b.supplement or {}).get("previous", {})
-        for key, label, kind in L.UNIT_FIELDS:
+        for key, label, kind in L.unit_fields(self.b.profile):
             r = rows[key]
             ws.write_string(r, 0, label, f.text)
             if kind == "fixed":
@@ -305,7 +305,7 @@ class TemplateWriter:
                 ws.set_row(r, min(409, max(60, 14 * text_lines(content, 75))))
                 self._text_validation(ws, r, 1, r, 5, label, f"填写{label}（照单位原文）。")
             else:
-                v = prev.get(L.PREVIOUS_KEYS[key])
+                v = prev.get(L.previous_key(key))
                 if v is None:
                     ws.write_blank(r, 1, None, f.in_money)
                 else:
@@ -314,7 +314,7 @@ class TemplateWriter:
         if "institutions" not in self.p.parts:
             self._protect(ws)
             return
-        hr = L.institutions_header_row()
+        hr = L.institutions_header_row(self.b.profile)
         fields = self.p.parts["institutions"]["fields"]
         ws.merge_range(hr - 1, 0, hr - 1, len(fields) - 1, self.p.parts["institutions"]["title"], f.header)
         for c, fd in enumerate(fields):
@@ -413,8 +413,8 @@ class TemplateWriter:
                 self._cell(t, ws, (t.id, code, c.key), r, sl.value_col[c.key], bold=len(code) < t.leaf_length)
             seq += 1
         codes_src, lookup = self.list_ranges[t.classification]
-        what = self.p.roles.word("function_leaf" if t.classification == "function" else "economic_leaf")
-        what = f"{what}{'支出功能分类科目' if t.classification == 'function' else '经济分类科目'}"
+        n = t.leaf_length  # 项级（7位）支出功能分类科目, 款级（5位）经济分类科目
+        what = f"{LEVEL_NAMES[n]}级（{n}位）" + ("支出功能分类科目" if t.classification == "function" else "经济分类科目")
         filled = self.spare_codes[t.id]
         for i, r in enumerate(sl.spare_rows):
             code = filled[i] if i < len(filled) else None

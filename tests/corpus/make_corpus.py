@@ -873,7 +873,7 @@ def _(base: Base, path: Path):
     """The locked unit code on 单位信息 changed (451 -> 452)."""
     from budgetxl.template.layout import SHEET_UNIT, a1, unit_rows
 
-    ref = a1(unit_rows()["unit_code"], 1)
+    ref = a1(unit_rows(base.profile)["unit_code"], 1)
     base.with_cells(path, SHEET_UNIT, {ref: cell(text="452")})
     return {"expect": "I05", "sheet": SHEET_UNIT, "cell": ref}
 
@@ -941,7 +941,7 @@ def _(base: Base, path: Path):
     """上年预算收支总额 on 单位信息 filled with words."""
     from budgetxl.template.layout import SHEET_UNIT, a1, unit_rows
 
-    ref = a1(unit_rows()["prev_total"], 1)
+    ref = a1(unit_rows(base.profile)["prev_total"], 1)
     base.with_cells(path, SHEET_UNIT, {ref: cell(text="约一千万")})
     return {"expect": "V02", "sheet": SHEET_UNIT, "cell": ref}
 
