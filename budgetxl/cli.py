@@ -619,7 +619,7 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
         sys.exit(EXIT_FINDINGS)
 
 
-def _import_document(text_file: Path, output: Path, derived: bool, profile: str):
+def _import_document(text_file: Path, output: Path, derived: bool, profile: str, unit_code: str | None = None):
     from .facts import write_facts
 
     if text_file.suffix.lower() in (".pdf", ".docx", ".xlsx", ".xlsm"):
@@ -631,6 +631,13 @@ def _import_document(text_file: Path, output: Path, derived: bool, profile: str)
         from .textimport import read_disclosure_text
 
         budget, printed = read_disclosure_text(text_file, profile)
+    if unit_code and budget.unit_code and unit_code != budget.unit_code:
+        raise BudgetxlError(f"{text_file}：文件中印的单位编码是 {budget.unit_code}，与 --unit-code {unit_code} 不符")
+    if unit_code:
+        budget = budget.with_unit_code(unit_code)
+    if not budget.unit_code:
+        raise BudgetxlError(f"{text_file}：文件中没有单位编码（表样 {budget.profile.id} 的表头只印“"
+                            f"{budget.label}”），而 facts CSV 每行都要有单位编码：请用 --unit-code 给出该单位的编码")
     n = write_facts([budget], output, derived=derived, inputs=(text_file,))
     click.echo(f"已从 {text_file} 读出 {len(printed)} 张表，写出 {n} 条数据：{output}")
     for key, given, computed in budget.mismatches():
@@ -643,13 +650,14 @@ _IMPORT_ARGS = [
     click.argument("text_file", metavar="文件", type=click.Path(dir_okay=False, path_type=Path)),
     click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 facts CSV。"),
     click.option("--derived/--inputs-only", default=False, help="同时写出派生数（合计、小计等）。"),
+    click.option("--unit-code", help="单位编码：文件中没有印单位编码时（如只印“编制部门：单位名称”的表）必须给出。"),
     profile_option,
 ]
 
 
 def _import_command(name: str, doc: str):
-    def command(text_file: Path, output: Path, derived: bool, profile: str):
-        _import_document(text_file, output, derived, profile)
+    def command(text_file: Path, output: Path, derived: bool, unit_code: str | None, profile: str):
+        _import_document(text_file, output, derived, profile, unit_code)
 
     command.__doc__ = doc
     command.__name__ = name.replace("-", "_")

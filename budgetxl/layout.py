@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .spec import TOTAL, Table
+from .spec import LANCI, TOTAL, Table
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def lanci_row(table: Table) -> list[str]:
     column; empty when the profile prints no 栏次 row."""
     if not table.column_numbers:
         return []
-    return ["栏次"] + [str(i) for i in range(1, len(table.grid))]
+    return [LANCI] + [str(i) for i in range(1, len(table.grid))]
 
 
 CHINESE_NUMERALS = "一二三四五六七八九"

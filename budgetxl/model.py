@@ -59,6 +59,13 @@ class UnitBudget:
         p = load_profile(profile) if isinstance(profile, str) else profile
         return cls(p, str(unit_code), unit_name, int(year))
 
+    def with_unit_code(self, unit_code: str) -> "UnitBudget":
+        """The same budget under another unit code (a published document that prints none: the
+        code the user gives for it)."""
+        from dataclasses import replace
+
+        return replace(self, unit_code=str(unit_code))
+
     @property
     def inputs(self) -> Mapping[CellKey, Decimal]:
         """The input cells (read-only: change them with :meth:`set`, :meth:`set_input`, :meth:`put`)."""

@@ -8,6 +8,7 @@ asks this module; nothing else hard-codes a row or a column.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -25,6 +26,8 @@ from .expr import INPUT, TOTAL, TOTAL_LABEL  # noqa: E402,F401  (the language's 
 LEAF_LENGTH = {"function": 7, "economic": 5}
 LEVEL_LENGTHS = {"function": (3, 5, 7), "economic": (3, 5)}
 LEVEL_NAMES = {3: "类", 5: "款", 7: "项"}
+SERIAL = "序号"  # the header of the 序号 column, where a profile prints one (serial_column)
+LANCI = "栏次"  # the first cell of the 栏次 row numbering the columns (column_numbers)
 MONEY_UNITS = ("元", "万元")
 
 
@@ -200,7 +203,7 @@ class Table:
     @cached_property
     def grid(self) -> tuple[GridColumn, ...]:
         """The printed columns in order, each with its header path (for merged header rows)."""
-        cols = [GridColumn("seq", path=("序号",))] if self.serial_column else []
+        cols = [GridColumn("seq", path=(SERIAL,))] if self.serial_column else []
         if self.coded:
             code_path = self.code_header or (self.code_group, "科目编码")
             if self.code_layout == "split":
@@ -372,6 +375,19 @@ class Profile:
     def printed_title(self, table: Table, year: int | str) -> str:
         """A table's title as printed for a budget year (``2025年部门收入预算总表``)."""
         return self.title_format.format(year=year, title=table.title)
+
+    def read_unit_line(self, text: str) -> tuple[str, str]:
+        """(unit code, unit name) of a printed unit line, read by the profile's ``unit_line``
+        (``{code}{name}``: ``451曲阳县…``; ``编制部门：{name}``: no code printed, so ``""``); a line
+        that does not follow the form is all name."""
+        pieces = re.split(r"(\{code\}|\{name\})", self.unit_line)
+        pattern = "".join(r"\s*(?P<code>\d*)\s*" if p == "{code}" else r"\s*(?P<name>.*?)\s*" if p == "{name}"
+                          else "".join("[:：]" if ch in ":：" else re.escape(ch) for ch in p) for p in pieces if p)
+        m = re.fullmatch(pattern, text.strip())
+        if m is None:
+            return "", text.strip()
+        groups = m.groupdict()
+        return (groups.get("code") or ""), (groups.get("name") or "").strip()
 
     def figure_unit(self, node: expr.Node) -> str:
         """The money unit of an expression over cells: its tables' (they must agree)."""

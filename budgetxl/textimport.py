@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import BudgetxlError, ProblemList
 from .labels import norm
 from .model import UnitBudget
-from .money import AmountError, parse_amount
+from .money import AmountError, convert, parse_amount
 from .detect import by_text, resolve
-from .spec import TOTAL, TOTAL_LABEL, Profile, Table
+from .published.figures import money_unit
+from .published.mapping import title_forms
+from .spec import LANCI, SERIAL, TOTAL, TOTAL_LABEL, Profile, Table
 from .textblocks import ARTEFACT, YEAR, blocks
 from .textparts import complete, extract_parts
 
@@ -27,17 +30,51 @@ from .textparts import complete, extract_parts
 
 @dataclass
 class PrintedTable:
-    """A table as printed: its title lines, header rows, 栏次 row and data rows (cell texts)."""
+    """A table as printed: its title lines, header rows, 栏次 row (where the profile prints one) and
+    data rows (cell texts). ``cells``: where each value read came from (cell key -> (index into
+    ``rows``, printed column)), filled in by :func:`load_table`."""
 
     table: Table
     line: int
     unit_line: str = ""
     year: int | None = None
+    money_unit: str | None = None  # the unit the table's caption states (单位：元), if any
     header_rows: list[list[str]] = field(default_factory=list)
     lanci: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     row_lines: list[int] = field(default_factory=list)
     note: str = ""
+    cells: dict = field(default_factory=dict)
+
+    def read_caption(self, texts: list[str], title: str = "") -> None:
+        """The unit line, the year and the money unit from the caption cells under the title (the
+        year from the title itself when no 预算年度 line is printed: 2025年部门收入预算总表)."""
+        texts = [t for t in texts if t and t.strip()]
+        self.unit_line = texts[0] if texts else ""
+        for cell in texts:
+            m = YEAR.search(cell)
+            if m:
+                self.year = int(m.group(1))
+            self.money_unit = self.money_unit or money_unit(cell)
+        if self.year is None:
+            m = _TITLE_YEAR.search(title)
+            if m:
+                self.year = int(m.group(1))
+        if texts and (money_unit(texts[0]) or YEAR.search(texts[0])):
+            self.unit_line = ""  # no unit line: the first caption cell is the unit or the year
+
+
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def header_words(t: Table) -> set[str]:
+    """The normalized texts a table's header rows print."""
+    return {norm(h) for g in t.grid for h in g.path if h}
+
+
+def is_header_row(cells: list[str], words: set[str]) -> bool:
+    texts = {norm(c) for c in cells if c.strip()}
+    return bool(texts) and texts <= words
 
 
 def find_tables(text: str, profile: Profile) -> list[PrintedTable]:
@@ -58,22 +95,24 @@ def find_tables(text: str, profile: Profile) -> list[PrintedTable]:
         rows = list(blocks(lines, i + 1))
         if not rows:
             continue
-        first = rows[0][1]
-        pt.unit_line = first[0] if first else ""
-        for cell in first:
-            m = YEAR.search(cell)
-            if m:
-                pt.year = int(m.group(1))
+        pt.read_caption(rows[0][1], ARTEFACT.sub("", raw))
+        words = header_words(t)
         stage = "header"
         for ln, cells in rows[1:]:
             if stage == "header":
-                if cells and norm(cells[0]) == "栏次":
-                    pt.lanci = cells
-                    stage = "data"
-                else:
+                if t.column_numbers:  # the header ends with the 栏次 row
+                    if cells and norm(cells[0]) == LANCI:
+                        pt.lanci = cells
+                        stage = "data"
+                    else:
+                        pt.header_rows.append(cells)
+                    continue
+                # no 栏次 row: the header is the rows printing only header texts, as deep as the table's
+                if len(pt.header_rows) < t.header_depth and is_header_row(cells, words):
                     pt.header_rows.append(cells)
-                continue
-            if cells and norm(cells[0]) in ("序号", "栏次") or cells in pt.header_rows:
+                    continue
+                stage = "data"
+            if cells and norm(cells[0]) in (SERIAL, LANCI) or cells in pt.header_rows:
                 continue  # header rows repeated on a new page
             pt.rows.append(cells)
             pt.row_lines.append(ln)
@@ -112,23 +151,14 @@ def _longest_first(forms: tuple[str, ...]) -> list[str]:
 
 
 def table_titles(profile) -> dict:
-    """Normalized printed titles of the tables: the full title, and the title with 部门预算 shortened
-    to 部门 or left out (as some publications print them). The forms are distinct per table."""
+    """Normalized printed titles of the tables: every title the profile gives a table (its 单位
+    variants too), with the profile's title prefix (部门预算) shortened or left out as some
+    publications print them. The forms are distinct per table."""
     out = {}
     for t in profile.ordered:
-        full = norm(t.title)
-        forms = {full}
-        if profile.title_prefix and full.startswith(profile.title_prefix):
-            rest = full[len(profile.title_prefix):]
-            forms |= {"部门" + rest, rest}
-        for f in forms:
+        for f in sorted(title_forms(t, profile)):
             out.setdefault(f, t)
     return out
-
-
-def unit_from_line(unit_line: str) -> tuple[str, str]:
-    m = re.match(r"^\s*(\d+)\s*(.*)$", unit_line)
-    return (m.group(1), m.group(2).strip()) if m else ("", unit_line.strip())
 
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a disclosure's text is 30-300 KB; reading time grows with size
@@ -174,13 +204,13 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
                      + f"（按标题在全文 {len(text.splitlines())} 行中查找；依赖这些表的审核无法进行）", file=name)
     if not printed:
         problems.raise_if_any(f"{name}：不是可识别的部门预算公开文本")
-    code, unit_name = unit_from_line(printed[0].unit_line)
+    code, unit_name = prof.read_unit_line(next((pt.unit_line for pt in printed if pt.unit_line), ""))
     year = next((pt.year for pt in printed if pt.year), None)
-    if year is None:  # no 预算年度 line: the document's title says it (……2024年部门预算……)
-        m = re.search(r"(20\d{2})\s*年(?:度)?部门预算", text)
+    if year is None:  # no 预算年度 line nor a year in the tables' titles: the document's title says it
+        m = re.search(r"(20\d{2})\s*年(?:度)?(?:部门|单位)预算", text)
         year = int(m.group(1)) if m else None
     if year is None:
-        problems.add("没有找到“预算年度：YYYY”，也无法从标题中看出预算年度", file=name)
+        problems.add("没有找到预算年度（表头下没有“预算年度：YYYY”，表和文档的标题中也没有“YYYY年”）", file=name)
         year = 0
     budget = UnitBudget(prof, code, unit_name, year)
     budget.mark_absent(t.id for t in absent)
@@ -197,66 +227,136 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
 _ZERO_MARKS = {"-", "—", "－", "–", "/", "／", "——", "--"}
 
 
-def _amount(text: str, where: dict, problems: ProblemList):
-    t = text.strip().replace(",", "").replace("，", "")
-    if t == "" or t in _ZERO_MARKS:  # a dash is how some publications print zero
+def _amount(text: str, printed_unit: str | None, t: Table, places: int, where: dict, problems: ProblemList):
+    """The amount a printed cell holds in its table's unit (a caption stating another unit —
+    单位：元 over a 万元 table — converts exactly; what cannot be held to ``places`` decimals is refused)."""
+    s = text.strip().replace(",", "").replace("，", "")
+    if s == "" or s in _ZERO_MARKS:  # a dash is how some publications print zero
         return None
     try:
-        return parse_amount(t)
+        value = parse_amount(s)
     except AmountError as e:
         problems.add(str(e), **where)
         return None
+    if printed_unit is None or printed_unit == t.money_unit:
+        return value
+    try:
+        converted = convert(value, printed_unit, t.money_unit)
+    except AmountError as e:
+        problems.add(str(e), **where)
+        return None
+    exact = converted.quantize(Decimal(1).scaleb(-places))
+    if exact != converted:
+        problems.add(f"{t.name}的“{text.strip()}”（{printed_unit}）换算为{t.money_unit}后超过{places}位小数", **where)
+        return None
+    return exact
 
 
-def _put(budget: UnitBudget, t: Table, row: str, col: str, value, origin: str) -> None:
-    budget.put((t.id, row, col), value, origin=origin)
+def _widen(t: Table, cells: list[str], width: int) -> list[str]:
+    """A row as the table's printed columns: the 合计 label a profile prints across the code and
+    name cells comes out of a text once (``合计``, then the amounts); it goes to the name cell."""
+    codes = [i for i, g in enumerate(t.grid) if g.kind == "code"]
+    if t.coded and t.total_spans_code and codes and len(cells) == width - len(codes):
+        c0 = codes[0]
+        return cells[:c0] + [""] * len(codes) + cells[c0:]
+    return cells
+
+
+def _code(t: Table, parts: list[str], where: dict, problems: ProblemList) -> str | None:
+    """The code a row's code cell(s) print (类 | 款 | 项 joined), None when they print none; a
+    level printed without its leading zero (``301 | 2``) is read padded, with a problem."""
+    parts = ["" if p in _ZERO_MARKS else p for p in parts]
+    given = [p for p in parts if p]
+    if not given:
+        return None
+    if not all(p.isdigit() for p in given):
+        problems.add(f"{t.name}的科目编码“{' | '.join(given)}”不是数字", **where)
+        return ""
+    if len(parts) == 1:
+        return given[0]
+    widths = [b - a for a, b in t.code_parts]
+    short = [p for p, w in zip(parts, widths) if p and len(p) < w]
+    fixed = [p.zfill(w) if p else "" for p, w in zip(parts, widths)]
+    code = "".join(fixed)
+    if short:
+        problems.add(f"{t.name}的科目编码印作“{' | '.join(given)}”，有一级少了前导零，按 {code} 读取", **where)
+    return code
 
 
 def load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: ProblemList) -> None:
+    """Put every amount of a printed table into the budget, the cells found by the table's printed
+    columns as the profile lays them out (序号 or not, one code cell or 类 | 款 | 项, a label column
+    per side or none); where each came from goes to ``pt.cells``."""
     t = pt.table
-    width = len(t.grid)
+    grid = t.grid
+    width = len(grid)
+    places = budget.profile.money_places
+    code_cols = [i for i, g in enumerate(grid) if g.kind == "code"]
+    name_col = next((i for i, g in enumerate(grid) if g.kind == "name"), None)
     used: set[str] = set()
-    for cells, ln in zip(pt.rows, pt.row_lines):
+    for k, (cells, ln) in enumerate(zip(pt.rows, pt.row_lines)):
         where = {"file": name, "line": ln}
         if not any(c.strip() for c in cells):
             continue  # the blank row of an empty table
+        cells = _widen(t, cells, width)
         if len(cells) != width:
             problems.add(f"{t.name}的数据行应有{width}格，实有{len(cells)}格", **where)
             continue
         origin = f"{name} 第{ln}行"
+
+        def put(row: str, col, j: int) -> None:
+            v = _amount(cells[j], pt.money_unit, t, places, where, problems)
+            if v is not None:
+                budget.put((t.id, row, col.key), v, origin=origin)
+                pt.cells[(t.id, row, col.key)] = (k, j)
+
         if t.coded:
-            code, label = cells[1].strip(), cells[2].strip()
-            code = "" if code in _ZERO_MARKS else code
+            parts = [cells[i].strip() for i in code_cols]
+            label = cells[name_col].strip()
+            if t.total_spans_code and not label and parts and norm(parts[0]) == TOTAL_LABEL \
+                    and not any(parts[1:]):
+                parts, label = [""] * len(parts), parts[0]  # the merged 合计 cell of a workbook
+            code = _code(t, parts, where, problems)
+            if code == "":
+                continue
             row = code if code else (TOTAL if norm(label) == TOTAL_LABEL else None)
             if row is None:
                 problems.add(f"{t.name}的行既无科目编码也不是合计行：{label}", **where)
                 continue
             if row != TOTAL:
                 budget.add_code(t.id, row, label)
-            for col, text in zip(t.columns, cells[3:]):
-                v = _amount(text, where, problems)
-                if v is not None:
-                    _put(budget, t, row, col.key, v, origin)
+            for j, g in enumerate(grid):
+                if g.kind == "value":
+                    put(row, g.column, j)
             continue
-        idx = int(cells[0]) - 1 if re.fullmatch(r"[0-9]{1,6}", cells[0].strip()) else -1
-        pos = 1
+        seq = cells[0].strip() if t.serial_column else ""
+        idx = int(seq) - 1 if re.fullmatch(r"[0-9]{1,6}", seq) else -1
+        shown = f"第{seq}行" if seq else f"第{ln}行"
+        pos = 1 if t.serial_column else 0
         for side in t.sides:
-            label = cells[pos]
-            values = cells[pos + 1: pos + 1 + len(side.columns)]
-            pos += 1 + len(side.columns)
-            if not label.strip():
-                if any(v.strip() for v in values):
-                    problems.add(f"{t.name}第{cells[0]}行“{side.group or '项目'}”一侧有金额却没有项目名称", **where)
+            label = None
+            if side.label_header:
+                label = cells[pos]
+                pos += 1
+            cols = list(range(pos, pos + len(side.columns)))
+            pos += len(side.columns)
+            if label is None:  # a side without a label column: its one row (the 三公 table's 预算数)
+                item = side.body[0] if len(side.body) == 1 and not t.footer else None
+                if item is None:
+                    problems.add(f"{t.name}{shown}没有项目名称，无法确定是哪一行", **where)
+                    continue
+            elif not label.strip():
+                if any(cells[j].strip() for j in cols):
+                    problems.add(f"{t.name}{shown}“{side.group or '项目'}”一侧有金额却没有项目名称", **where)
                 continue
-            item = _locate(t, side, label, idx, used)
-            if item is None:
-                problems.add(f"{t.name}中没有项目“{label}”（第{cells[0]}行）", **where)
-                continue
+            else:
+                item = _locate(t, side, label, idx, used)
+                if item is None:
+                    problems.add(f"{t.name}中没有项目“{label}”（{shown}）", **where)
+                    continue
             used.add(item.key)
-            for col, text in zip(side.columns, values):
-                v = _amount(text, where, problems)
-                if v is not None:
-                    _put(budget, t, item.key, col.key, v, origin)
+            for col, j in zip(side.columns, cols):
+                put(item.key, col, j)
 
 
 def _locate(t: Table, side, label: str, idx: int, used: set[str]):

@@ -54,8 +54,8 @@ def extract_parts(text: str, profile) -> dict:
         sup["narrative"] = narrative
         sup["narrative_lines"] = first_lines  # where each section starts in the text (for findings)
     keys = [_key(l) if not l.startswith("\t") else None for l in lines]
-    inst_title = norm(parts["institutions"]["title"])
-    for i, k in enumerate(keys):
+    inst_title = norm(parts["institutions"]["title"]) if "institutions" in parts else None
+    for i, k in enumerate(keys if inst_title else ()):
         if k == inst_title:
             fields = parts["institutions"]["fields"]
             headers = [norm(f["header"]) for f in fields]
@@ -63,15 +63,16 @@ def extract_parts(text: str, profile) -> dict:
                     for cells in _rows(lines, i) if len(cells) == len(fields) and [norm(c) for c in cells] != headers]
             sup["institutions"] = recs
             break
-    titles = {"procurement": norm(parts["procurement"]["title"]), "assets": norm(parts["assets"]["title"])}
+    # the tabular parts a profile declares (a profile without them has none to find)
+    titles = {p: norm(parts[p]["title"]) for p in ("procurement", "assets") if p in parts}
     for i, k in enumerate(keys):
         if k is None:
             continue
-        if k == titles["procurement"] and "procurement" not in sup:
+        if k == titles.get("procurement") and "procurement" not in sup:
             sup["procurement"] = _procurement(lines, i, parts)
-        elif k == titles["assets"] and "assets" not in sup:
+        elif k == titles.get("assets") and "assets" not in sup:
             sup["assets"] = _assets(lines, i, parts)
-        elif _PROJECT_TITLE.search(k):
+        elif "projects" in parts and _PROJECT_TITLE.search(k):
             project = _project(lines, i, parts)
             if project:
                 sup.setdefault("projects", []).append(project)
@@ -82,7 +83,10 @@ def _narrative(lines: list[str], profile) -> tuple[dict[str, str], dict[str, int
     items = profile.parts.get("narrative", [])
     headings = {norm(n["title"]): n["key"] for n in items}
     stops = {norm(n["section"]) for n in items} | {norm(t.title) for t in profile.ordered}
-    stops |= {norm(profile.parts[p]["title"]) for p in ("institutions", "procurement", "assets")} | {"机构设置"}
+    stops |= {norm(profile.parts[p]["title"]) for p in ("institutions", "procurement", "assets") if p in profile.parts}
+    # the headings the document prints over its parts (机构设置：) end a narrative section too
+    stops |= {norm(c["heading"]).rstrip(":") for sec in profile.parts.get("document", {}).get("sections", [])
+              for c in sec.get("content", []) if c.get("heading")}
     out: dict[str, list[str]] = {}
     first_line: dict[str, int] = {}
     current = None
@@ -210,10 +214,10 @@ def complete(sup: dict, profile, unit: dict) -> dict:
     parts = profile.parts
     sup = dict(sup)
     sup["unit"] = unit
-    sup.setdefault("institutions", [])
-    sup.setdefault("projects", [])
-    sup.setdefault("procurement", [])
-    if "assets" not in sup:
+    for part in ("institutions", "projects", "procurement"):
+        if part in parts:  # a part the profile does not declare stays absent (as load_supplement leaves it)
+            sup.setdefault(part, [])
+    if "assets" in parts and "assets" not in sup:
         sup["assets"] = {"as_of": "", "values": {r["key"]: {c["key"]: None for c in parts["assets"]["columns"]}
                                                   for r in parts["assets"]["rows"]}}
     sup.setdefault("previous", {})

@@ -4,18 +4,16 @@ cells as supplied values, so the same rules check a published table as a returne
 
 from __future__ import annotations
 
-import re
-
 from pathlib import Path
 
 from ..cellvalues import parse_amount_cell, parse_text_cell
 from ..errors import BudgetxlError, ProblemList
 from ..labels import norm
-from ..spec import DEFAULT_PROFILE, TOTAL, TOTAL_LABEL, load_profile
+from ..layout import header_cells
+from ..spec import DEFAULT_PROFILE, LANCI, load_profile
 from ..template.layout import a1
 from ..detect import by_table_names, resolve
-from ..textblocks import YEAR
-from ..textimport import PrintedTable, load_table, unit_from_line
+from ..textimport import PrintedTable, header_words, is_header_row, load_table
 from .entry import Positions
 from .xlsxscan import scan_package
 
@@ -30,6 +28,28 @@ def _text(v) -> str:
         p = parse_amount_cell(v)
         return f"{p.value:f}" if p.value is not None else str(v)
     return parse_text_cell(v)
+
+
+def _first_header(t) -> set[str]:
+    """The texts of a table's first header row (its top-level headers)."""
+    return {norm(h.text) for h in header_cells(t) if h.row == 0}
+
+
+def _data_start(t, texts: list[list[str]]) -> int | None:
+    """The index of the first data row of a table's sheet: below the 栏次 row where the profile
+    prints one, else below the header rows, found by the header's first row and as deep as the
+    table's header (every row of it printing only header texts)."""
+    if t.column_numbers:
+        at = next((i for i, r in enumerate(texts) if r and norm(r[0]) == LANCI), None)
+        return None if at is None else at + 1
+    top = _first_header(t)
+    words = header_words(t)
+    for i, r in enumerate(texts):
+        if {norm(c) for c in r if c.strip()} == top:
+            block = texts[i: i + t.header_depth]
+            if len(block) == t.header_depth and all(is_header_row(b, words) for b in block):
+                return i + t.header_depth
+    return None
 
 
 def read_official(path: str | Path, profile=None):
@@ -68,43 +88,29 @@ def read_official(path: str | Path, profile=None):
             raise
         except Exception as e:  # calamine's errors and panics on a damaged sheet
             raise BudgetxlError(f"{name}：无法读取工作表“{t.name}”（{damage(e)}）。{REDO}") from None
-        lanci = next((i for i, r in enumerate(rows) if r and norm(_text(r[0])) == "栏次"), None)
-        if lanci is None:
-            problems.add(f"工作表“{t.name}”中找不到“栏次”行", file=name, sheet=t.name)
+        texts = [[_text(v) for v in r] for r in rows]
+        first = _data_start(t, texts)
+        if first is None:
+            what = f"“{LANCI}”行" if t.column_numbers else "表头（" + "、".join(sorted(_first_header(t))) + "）"
+            problems.add(f"工作表“{t.name}”中找不到{what}", file=name, sheet=t.name)
             continue
         pt = PrintedTable(t, 1)
-        pt.unit_line = _text(rows[1][0]) if len(rows) > 1 and rows[1] else ""
-        for v in (rows[1] if len(rows) > 1 else []):
-            m = YEAR.search(_text(v))
-            if m:
-                pt.year = int(m.group(1))
+        header_top = first - t.header_depth - (1 if t.column_numbers else 0)
+        pt.read_caption([c for r in texts[1:max(1, header_top)] for c in r],
+                        texts[0][0] if texts and texts[0] else "")
         width = len(t.grid)
-        for i in range(lanci + 1, len(rows)):
-            cells = [_text(v) for v in rows[i][:width]] + [""] * max(0, width - len(rows[i]))
+        for i in range(first, len(rows)):
+            cells = (texts[i][:width] + [""] * max(0, width - len(texts[i])))
             if cells and cells[0].startswith("注"):
                 break
             pt.rows.append(cells)
             pt.row_lines.append(i + 1)
         if budget is None:
-            code, unit_name = unit_from_line(pt.unit_line)
+            code, unit_name = prof.read_unit_line(pt.unit_line)
             budget = UnitBudget(prof, code, unit_name, pt.year or 0)
         load_table(budget, pt, name, problems)
-        for cells, line in zip(pt.rows, pt.row_lines):
-            r = line - 1
-            if t.coded:
-                row = cells[1].strip() or (TOTAL if norm(cells[2]) == TOTAL_LABEL else None)
-                if row:
-                    for j, c in enumerate(t.columns):
-                        positions[(t.id, row, c.key)] = (t.name, r, 3 + j)
-            elif re.fullmatch(r"[0-9]{1,6}", cells[0].strip()) and 0 < int(cells[0]) <= len(t.fixed_rows):
-                fixed = t.fixed_rows[int(cells[0]) - 1]
-                col = 1
-                for side in t.sides:
-                    item = fixed[side.key]
-                    for j, c in enumerate(side.columns):
-                        if item is not None:
-                            positions[(t.id, item.key, c.key)] = (t.name, r, col + 1 + j)
-                    col += 1 + len(side.columns)
+        for key, (k, col) in pt.cells.items():
+            positions[key] = (t.name, pt.row_lines[k] - 1, col)
     problems.raise_if_any(f"{name}：公开表内容无法识别")
     for key in list(budget.origin):
         if key in positions:

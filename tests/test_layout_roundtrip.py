@@ -1,0 +1,135 @@
+"""Every shipped profile's printed layout reads back: each bundled sample rendered to the official
+workbook (``budgetxl render``) and to a disclosure text (that workbook's tables as Word prints them
+as text, tests/text_export.py), then read by the official-workbook reader and the text reader
+(``budgetxl import``), gives the sample's facts again — inputs, code names, unit and year. The
+readers know the layout only from the profile: 序号 column or not, 栏次 row or not, one code cell
+or 类 | 款 | 项, the 合计 label over the code cells, each table's money unit."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from budgetxl.cli import main
+
+from budgetxl.sample import load_sample, sample_profile, samples
+
+from .text_export import workbook_text
+
+SAMPLES = samples()
+
+
+@pytest.fixture(scope="module", params=SAMPLES)
+def rendered(request, tmp_path_factory):
+    name = request.param
+    out = tmp_path_factory.mktemp(f"layout_{name}")
+    budget = load_sample(name)
+    xlsx = out / "公开表.xlsx"
+    done = run("render", budget_source(name), "-o", xlsx, "--supplement", budget_source(name).with_name("supplement.toml"))
+    assert done.exit_code == 0, done.output
+    text = out / "公开文本.txt"
+    text.write_text(workbook_text(xlsx, [t.name for t in budget.profile.ordered]), "utf-8")
+    return name, budget, xlsx, text
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], prog_name="budgetxl")
+
+
+def budget_source(name: str):
+    from budgetxl.sample import sample_path
+
+    return sample_path("facts.csv", name)
+
+
+def _facts(budget) -> dict:
+    """What a facts CSV of the budget's inputs holds, keyed by cell (the unit code aside)."""
+    p = budget.profile
+    return {
+        "unit": (budget.unit_name, budget.year),
+        "inputs": dict(budget.inputs),
+        "names": {(t.id, c): budget.row_name(t.id, c) for t in p.ordered if t.coded for c in budget.codes(t)},
+    }
+
+
+def _printed_code(budget) -> str:
+    """The unit code as the tables print it: only where the profile's unit line shows one."""
+    return budget.unit_code if "{code}" in budget.profile.unit_line else ""
+
+
+def test_official_workbook_reads_back_the_sample(rendered):
+    from budgetxl.reader.official import read_official
+
+    name, budget, xlsx, _ = rendered
+    back, positions = read_official(xlsx)  # the profile found from the sheet names
+    assert back.profile.id == sample_profile(name)
+    assert _facts(back) == _facts(budget)
+    assert back.unit_code == _printed_code(budget)
+    assert not back.mismatches()  # every printed total is the computed one
+    for key in budget.inputs:  # and every amount is found at its cell (for findings and --annotate)
+        assert key in positions
+
+
+def test_disclosure_text_reads_back_the_sample(rendered):
+    from budgetxl.textimport import read_disclosure_text
+
+    name, budget, _, text = rendered
+    back, printed = read_disclosure_text(text)  # the profile found from the titles
+    assert back.profile.id == sample_profile(name)
+    assert len(printed) == len(budget.profile.tables)
+    assert _facts(back) == _facts(budget)
+    assert back.unit_code == _printed_code(budget)
+    assert not back.mismatches()
+
+
+def test_import_cli_writes_the_same_facts_from_workbook_and_text(rendered, tmp_path):
+    from budgetxl.facts import read_facts
+
+    name, budget, xlsx, text = rendered
+    got = []
+    for src in (xlsx, text):
+        out = tmp_path / f"{src.stem}.csv"
+        args = () if _printed_code(budget) else ("--unit-code", budget.unit_code)  # a code the tables do not print
+        done = run("import", src, "-o", out, *args)
+        assert done.exit_code == 0, done.output
+        back = read_facts(out, sample_profile(name))[0]
+        assert back.unit_code == budget.unit_code
+        got.append(_facts(back))
+    assert got[0] == got[1] == _facts(budget)
+    if not _printed_code(budget):  # without the code, nothing is written and the message says why
+        refused = run("import", text, "-o", tmp_path / "none.csv")
+        assert refused.exit_code == 2 and "--unit-code" in refused.output
+        assert not (tmp_path / "none.csv").exists()
+
+
+def _recaption(text: str, title: str, old: str, new: str) -> str:
+    """The text with one table's caption stating another money unit."""
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == title)
+    i = next(i for i in range(at + 1, len(lines)) if lines[i].strip() == f"单位：{old}")
+    lines[i] = f"\t单位：{new}"
+    return "\n".join(lines) + "\n"
+
+
+def test_a_table_printed_in_another_unit_is_converted_exactly_or_refused(rendered):
+    """A table whose caption states a larger unit than the profile's is read converted exactly
+    (1 万元 = 10000 元); one whose amounts cannot be held in the table's unit to the profile's
+    decimals (万元 amounts printed as 元 with cents) is refused, naming the table."""
+    from budgetxl.errors import BudgetxlError
+    from budgetxl.money import convert
+    from budgetxl.textimport import parse_disclosure_text
+
+    _, budget, _, text = rendered
+    p = budget.profile
+    source = text.read_text("utf-8")
+    key = next(k for k, v in budget.inputs.items() if v != v.to_integral_value())  # an amount with cents
+    t = p.tables[key[0]]
+    bigger, smaller = {"元": ("万元", None), "万元": ("亿元", "元")}[t.money_unit]
+    as_bigger = _recaption(source, p.printed_title(t, budget.year), t.money_unit, bigger)
+    back, _ = parse_disclosure_text(as_bigger, "x.txt", p.ref)
+    assert back.inputs[key] == convert(budget.inputs[key], bigger, t.money_unit)
+    if smaller:
+        as_smaller = _recaption(source, p.printed_title(t, budget.year), t.money_unit, smaller)
+        with pytest.raises(BudgetxlError) as e:
+            parse_disclosure_text(as_smaller, "x.txt", p.ref)
+        assert any(t.name in pr.message and "换算" in pr.message for pr in e.value.problems)
