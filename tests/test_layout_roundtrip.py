@@ -133,3 +133,29 @@ def test_a_table_printed_in_another_unit_is_converted_exactly_or_refused(rendere
         with pytest.raises(BudgetxlError) as e:
             parse_disclosure_text(as_smaller, "x.txt", p.ref)
         assert any(t.name in pr.message and "换算" in pr.message for pr in e.value.problems)
+
+
+def test_a_code_level_printed_without_its_leading_zero_is_read_padded_and_reported(rendered):
+    """``201 | 3 | 01`` in a 类 | 款 | 项 table: read as 2010301, and said so (an error on import,
+    a problem kept for check)."""
+    from budgetxl.errors import BudgetxlError
+    from budgetxl.textimport import parse_disclosure_text
+
+    _, budget, _, text = rendered
+    p = budget.profile
+    t = next((t for t in p.ordered if t.coded and t.code_layout == "split" and budget.codes(t)), None)
+    if t is None:
+        pytest.skip(f"{p.id} prints its codes in one cell")
+    code = next(c for c in budget.codes(t) if len(c) == t.leaf_length and t.split_code(c)[1].startswith("0"))
+    cls, kuan, xiang = t.split_code(code)
+    lines = text.read_text("utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == p.printed_title(t, budget.year))
+    at = next(i for i in range(start, len(lines) - 2)
+              if lines[i: i + 3] == [f"\t{cls}", f"\t{kuan}", f"\t{xiang}"])
+    lines[at + 1] = f"\t{kuan.lstrip('0')}"
+    damaged = "\n".join(lines) + "\n"
+    with pytest.raises(BudgetxlError) as e:
+        parse_disclosure_text(damaged, "x.txt", p.ref)
+    assert any("前导零" in pr.message and code in pr.message for pr in e.value.problems)
+    back, _ = parse_disclosure_text(damaged, "x.txt", p.ref, strict=False)
+    assert {k: v for k, v in back.inputs.items() if k[0] == t.id} == {k: v for k, v in budget.inputs.items() if k[0] == t.id}
