@@ -79,6 +79,15 @@ class Partition:
     unless: str | None = None
 
 
+@dataclass(frozen=True)
+class FundKind:
+    """A kind of money a table's title and its empty-table note name: the ``word`` printed
+    (政府性基金), the ``name`` a message calls it by (政府性基金)."""
+
+    word: str
+    name: str
+
+
 @dataclass
 class Roles:
     profile_id: str
@@ -90,6 +99,7 @@ class Roles:
     pairs: tuple[Pair, ...] = ()
     labels: dict[str, Label] = field(default_factory=dict)
     partitions: tuple[Partition, ...] = ()
+    fund_kinds: tuple[FundKind, ...] = ()
     wording: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ lookups
@@ -155,7 +165,7 @@ class Roles:
         """Whether a requirement such as ``tables.expenditure``, ``columns.basic``, ``figures.project``,
         ``economic.personnel``, ``pairs``, ``labels``, ``partitions`` or ``headline`` is declared."""
         kind, _, name = requirement.partition(".")
-        if kind in ("pairs", "labels", "partitions", "headline") and not name:
+        if kind in ("pairs", "labels", "partitions", "headline", "fund_kinds") and not name:
             return bool(getattr(self, kind))
         store = {"tables": self.tables, "columns": self.columns, "economic": self.economic,
                  "figures": self.figures, "labels": self.labels, "wording": self.wording}.get(kind)
@@ -216,6 +226,7 @@ def load_roles(profile, raw: dict | None, check_refs) -> Roles:
         if part.unless:
             r.figure(part.unless)
         r.partitions += (part,)
+    r.fund_kinds = tuple(FundKind(k["word"], k.get("name", k["word"])) for k in raw.pop("fund_kinds", None) or [])
     for k, v in raw.items():
         if not isinstance(v, str):
             raise SpecError(f"角色 {k} 无法识别")

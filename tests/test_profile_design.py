@@ -186,10 +186,8 @@ def literals_in_package() -> list[tuple[str, int, str, str]]:
     return found
 
 
-# How many such literals remain (issue 13 drives this to zero); the test fails when one is added.
-# 2: check/rules/hygiene.py's FUND_WORDS names 一般公共预算 (national vocabulary there), which is
-# also a column header shanghai-2025 prints in its t4.
-LITERALS_LEFT = 2
+# How many such literals remain (issue 13 drove this to zero); the test fails when one is added.
+LITERALS_LEFT = 0
 
 
 def test_no_profile_literals_in_package():

@@ -270,8 +270,6 @@ class W306(Rule):
 
 # ------------------------------------------------------------------------------------------ W307
 EMPTY_NOTE_RE = re.compile(r"空表|无[^，。；]{0,30}?(?:预算|经费|收支|支出|收入)")
-# the fund kinds a table title and its note name (national vocabulary of the 预算法, not a province's)
-FUND_WORDS = (("政府性基金", "政府性基金"), ("国有资本经营", "国有资本经营"), ("三公", "“三公”经费"), ("一般公共预算", "一般公共预算"))
 
 
 def printed_tables(ctx) -> list[tuple[str, list[str], bool, str]]:
@@ -287,13 +285,14 @@ def printed_tables(ctx) -> list[tuple[str, list[str], bool, str]]:
     return out
 
 
-def _kinds(text: str) -> list[str]:
+def _kinds(text: str, kinds) -> list[str]:
+    """The kinds of money (the profile's [[roles.fund_kinds]], in order) a title or note names."""
     t = text
     out = []
-    for word, name in FUND_WORDS:
-        if word in t:
-            out.append(name)
-            t = t.replace(word, "")
+    for k in kinds:
+        if k.word in t:
+            out.append(k.name)
+            t = t.replace(k.word, "")
     return out
 
 
@@ -306,6 +305,7 @@ class W307(Rule):
     通过示例：国有资本经营预算支出表为空，表下注“本部门2025年无国有资本经营预算财政拨款安排的预算，故本表为空表。”
     """
     code, title, severity, group = "W307", "空表说明与表不符", "error", "文字"
+    roles = ("fund_kinds",)  # the kinds of money titles and notes name, as the profile prints them
 
     def check(self, ctx):
         for title, notes, figures, place in printed_tables(ctx):
@@ -316,7 +316,8 @@ class W307(Rule):
                 if figures and "空表" in note:
                     yield ctx.finding(self, f"{place}“{title}”印有数，表下却注“{note}”", actual=note, **loc)
                     break
-                own, said = _kinds(title), _kinds(note)
+                kinds = ctx.profile.roles.fund_kinds
+                own, said = _kinds(title, kinds), _kinds(note, kinds)
                 if own and said and not set(said) & set(own):
                     yield ctx.finding(self, f"{place}“{title}”下的说明“{note}”说的是{'、'.join(said)}，不是本表的"
                                             f"{'、'.join(own)}", severity="warning", actual=note, **loc)
