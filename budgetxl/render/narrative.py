@@ -1,11 +1,14 @@
 """The numeric paragraphs of the 情况说明, generated from the model.
 
 ``parts.toml`` marks each part of the narrative ``generated`` (budgetxl writes it from the tables
-and the supplement) or ``text`` (the unit's own words, inserted as written). Generated paragraphs
-follow the wording of published Hebei disclosures, but every figure is computed: amounts are the
-exact Decimal values of the model, printed with two decimals; the year is the budget year; a
-sentence part whose figure is unknown (last year's totals, say) is left out rather than guessed.
-No place name is ever generated: the only name a paragraph carries is the unit's own.
+and the supplement) or ``text`` (the unit's own words, inserted as written). A generated part's
+sentences are the profile's (``[narrative.wording]`` of that part: the phrases, with ``{…}``
+fields this module fills in); this module decides only which phrases a budget needs and computes
+every figure: amounts are the exact Decimal values of the model, converted exactly to the unit the
+narrative states amounts in (the profile's ``text_unit``) and printed with two decimals; the year
+is the budget year; a sentence part whose figure is unknown (last year's totals, say) is left out
+rather than guessed. No place name is ever generated: the only name a paragraph carries is the
+unit's own. A part whose wording the profile does not give is not generated (the error names it).
 
 >>> import budgetxl
 >>> paragraphs = generate(budgetxl.load_sample())
@@ -18,22 +21,26 @@ True
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
+from ..errors import SpecError
 from ..model import UnitBudget
-from ..money import ZERO
+from ..money import ZERO, convert
 from ..roles import label_of
 from . import parts as P
 
-def yuan(v: Decimal) -> str:
-    """An amount in 万元 with two decimals, from the exact Decimal: ``1573.23万元``."""
-    return f"{v.quantize(Decimal('0.01')):f}万元"
+
+def amount(b: UnitBudget, v: Decimal) -> str:
+    """An amount already in the narrative's unit, with two decimals: ``1573.23万元``."""
+    return f"{v.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}{b.profile.text_unit}"
 
 
 def _f(budget: UnitBudget, name: str) -> Decimal:
-    """A named figure of the profile's roles ([roles.figures])."""
-    return budget.evaluate(budget.profile.roles.figure(name).node)
+    """A named figure of the profile's roles ([roles.figures]), in the narrative's unit (exact)."""
+    p = budget.profile
+    node = p.roles.figure(name).node
+    return convert(budget.evaluate(node), p.figure_unit(node), p.text_unit)
 
 
 def _printed(budget: UnitBudget, name: str) -> str:
@@ -41,9 +48,19 @@ def _printed(budget: UnitBudget, name: str) -> str:
     return label_of(budget.profile, budget.profile.roles.figure(name))
 
 
+def wording(b: UnitBudget, key: str) -> dict:
+    """The phrases of one generated part (its ``[narrative.wording]`` in parts.toml)."""
+    sec = next((n for n in b.profile.parts.get("narrative", []) if n["key"] == key), None)
+    w = (sec or {}).get("wording")
+    if not w:
+        raise SpecError(f"表样“{b.profile.id}”的 parts.toml 没有给出生成部分“{key}”的措辞（[narrative.wording]）")
+    return w
+
+
 def figures(budget: UnitBudget) -> dict[str, Decimal]:
     """The year's headline figures the narrative compares with last year's (the profile's
-    [[roles.headline]] entries that have a previous-year figure), by headline key."""
+    [[roles.headline]] entries that have a previous-year figure), by headline key, in the
+    narrative's unit (the unit last year's figures are given in)."""
     roles = budget.profile.roles
     return {h.key: _f(budget, h.figure) for h in roles.headline if h.previous}
 
@@ -59,12 +76,13 @@ def previous_figures(budget: UnitBudget, previous: UnitBudget | None = None) -> 
     return out
 
 
-def _change(diff: Decimal) -> str:
+def _change(b: UnitBudget, w: dict, diff: Decimal) -> str:
+    """增加/减少/持平 of a change, in the part's wording (``up``, ``down``, ``same``)."""
     if diff > 0:
-        return f"增加{yuan(diff)}"
+        return w["up"].format(amount=amount(b, diff))
     if diff < 0:
-        return f"减少{yuan(-diff)}"
-    return f"增减{yuan(ZERO)}（与上年持平）"
+        return w["down"].format(amount=amount(b, -diff))
+    return w["same"].format(amount=amount(b, ZERO))
 
 
 def _reason(unit_text: str, subject: str) -> str:
@@ -77,94 +95,100 @@ def _reason(unit_text: str, subject: str) -> str:
     return "" if re.search(r"\d", reason) else reason
 
 
+def _common(b: UnitBudget) -> dict:
+    return {"year": b.year, "previous_year": b.year - 1, "unit_name": b.unit_name}
+
+
 # ---------------------------------------------------------------------- the paragraphs
 def income(b: UnitBudget, ctx: dict) -> str:
-    lines = [("一般公共预算收入", "gpb_income"), ("基金预算收入", "fund_income"), ("国有资本经营预算收入", "soe_income"),
-             ("财政专户核拨收入", "special_income"), ("单位资金收入", "own_income"), (None, "carried_over")]
-    parts = [(label or _printed(b, name)) + yuan(_f(b, name)) for label, name in lines]
-    return (f"反映本部门当年全部收入。{b.year}年预算收入{yuan(_f(b, 'grand_income'))}，"
-            f"其中：{'，'.join(parts)}。")
+    w = wording(b, "income")
+    parts = [w["line"].format(label=line.get("label") or _printed(b, line["figure"]),
+                              amount=amount(b, _f(b, line["figure"]))) for line in w["lines"]]
+    return w["text"].format(**_common(b), total=amount(b, _f(b, w["total"])), lines=w["separator"].join(parts))
 
 
 def expenditure(b: UnitBudget, ctx: dict) -> str:
+    w = wording(b, "expenditure")
     basic, project = _f(b, "basic"), _f(b, "project")
     personnel, public = _f(b, "personnel"), _f(b, "public")
-    text = (f"收支预算总表支出栏、基本支出表、项目支出表按经济分类和支出功能分类科目编制，反映{b.unit_name}"
-            f"年度部门预算中支出预算的总体情况。{b.year}年支出预算{yuan(_f(b, 'spending'))}，"
-            f"其中基本支出{yuan(basic)}")
+    values = {**_common(b), "spending": amount(b, _f(b, "spending")), "basic": amount(b, basic),
+              "project": amount(b, project), "personnel": amount(b, personnel), "public": amount(b, public)}
+    text = w["text"].format(**values)
     if personnel + public == basic:
-        text += f"，包括人员经费{yuan(personnel)}和日常公用经费{yuan(public)}"
+        text += w["basic_parts"].format(**values)
     elif personnel + public:
-        text += f"，其中一般公共预算财政拨款安排人员经费{yuan(personnel)}和日常公用经费{yuan(public)}"
-    text += f"；项目支出{yuan(project)}"
+        text += w["basic_parts_fiscal"].format(**values)
+    text += w["project"].format(**values)
     names = [p.get("name") for p in ((b.supplement or {}).get("projects") or []) if p.get("name")]
     if project and names:
-        text += "，主要用于" + "、".join(f"“{n}”" for n in names) + ("等项目" if len(names) > 1 else "项目")
-    for name in ("spending_operating", "spending_remit", "spending_subsidiary"):
+        listed = w["name_separator"].join(w["name"].format(name=n) for n in names)
+        text += (w["projects_many"] if len(names) > 1 else w["projects_one"]).format(names=listed)
+    for name in w.get("other_lines", []):
         v = _f(b, name)
         if v:
-            text += "；" + _printed(b, name) + yuan(v)
-    carry = _f(b, "closing_balance")
-    if carry:
-        text += f"；年终结转结余{yuan(carry)}"
-    return text + "。"
+            text += w["other_line"].format(label=_printed(b, name), amount=amount(b, v))
+    for name in w.get("balance_lines", []):
+        v = _f(b, name)
+        if v:
+            text += w["balance_line"].format(amount=amount(b, v))
+    return text + w["end"]
 
 
 def change(b: UnitBudget, ctx: dict) -> str:
+    w = wording(b, "change")
     now, prev = ctx["figures"], ctx["previous"]
-    py = b.year - 1
     unit_text = ctx["unit_text"].get("change", "")
-    text = f"{b.year}年预算收支安排{yuan(now['total'])}"
-    if prev["total"] is not None:
-        text += f"，较{py}年预算{_change(now['total'] - prev['total'])}"
+    whole = w["whole"]
+    text = w["text"].format(**_common(b), total=amount(b, now[whole]))
+    if prev[whole] is not None:
+        text += w["compared"].format(**_common(b), change=_change(b, w, now[whole] - prev[whole]))
     subs = []
-    for key in ("basic", "project"):
+    for key in w["parts"]:
         label = b.profile.roles.headline_entry(key).name
         if prev[key] is None:
             continue
-        part = f"{label}{_change(now[key] - prev[key])}"
+        part = w["part"].format(label=label, change=_change(b, w, now[key] - prev[key]))
         reason = _reason(unit_text, label) if now[key] != prev[key] else ""
-        subs.append(part + (f"，{reason}" if reason else ""))
+        subs.append(part + (w["reason"].format(reason=reason) if reason else ""))
     if subs:
-        text += "，其中：" + "；".join(subs)
-    return text + "。"
+        text += w["parts_intro"] + w["part_separator"].join(subs)
+    return text + w["end"]
 
 
 def operating(b: UnitBudget, ctx: dict) -> str:
-    """机关运行经费 (Hebei: the 公用经费 of the 基本支出表), for the budget year, with what it pays for
-    (the economic lines carrying 公用经费, in code order)."""
-    amount = ctx["figures"]["operating"]
-    text = f"{b.year}年，我部门机关运行经费共计安排{yuan(amount)}"
+    """机关运行经费, for the budget year, with what it pays for (the economic lines carrying 公用经费,
+    in code order)."""
+    w = wording(b, "operating")
+    value = ctx["figures"][w["figure"]]
+    text = w["text"].format(**_common(b), amount=amount(b, value))
     roles = b.profile.roles
-    t6 = b.profile.tables[roles.table_id("basic_economic")]
-    public = roles.column(t6.id, "public")
-    names = [b.row_name(t6.id, c) for c in b.codes(t6)
-             if len(c) == t6.leaf_length and b.value(t6.id, c, public) != 0]
+    t = b.profile.tables[roles.table_id("basic_economic")]
+    public = roles.column(t.id, "public")
+    names = [b.row_name(t.id, c) for c in b.codes(t)
+             if len(c) == t.leaf_length and b.value(t.id, c, public) != 0]
     if names:
-        text += "，主要用于" + "、".join(names) + "等"
-    prev = ctx["previous"]["operating"]
+        text += w["uses"].format(names=w["name_separator"].join(names))
+    prev = ctx["previous"][w["figure"]]
     if prev is not None:
-        text += f"，比{b.year - 1}年{_change(amount - prev)}"
-    return text + "。"
+        text += w["compared"].format(**_common(b), change=_change(b, w, value - prev))
+    return text + w["end"]
 
 
 def sangong(b: UnitBudget, ctx: dict) -> str:
-    def t9(name: str) -> str:
-        return yuan(_f(b, name))
-
-    text = (f"{b.year}年，我部门财政拨款“三公”经费预算安排{t9('sangong_subtotal')}，其中因公出国（境）费{t9('abroad_spending')}；"
-            f"公务用车购置及运维费{t9('car_spending')}（其中：公务用车购置费为{t9('car_purchase_spending')}，"
-            f"公务用车运维费{t9('car_operation_spending')}）；公务接待费{t9('reception_spending')}。")
-    prev = ctx["previous"]["sangong"]
+    w = wording(b, "sangong")
+    values = {name: amount(b, _f(b, name)) for name in w["figures"]}
+    text = w["text"].format(**_common(b), **values)
+    figure = w["figure"]
+    prev = ctx["previous"][figure]
     if prev is not None:
-        diff = ctx["figures"]["sangong"] - prev
+        diff = ctx["figures"][figure] - prev
         if diff == 0:
-            text += f"与{b.year - 1}年相比增减{yuan(ZERO)}，无增减变化。"
+            text += w["unchanged"].format(**_common(b), amount=amount(b, ZERO))
         else:
-            text += f"与{b.year - 1}年相比{_change(diff)}"
-            m = re.search(r"主要原因(?:是|为)([^。]*)", ctx["unit_text"].get("sangong", ""))
+            text += w["compared"].format(**_common(b), change=_change(b, w, diff))
+            m = re.search(w["reason_pattern"], ctx["unit_text"].get(w.get("reason_from", "sangong"), ""))
             reason = m.group(1).strip("，, ") if m else ""
-            text += (f"，增减变化的主要原因是{reason}。" if reason and not re.search(r"\d", reason) else "。")
+            text += (w["reason"].format(reason=reason) if reason and not re.search(r"\d", reason) else w["end"])
     return text
 
 
@@ -172,36 +196,39 @@ def procurement(b: UnitBudget, ctx: dict) -> str | None:
     sup = b.supplement
     if not sup:
         return None
+    w = wording(b, "procurement")
     prof = b.profile
+    money = lambda v: amount(b, v)  # noqa: E731  (the supplement's amounts are in the narrative's unit)
     lines = list(sup.get("procurement") or [])
     total = P.procurement_sum(prof, lines, "total")
     if not lines or total == 0:
-        return f"{b.year}年，我部门未安排政府采购预算。"
+        return w["none"].format(**_common(b))
     cats = prof.parts["procurement"]["print"]["categories"]
-    parts = [f"{c['name']}类{yuan(P.procurement_by_prefix(prof, lines, [c['prefix']]))}" for c in cats]
+    parts = [w["category"].format(name=c["name"], amount=money(P.procurement_by_prefix(prof, lines, [c["prefix"]])))
+             for c in cats]
     rest = total - P.procurement_by_prefix(prof, lines, [c["prefix"] for c in cats])
     if rest:
-        parts.append(f"未注明品目类别的{yuan(rest)}")
-    text = f"{b.year}年，我部门政府采购预算总额{yuan(total)}，其中：{'、'.join(parts)}。"
+        parts.append(w["uncategorized"].format(amount=money(rest)))
+    text = w["text"].format(**_common(b), total=money(total), categories=w["separator"].join(parts))
     sme = P.procurement_sum(prof, lines, "sme_reserved")
-    text += f"为中小企业预留采购份额{yuan(sme)}。"
-    return text
+    return text + w["sme"].format(amount=money(sme))
 
 
 def assets(b: UnitBudget, ctx: dict) -> str | None:
     sup = b.supplement
     if not sup:
         return None
+    w = wording(b, "assets")
     prof = b.profile
     value = P.asset_value(prof, sup.get("assets") or {}, "total", "value")
     text = ""
     if value is not None:
-        text = f"{b.unit_name}（含所属单位）上年末固定资产金额为{yuan(value)}（详见下表）。"
+        text = w["value"].format(**_common(b), amount=amount(b, value))
     purchase = P.fixed_asset_purchases(prof, list(sup.get("procurement") or []))
     if purchase:
-        text += f"本年度拟购置固定资产总额为{yuan(purchase)}，已按要求列入政府采购预算，详见政府采购预算表。"
+        text += w["purchase"].format(amount=amount(b, purchase))
     else:
-        text += "本年度未安排购置固定资产。"
+        text += w["no_purchase"]
     return text
 
 
