@@ -103,7 +103,7 @@ def _render_blocking(finding) -> bool:
 @main.command()
 @click.argument("input_file", metavar="输入文件", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="输出的公开表 .xlsx（九张表；有补充资料时另有机构设置、项目绩效目标、政府采购、固定资产表）。")
+              help="输出的公开表 .xlsx（表样的各张表；有补充资料时另有表样定义的附表，如机构设置、项目绩效目标、政府采购、固定资产）。")
 @click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path),
               help="同时用 LibreOffice 把公开表转换为 PDF，写到此文件；与 --docx 同用时，文档的 PDF 写在 .docx 旁边，"
                    "同名、扩展名为 .pdf（公开.docx → 公开.pdf）。")
@@ -553,7 +553,7 @@ def rules(fmt, profile):
 @profile_option
 @_guard
 def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, strict, quiet, profile, force):
-    """汇总多个单位的填报模板：全部单位及各部门的九张表、单位明细、图表、清单和审核问题。
+    """汇总多个单位的填报模板：全部单位及各部门的各张公开表、单位明细、图表、清单和审核问题。
 
     \b
     输入可以是文件、目录或通配符；目录中的每个文件都会处理。每个输入文件都会列入清单：已汇总，

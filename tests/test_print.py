@@ -254,14 +254,14 @@ def template_pdf(tmp_path_factory):
 
 @needs_tools
 def test_template_prints_legibly_and_its_guide_whole(template_pdf):
-    from budgetxl.template.writer import GUIDE_TEXT
+    from budgetxl.template.guide import guide_lines
 
     xlsx, pdf = template_pdf
     small = char_sizes(pdf)
     assert not small, f"{len(small)} characters under {MIN_PT} pt, e.g. {small[:5]}"
     pages = [_squash(p) for p in page_texts(pdf)]
     b = budgetxl.load_sample()
-    for line in GUIDE_TEXT.format(year=b.year, money=b.profile.money_unit).strip().split("\n"):
+    for line in guide_lines(b):
         assert _squash(line) in pages[0], f"填报说明 cut off: {line[:30]}…"
 
 

@@ -28,6 +28,7 @@ from ..spec import LEVEL_NAMES, TOTAL, TOTAL_LABEL, Table
 from ..supplement import procurement_funds
 from . import layout as L
 from .excel import compile_formula
+from .guide import LEGEND, guide_lines, guide_title
 from .layout import EntryLayout, a1, quote_sheet
 
 INPUT_FILL = "#FFF2CC"
@@ -738,18 +739,16 @@ class TemplateWriter:
         f = self.f
         width = GUIDE_WIDTH
         ws.set_column(0, 0, width)
-        title = f"{self.b.label} {self.b.year}年部门预算公开填报表 填报说明"
+        title = guide_title(self.b)
         ws.write_string(0, 0, title, f.guide_title)
         ws.set_row(0, 19 * text_lines(title, width / 1.4) + 5)  # 14-pt lines
-        lines = GUIDE_TEXT.format(year=self.b.year, money=self.p.money_unit).strip().split("\n")
         r = 2
-        for line in lines:
+        for line in guide_lines(self.b):
             ws.write_string(r, 0, line, f.guide)
             ws.set_row(r, 13.5 * text_lines(line, width) + 4)  # wrapped within the page, every line shown
             r += 1
-        ws.write_string(r + 1, 0, "黄色单元格：需要填写的数", f.legend_in)
-        ws.write_string(r + 2, 0, "白色单元格：公式自动计算，已锁定，不能修改", f.text)
-        ws.write_string(r + 3, 0, "绿色区域：校验结果，差额应为 0", f.legend_check)
+        for i, (fmt, text) in enumerate(LEGEND, start=1):
+            ws.write_string(r + i, 0, text, getattr(f, fmt))
         self._print(ws, [width])
         self._protect(ws)
 
@@ -843,16 +842,6 @@ def formula_hash(formula_map: dict[str, str]) -> str:
 
 
 GUIDE_WIDTH = 92  # one column of wrapped text that fits a portrait A4 page at full size
-GUIDE_TEXT = """
-一、本工作簿用于填报{year}年部门预算公开的九张表及项目、政府采购、固定资产和情况说明。金额单位一律为{money}，保留两位小数。
-二、只填写黄色单元格。白色单元格是公式，自动计算合计、小计和由其他表推算的数（如收支总表、财政拨款收支总表的支出部分），已锁定，不能也不需要修改。
-三、收入总表、支出总表、一般公共预算财政拨款支出表等按支出功能分类科目填写到“项”级（7位编码）；基本支出表按经济分类科目填写到“款”级（5位编码）。类、款合计自动计算。
-四、增加科目：在表格下方黄色的空行中，从“科目编码”下拉列表选择（或直接输入）编码，科目名称自动带出，再填金额。若编码不在代码表中，会提示警告并由审核程序标记，请先与财政局确认。
-五、不用的行不要删除，不填即为0；请勿插入、删除行列，勿修改工作表名称或顺序，勿复制粘贴覆盖公式。
-六、每张表下方绿色的“校验”区域实时显示表间差额，差额应为0（标“应≥0”的不能为负）。出现“不一致”时请先核对再报送。
-七、项目、政府采购、固定资产、情况说明各页按原格式填写；资金支出计划填累计数，12月底应等于项目预算数。
-八、填好后直接保存为 .xlsx（Excel、WPS 均可），不要另存为 .xls 或加打开密码，按财政局要求报送。财政局将用 budgetxl 自动读取和审核本文件。
-"""
 
 
 def write_template(budget: UnitBudget, out: str | Path, *, function_codes: CodeList | None = None,
