@@ -16,22 +16,13 @@ from ..layout import data_rows, header_cells, lanci_row
 from ..model import UnitBudget
 from ..spec import Table
 
-from .page import FONT, FONT_SIZE, WORKBOOK_OPTIONS, PagePlan, amount_width, display_width, plan
+from .page import (FONT, FONT_SIZE, WIDTH, WORKBOOK_OPTIONS, PagePlan, amount_width, column_width,  # noqa: F401
+                   display_width, plan, text_lines)
 from . import page as _page
 
 SAFE_OPTIONS = WORKBOOK_OPTIONS
-# Natural widths by column kind, and how narrow a wrapping text column may become to fit the page.
-WIDTH = {"seq": 5, "code": 9, "name": 28, "label": 30, "value": 11}
-TEXT_FLOOR = 14
+TEXT_FLOOR = 14  # how narrow a wrapping text column may become to fit the page
 LINE_PT = 13.5  # height of one wrapped line of 10-pt text
-
-
-def column_width(g, values=()) -> float:
-    """Column width in Excel character units: text columns by kind, amount columns by header and
-    by the widest amount they print."""
-    if g.kind != "value":
-        return WIDTH[g.kind]
-    return max(WIDTH["value"], min(16, display_width(g.path[-1]) / 2 + 2), amount_width(values))
 
 
 def table_values(table: Table, budget: UnitBudget) -> list[list]:
@@ -53,12 +44,6 @@ def table_page(table: Table, budget: UnitBudget) -> PagePlan:
               for g, v, w in zip(table.grid, values, widths)]
     labels = next((i for i, g in enumerate(table.grid) if g.kind == "value"), 0)
     return plan(widths, floors, label_cols=labels)
-
-
-def text_lines(text: str, width: float) -> int:
-    """How many lines a wrapped text needs in a cell ``width`` characters wide."""
-    usable = max(width - 1, 1)
-    return max(1, -(-display_width(text) // int(usable)))
 
 
 class Styles:

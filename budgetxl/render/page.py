@@ -109,3 +109,21 @@ def amount_width(values) -> float:
     """Units an amount column needs for its widest value as printed (``#,##0.00``) plus padding."""
     longest = max((len(f"{v:,.2f}") for v in values if v), default=4)
     return longest + 2.0
+
+
+# Natural widths of printed columns by kind (Excel character units).
+WIDTH = {"seq": 5, "code": 9, "name": 28, "label": 30, "value": 11}
+
+
+def column_width(g, values=()) -> float:
+    """Column width in Excel character units: text columns by kind, amount columns by header and
+    by the widest amount they print."""
+    if g.kind != "value":
+        return WIDTH[g.kind]
+    return max(WIDTH["value"], min(16, display_width(g.path[-1]) / 2 + 2), amount_width(values))
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines a wrapped text needs in a cell ``width`` characters wide."""
+    usable = max(width - 1, 1)
+    return max(1, -(-display_width(text) // int(usable)))

@@ -23,7 +23,8 @@ from ..fileio import atomic_path
 from ..layout import header_cells
 from ..model import UnitBudget
 from ..render import page as print_page
-from ..render.official import SAFE_OPTIONS, column_width, text_lines
+from ..render.page import WORKBOOK_OPTIONS as SAFE_OPTIONS
+from ..render.page import column_width, text_lines
 from ..spec import LEVEL_NAMES, TOTAL, TOTAL_LABEL, Table
 from ..supplement import procurement_funds
 from . import layout as L
