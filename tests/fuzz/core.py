@@ -22,6 +22,8 @@ modified       an input file's SHA-256 changed
 injection      a report or manifest CSV cell that a spreadsheet would run as a formula
 silent_loss    an unreadable figure written into an input cell, and no finding naming that cell
 message        exit 2 whose message does not name the input file, or shows a bare exception name
+harness        the harness itself failed on the case (building the input, running or classifying
+               it): its traceback is kept in the outcome and the reproducer, and the run goes on
 =============  =====================================================================
 
 For every class other than clean, the first case of each (family, class) is minimised (the
@@ -50,7 +52,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 CLASSES = ["clean", "exit3", "traceback", "crash", "timeout", "memory", "modified", "injection", "silent_loss",
-           "message"]
+           "message", "harness"]
 BAD = [c for c in CLASSES if c != "clean"]
 MEMORY_THRESHOLD = int(1.5 * 1024 ** 3)  # bytes of peak RSS that make a case "memory"
 ADDRESS_LIMIT = 6 * 1024 ** 3  # RLIMIT_AS of a case: far above the threshold, so the threshold decides
@@ -313,7 +315,8 @@ def injected_cells(path: Path) -> list[str]:
     """Cells of a CSV that a spreadsheet would take for a formula (a plain number is data)."""
     text = path.read_bytes().decode("utf-8-sig", "replace")
     bad = []
-    for row in csv.reader(io.StringIO(text, newline="")):
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))  # a cell may hold a 5 MB string
+    for row in csv.reader(io.StringIO(text.replace("\0", ""), newline="")):
         for v in row:
             if v.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(v):
                 bad.append(v[:60])
@@ -370,13 +373,20 @@ def _tail(text: str, n: int = 400) -> str:
 
 
 def run_one(case: Case, bases: Bases, workdir: Path, timeout: float) -> Outcome:
-    family = FAMILIES[case.family]
+    """The case's outcome. A failure of the harness itself (building the input, hashing,
+    classifying) is the outcome ``harness`` with its traceback, never an exception that ends the
+    campaign and never hidden as clean."""
+    started = time.perf_counter()
+    stage = "building the input"
     try:
+        family = FAMILIES[case.family]
         input_path, ctx = build(case, family, bases, workdir)
-    except Exception as e:  # the harness's own failure: reported, never hidden as clean
-        raise RuntimeError(f"fuzz: building {case.label()} failed: {repr(e)[:300]}") from e
-    before = _sha(input_path)
-    return classify(case, input_path, ctx, workdir / "out", before, timeout)
+        stage = "running and classifying the case"
+        before = _sha(input_path)
+        return classify(case, input_path, ctx, workdir / "out", before, timeout)
+    except Exception:
+        return Outcome("harness", None, time.perf_counter() - started, 0.0,
+                       f"fuzz: {stage} of {case.label()} failed:\n" + traceback.format_exc()[-3000:])
 
 
 def minimise(case: Case, klass: str, bases: Bases, workdir: Path, timeout: float) -> Case:
@@ -428,101 +438,200 @@ def schedule(n: int, seed: int, families: list[str]) -> list[Case]:
     return cases
 
 
+def _entry(i: int, case: Case, o: Outcome) -> dict:
+    return {"i": i, "label": case.label(), "family": case.family, "seed": case.seed, "ops": case.ops,
+            "argv": case.argv, "class": o.klass, "exit": o.exit, "seconds": round(o.seconds, 3),
+            "peak_mb": round(o.peak_mb, 1), "detail": o.detail}
+
+
+def read_log(log: Path) -> dict[int, dict]:
+    """The cases a campaign log holds (a line cut short by a killed run is ignored)."""
+    done: dict[int, dict] = {}
+    if not log.exists():
+        return done
+    with open(log, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.endswith("\n"):
+                break
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            done[e["i"]] = e
+    return done
+
+
 def run_campaign(cases: list[Case], bases: Bases, workdir: Path, timeout: float = 60.0, repro_dir: Path | None = None,
-                 progress: Callable[[int, Campaign], None] | None = None, jobs: int = 1) -> Campaign:
+                 progress: Callable[[int, Campaign], None] | None = None, jobs: int = 1,
+                 log: Path | None = None) -> Campaign:
+    """Run ``cases`` and count their classes. With ``log``, every outcome is appended to it as a
+    JSON line as soon as it is known, and the cases the log already holds (same index, same
+    case) are counted from it and not run again: a campaign that was stopped resumes."""
     camp = Campaign()
+    logfh = None
+    skip: set[int] = set()
+    if log is not None:
+        for i, e in sorted(read_log(log).items()):
+            if i < len(cases) and e["label"] == cases[i].label() and e["argv"] == cases[i].argv:
+                skip.add(i)
+                o = Outcome(e["class"], e["exit"], e["seconds"], e["peak_mb"], e["detail"])
+                _count(camp, cases[i], o)
+                key = (cases[i].family, o.klass)
+                if o.klass != "clean" and key not in camp.first:
+                    camp.first[key] = (cases[i], o)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        logfh = open(log, "a", encoding="utf-8")
 
     def record(i: int, case: Case, outcome: Outcome) -> None:
+        _count(camp, case, outcome)
+        if logfh is not None:
+            logfh.write(json.dumps(_entry(i, case, outcome), ensure_ascii=False) + "\n")
+            logfh.flush()
         key = (case.family, outcome.klass)
-        camp.counts[key] += 1
-        camp.n += 1
-        if outcome.seconds > camp.slowest[0]:
-            camp.slowest = (outcome.seconds, case.label())
-        if outcome.peak_mb > camp.peak[0]:
-            camp.peak = (outcome.peak_mb, case.label())
         if outcome.klass != "clean" and key not in camp.first:
-            small = minimise(case, outcome.klass, bases, workdir / f"w{i}", timeout)
-            camp.first[key] = (small, outcome)
-            if repro_dir is not None:
-                write_reproducer(small, outcome, bases, repro_dir / f"{case.family}_{outcome.klass}", timeout)
+            camp.first[key] = (case, outcome)
+            try:  # the reproducer is the harness's work: a failure of it is said, and the run goes on
+                small = case if outcome.klass == "harness" else minimise(case, outcome.klass, bases, workdir / f"m{i}",
+                                                                        timeout)
+                camp.first[key] = (small, outcome)
+                if repro_dir is not None:
+                    write_reproducer(small, outcome, bases, repro_dir / f"{case.family}_{outcome.klass}", timeout)
+            except Exception:
+                print(f"fuzz: the reproducer of {case.label()} failed:\n{traceback.format_exc()}", file=sys.stderr,
+                      flush=True)
+            finally:
+                shutil.rmtree(workdir / f"m{i}", ignore_errors=True)
         if progress:
             progress(i, camp)
 
-    if jobs <= 1:
-        for i, case in enumerate(cases):
-            d = workdir / "w0"
-            shutil.rmtree(d, ignore_errors=True)
-            record(i, case, run_one(case, bases, d, timeout))
-            shutil.rmtree(d, ignore_errors=True)
-        return camp
-    # several worker processes (forked before any thread exists), each running every jobs-th case
-    # and reporting its outcomes as JSON lines; the parent records them in case order
+    todo = [i for i in range(len(cases)) if i not in skip]
+    try:
+        if jobs <= 1:
+            for i in todo:
+                d = workdir / "w0"
+                shutil.rmtree(d, ignore_errors=True)
+                record(i, cases[i], run_one(cases[i], bases, d, timeout))
+                shutil.rmtree(d, ignore_errors=True)
+        else:
+            _parallel(cases, todo, bases, workdir, timeout, jobs, record)
+    finally:
+        if logfh is not None:
+            logfh.close()
+    return camp
+
+
+def _count(camp: Campaign, case: Case, outcome: Outcome) -> None:
+    camp.counts[(case.family, outcome.klass)] += 1
+    camp.n += 1
+    if outcome.seconds > camp.slowest[0]:
+        camp.slowest = (outcome.seconds, case.label())
+    if outcome.peak_mb > camp.peak[0]:
+        camp.peak = (outcome.peak_mb, case.label())
+
+
+def _worker(cases, mine: list[int], bases, workdir: Path, timeout: float, log: Path, j: int) -> None:  # pragma: no cover
+    code = 0
+    try:
+        err = os.open(workdir / f"worker{j}.stderr", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(err, 2)
+        os.close(err)
+        with open(log, "a", encoding="utf-8") as fh:
+            for i in mine:
+                d = workdir / f"w{j}"
+                shutil.rmtree(d, ignore_errors=True)
+                o = run_one(cases[i], bases, d, timeout)
+                fh.write(json.dumps([i, o.klass, o.exit, o.seconds, o.peak_mb, o.detail]) + "\n")
+                fh.flush()
+        shutil.rmtree(workdir / f"w{j}", ignore_errors=True)
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        try:
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def _parallel(cases, todo: list[int], bases, workdir: Path, timeout: float, jobs: int, record) -> None:
+    """Several worker processes (forked before any thread exists), each running every jobs-th
+    case and reporting its outcomes as JSON lines; the parent records them in case order. A
+    worker that dies gives its current case the outcome ``harness`` (with the worker's exit
+    status and stderr) and a new worker takes over the rest of its cases."""
     workdir.mkdir(parents=True, exist_ok=True)
-    logs = [workdir / f"log{j}.jsonl" for j in range(jobs)]
-    pids = []
-    for j in range(jobs):
+    shares = {j: todo[j::jobs] for j in range(jobs)}
+    logs = {j: workdir / f"log{j}.jsonl" for j in range(jobs)}
+    for f in logs.values():
+        f.unlink(missing_ok=True)
+    offsets = {j: 0 for j in range(jobs)}
+    seen: dict[int, set[int]] = {j: set() for j in range(jobs)}
+    workers: dict[int, int] = {}  # pid -> j
+
+    def spawn(j: int) -> None:
+        rest = [i for i in shares[j] if i not in seen[j]]
+        if not rest:
+            return
         sys.stdout.flush()
+        sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # pragma: no cover
-            code = 0
-            try:
-                with open(logs[j], "w", encoding="utf-8") as log:
-                    for i in range(j, len(cases), jobs):
-                        d = workdir / f"w{j}"
-                        shutil.rmtree(d, ignore_errors=True)
-                        o = run_one(cases[i], bases, d, timeout)
-                        log.write(json.dumps([i, o.klass, o.exit, o.seconds, o.peak_mb, o.detail]) + "\n")
-                        log.flush()
-                shutil.rmtree(workdir / f"w{j}", ignore_errors=True)
-            except BaseException:
-                traceback.print_exc()
-                code = 1
-            os._exit(code)
-        pids.append(pid)
+            _worker(cases, rest, bases, workdir, timeout, logs[j], j)
+        workers[pid] = j
+
+    for j in range(jobs):
+        spawn(j)
+    done: dict[int, Outcome] = {}
+    order = list(todo)
+    nxt = 0
+
+    def drain(j: int) -> None:
+        if not logs[j].exists():
+            return
+        with open(logs[j], encoding="utf-8") as fh:
+            fh.seek(offsets[j])
+            while True:
+                line = fh.readline()
+                if not line.endswith("\n"):
+                    break
+                offsets[j] += len(line.encode("utf-8"))
+                i, klass, code, secs, peak, detail = json.loads(line)
+                done[i] = Outcome(klass, code, secs, peak, detail)
+                seen[j].add(i)
+
     try:
-        _collect(cases, logs, pids, record)
+        while workers or nxt < len(order):
+            for pid in list(workers):
+                wpid, status = os.waitpid(pid, os.WNOHANG)
+                if not wpid:
+                    continue
+                j = workers.pop(pid)
+                _kill_group(pid)
+                drain(j)
+                rest = [i for i in shares[j] if i not in seen[j]]
+                if rest:  # the worker died in the middle of its share
+                    errf = workdir / f"worker{j}.stderr"
+                    err = errf.read_text("utf-8", "replace")[-3000:] if errf.exists() else ""
+                    detail = f"fuzz: worker {j} died ({os.waitstatus_to_exitcode(status)}) on this case:\n{err}"
+                    done[rest[0]] = Outcome("harness", None, 0.0, 0.0, detail)
+                    seen[j].add(rest[0])
+                    spawn(j)
+            for j in range(jobs):
+                drain(j)
+            while nxt < len(order) and order[nxt] in done:
+                i = order[nxt]
+                record(i, cases[i], done.pop(i))
+                nxt += 1
+            if not workers and nxt < len(order):
+                raise RuntimeError(f"fuzz: no outcome for case {order[nxt]}")
+            time.sleep(0.05)
     finally:
-        for pid in pids:  # a failed or interrupted campaign leaves no worker behind
+        for pid in workers:  # a failed or interrupted campaign leaves no worker behind
             _kill_group(pid)
             try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
-    return camp
-
-
-def _collect(cases, logs, pids, record) -> None:
-    jobs = len(logs)
-    done: dict[int, Outcome] = {}
-    offsets = [0] * jobs
-    alive = set(pids)
-    nxt = 0
-    while alive or nxt < len(cases):
-        for pid in list(alive):
-            wpid, status = os.waitpid(pid, os.WNOHANG)
-            if wpid:
-                alive.discard(pid)
-                if os.waitstatus_to_exitcode(status):
-                    raise RuntimeError("fuzz: a worker process failed (see its traceback above)")
-        for j, log in enumerate(logs):
-            if not log.exists():
-                continue
-            with open(log, encoding="utf-8") as fh:
-                fh.seek(offsets[j])
-                while True:
-                    line = fh.readline()
-                    if not line.endswith("\n"):
-                        break
-                    offsets[j] += len(line.encode("utf-8"))
-                    i, klass, code, secs, peak, detail = json.loads(line)
-                    done[i] = Outcome(klass, code, secs, peak, detail)
-        while nxt in done:
-            record(nxt, cases[nxt], done.pop(nxt))
-            nxt += 1
-        if not alive and nxt < len(cases) and nxt not in done:
-            raise RuntimeError(f"fuzz: no outcome for case {nxt}")
-        time.sleep(0.05)
 
 
 def table(camp: Campaign) -> str:

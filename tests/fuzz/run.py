@@ -4,7 +4,9 @@
     python -m tests.fuzz.run --replay /tmp/fuzz/reproducers/cells_silent_loss/case.json
 
 Reproducers (the first case of each family and class other than clean, minimised) are written
-to OUT/reproducers/; the per-case log to OUT/cases.jsonl.
+to OUT/reproducers/; every case's outcome is appended to OUT/cases.jsonl as soon as it is known.
+Run the same command again with the same OUT to resume a stopped campaign (the cases the log
+holds are counted, not run again); ``--report`` prints the counts the log holds and runs nothing.
 """
 
 from __future__ import annotations
@@ -49,10 +51,13 @@ def main(argv=None) -> int:
     ap.add_argument("--families", default="", help="comma-separated (default: all)")
     ap.add_argument("--out", type=Path, default=None, help="reproducers and log (default: a temporary directory)")
     ap.add_argument("--replay", type=Path, help="run one reproducer's case.json again")
+    ap.add_argument("--report", action="store_true", help="print the counts of OUT/cases.jsonl, run nothing")
     a = ap.parse_args(argv)
     core.load_families()
     out = a.out or Path(tempfile.mkdtemp(prefix="budgetxl-fuzz-"))
     out.mkdir(parents=True, exist_ok=True)
+    if a.report:
+        return report(out / "cases.jsonl")
     bases = core.Bases(out / "bases")
     warm()
     if a.replay:
@@ -66,15 +71,16 @@ def main(argv=None) -> int:
     started = time.perf_counter()
 
     def progress(i, camp):
-        if (i + 1) % 100 == 0:  # the counts so far, for a campaign stopped early
-            (out / "progress.txt").write_text(f"{i + 1} of {len(cases)} cases, {time.perf_counter() - started:.0f} s\n"
-                                              + core.table(camp) + "\n", encoding="utf-8")
-        if (i + 1) % 500 == 0:
+        if camp.n % 100 == 0:  # the counts so far, for a campaign stopped early
+            (out / "progress.txt").write_text(f"{camp.n} of {len(cases)} cases, {time.perf_counter() - started:.0f} s"
+                                              " in this run\n" + core.table(camp) + "\n", encoding="utf-8")
+        if camp.n % 500 == 0:
             bad = sum(v for (f, c), v in camp.counts.items() if c != "clean")
-            print(f"  {i + 1}/{len(cases)} cases, {bad} not clean, {time.perf_counter() - started:.0f} s", flush=True)
+            print(f"  {camp.n}/{len(cases)} cases, {bad} not clean, {time.perf_counter() - started:.0f} s", flush=True)
 
     work = out / "work"
-    camp = core.run_campaign(cases, bases, work, a.timeout, out / "reproducers", progress, a.jobs)
+    camp = core.run_campaign(cases, bases, work, a.timeout, out / "reproducers", progress, a.jobs,
+                             log=out / "cases.jsonl")
     shutil.rmtree(work, ignore_errors=True)
     print(f"\n{camp.n} cases, seed {a.seed}, {time.perf_counter() - started:.0f} s")
     print(core.table(camp))
@@ -83,6 +89,24 @@ def main(argv=None) -> int:
         print(f"  {fam}/{klass}: {case.label()} argv={case.argv[0]} exit={o.exit} {o.detail[:300]!r}")
     if camp.first:
         print(f"reproducers: {out / 'reproducers'}")
+    return 1 if camp.first else 0
+
+
+def report(log: Path) -> int:
+    """The counts a campaign log holds, by family and class, with the first case of each class."""
+    camp = core.Campaign()
+    for i, e in sorted(core.read_log(log).items()):
+        case = core.Case(e["family"], e["seed"], [tuple(o) for o in e["ops"]], e["argv"])
+        o = core.Outcome(e["class"], e["exit"], e["seconds"], e["peak_mb"], e["detail"])
+        core._count(camp, case, o)
+        if o.klass != "clean":
+            camp.first.setdefault((case.family, o.klass), (case, o))
+    secs = sum(e["seconds"] for e in core.read_log(log).values())
+    print(f"{camp.n} cases in {log} ({secs:.0f} s inside the cases)")
+    print(core.table(camp))
+    print(f"slowest case {camp.slowest[0]:.1f} s ({camp.slowest[1]}); peak memory {camp.peak[0]:.0f} MB ({camp.peak[1]})")
+    for (fam, klass), (case, o) in sorted(camp.first.items()):
+        print(f"  {fam}/{klass}: {case.label()} argv={case.argv[0]} exit={o.exit} {o.detail[:300]!r}")
     return 1 if camp.first else 0
 
 
