@@ -23,7 +23,7 @@ from ..errors import BudgetxlError
 from ..facts import describe_cell
 from ..safety import REDO, damage
 from ..findings import Finding
-from ..labels import norm
+from ..labels import ascii_digits, norm
 from ..model import UnitBudget
 from ..spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, TOTAL_LABEL, Profile, Table, load_profile
 from ..template import layout as L
@@ -248,6 +248,8 @@ class EntryReader:
         budget = UnitBudget(profile, self.unit_code, meta.get("unit_name", ""), year)
         self.budget = budget
         self.shifted: set[str] = set()
+        # derived cells whose cached value is not an amount (an error value, text): (sheet, r, c, value)
+        self.unreadable_given: dict = {}
         present = set(names)
         self._unit_sheet(present)
         for t in profile.ordered:
@@ -349,7 +351,7 @@ class EntryReader:
             v = parse_text_cell(row[c] if len(row) > c else "")
             if not v:
                 break
-            if not (v.isdigit() and len(v) == b - a):
+            if not (ascii_digits(v) and len(v) == b - a):
                 return None, None, f"科目编码第{len(parts) + 1}段“{v}”应为 {b - a} 位数字（开头的0不能省略）"
             parts.append(v)
         joined = "".join(parts)
@@ -418,6 +420,8 @@ class EntryReader:
                     supplied = _supplied(v)
                     if supplied is not None:
                         set_given(key, supplied)
+                    else:
+                        self.unreadable_given[key] = (tname, r, col, v)
                 elif v != "" and v is not None:  # (a blank input is zero)
                     self._input(key, v, tname, r, col, code, header)
         for code in sl.preset:
@@ -434,9 +438,12 @@ class EntryReader:
             col = sl.value_col[c.key]
             key = (tid, row, c.key)
             dict.__setitem__(positions, key, (name, r, col))
-            supplied = _supplied(cells[col] if col < width else "")
+            v = cells[col] if col < width else ""
+            supplied = _supplied(v)
             if supplied is not None:
                 set_given(key, supplied)
+            else:
+                self.unreadable_given[key] = (name, r, col, v)
 
     def _input(self, key, v, sheet: str, r: int, c: int, row: str, header: str) -> None:
         p = parse_amount_cell(v, unit=self.profile.tables[key[0]].money_unit)
@@ -475,6 +482,8 @@ class EntryReader:
                         supplied = _supplied(v)
                         if supplied is not None:
                             self.budget.set_given(key, supplied)
+                        else:
+                            self.unreadable_given[key] = (t.name, r, cc, v)
 
     # ------------------------------------------------------------------ integrity
     def _formulas(self, scan: PackageScan, present: set[str]) -> None:
@@ -499,6 +508,13 @@ class EntryReader:
                              actual=f)
 
     def _cached(self) -> None:
+        for key, (sheet, r, c, v) in self.unreadable_given.items():
+            # a formula cell showing an error value (#N/A, #REF! …) or text: the figure a reader of
+            # the workbook sees cannot be read; said for the cell, never taken as blank
+            shown = parse_text_cell(v)
+            self.add("I06", "warning", f"公式单元格的值“{shown[:40]}”不是金额（公式出错、引用被删除或被改为文字），"
+                     f"budgetxl 已按输入数重新计算：{describe_cell(self.profile, key)}", sheet=sheet, r=r, c=c,
+                     table=self.profile.tables[key[0]].name, actual=shown)
         b = self.budget
         wrong = b.mismatches()
         if not wrong:
