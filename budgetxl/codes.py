@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import BudgetxlError
-from .labels import norm
+from .labels import ascii_digits, norm
 
 CLASSIFICATION_NAMES = {"function": "支出功能分类科目", "economic": "部门预算支出经济分类科目"}
 _LENGTHS = {"function": (3, 5, 7), "economic": (3, 5)}
@@ -48,7 +48,7 @@ class CodeList:
     def search(self, query: str, limit: int | None = None) -> list[tuple[str, str]]:
         """Codes starting with ``query`` (digits) or whose name contains it (text)."""
         q = query.strip()
-        if q.isdigit():
+        if ascii_digits(q):
             hits = [(c, n) for c, n in self.entries.items() if c.startswith(q)]
         else:
             nq = norm(q)
@@ -108,7 +108,7 @@ def load_code_list(path: str | Path, classification: str) -> CodeList:
         if len(row) < 2 or not row[0].strip():
             continue
         code, name = row[0].strip(), row[1].strip()
-        if not code.isdigit():
+        if not ascii_digits(code):
             if i <= 3:  # a header row
                 continue
             problems.append(f"{p.name} 第{i}行：科目编码“{code}”不是数字")
@@ -153,7 +153,7 @@ def load_bureau_codes(path: str | Path) -> tuple[CodeList | None, CodeList | Non
         if len(row) < 2:
             continue
         code, name = row[0].strip(), row[1].strip()
-        if code.isdigit():
+        if ascii_digits(code):
             kind = "economic" if code[0] in "35" and len(code) in (3, 5) else "function"
             kinds[kind][code] = name
     out = []

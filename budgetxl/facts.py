@@ -30,6 +30,7 @@ from .detect import by_table_names, resolve
 from .factrows import FACT_COLUMNS, fact_rows  # noqa: F401  (the facts format, also the model's)
 from .model import UnitBudget
 from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, LEVEL_NAMES, TOTAL, TOTAL_LABEL, Profile
+from .labels import ascii_digits
 
 MAX_FACTS_BYTES = 512 * 1024 * 1024  # a facts file (a county's units: tens of MB)
 MAX_LINES = 500_000  # lines in one file, counted before reading (5,000 units of 100 facts)
@@ -145,9 +146,7 @@ def parse_facts(text: str, name: str = "<facts>", profile: Profile | str | None 
     return _parse(rows, name, profile, derived_agree)
 
 
-def _ascii_digits(s: str) -> bool:
-    """0-9 only: str.isdigit() also accepts ², ① and other digits that int() refuses or reads differently."""
-    return s.isascii() and s.isdigit()
+_ascii_digits = ascii_digits  # 0-9 only: str.isdigit() also accepts ², ① (see labels.ascii_digits)
 
 
 def _parse(rows, name: str, profile: Profile | str | None, derived_agree: bool = True) -> list[UnitBudget]:

@@ -11,6 +11,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+
+def ascii_digits(s: str) -> bool:
+    """True for a non-empty string of 0-9 only. ``str.isdigit()`` is also true for '²', '①' and
+    other Unicode digits, which ``int()`` refuses or reads as another number."""
+    return s.isascii() and s.isdigit()
+
+
 _WS = re.compile(r"[\s\u3000]+")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
 _TRANS = str.maketrans({"（": "(", "）": ")", "“": "", "”": "", "‘": "", "’": "", '"': "", "'": "",

@@ -28,6 +28,7 @@ from .errors import BudgetxlError
 from .factrows import FACT_COLUMNS, fact_rows
 from .money import ZERO, money
 from .spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, TOTAL_LABEL, Profile, Table, load_profile
+from .labels import ascii_digits
 
 CellKey = tuple[str, str, str]  # (table id, row key or code, column key)
 UNKNOWN = Decimal("NaN")  # the value of a cell of an absent table, and of all that is computed from it
@@ -203,7 +204,7 @@ class UnitBudget:
 
     def _is_key(self, t: Table, row: str, col: str) -> bool:
         if t.coded:
-            return (row == TOTAL or row.isdigit()) and any(c.key == col for c in t.columns)
+            return (row == TOTAL or ascii_digits(row)) and any(c.key == col for c in t.columns)
         item = t.items.get(row)
         return item is not None and any(c.key == col for c in t.item_columns(item))
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from .figures import Figure, money_unit, parse_figure
 from .lines import org_of, year_of
+from ..labels import ascii_digits
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def is_column_numbers(row) -> bool:
         if c is not None and id(c) not in seen and c.text.strip():
             seen.add(id(c))
             texts.append(c.text.strip())
-    nums = [t for t in texts if t.isdigit()]
+    nums = [t for t in texts if ascii_digits(t)]
     return len(nums) >= 2 and len(texts) - len(nums) <= 1 and [int(t) for t in nums] == list(range(1, len(nums) + 1))
 
 

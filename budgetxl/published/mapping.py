@@ -20,6 +20,7 @@ from ..spec import TOTAL, Profile, Table, load_profile
 from .document import Cell, Document, is_column_numbers
 from .document import Table as PTable
 from .figures import MONEY_UNITS
+from ..labels import ascii_digits
 
 # what may stand before a title form on its line: a table number ("附表2：", "表二", "4．", "（二）", "二、"),
 # then the year ("2025年", "XX区2025年度"), then the unit's name ("上海市XX局") — a name only where it
@@ -304,12 +305,12 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
         first = next(iter(cells.values()))
         where = _where(doc, pt, first)
         if t.coded:
-            code = "".join(p for p in code_parts if p and p.isdigit())
+            code = "".join(p for p in code_parts if p and ascii_digits(p))
             widths = [b - a for a, b in getattr(t, "code_parts", ())] if len(code_parts) > 1 else []
             if widths and len(widths) == len(code_parts):
-                short = [k for k, (p, w) in enumerate(zip(code_parts, widths)) if p.isdigit() and 0 < len(p) < w]
+                short = [k for k, (p, w) in enumerate(zip(code_parts, widths)) if ascii_digits(p) and 0 < len(p) < w]
                 if short:  # "301 | 2": a level printed without its leading zero
-                    fixed = [p.zfill(w) if p.isdigit() else p for p, w in zip(code_parts, widths)]
+                    fixed = [p.zfill(w) if ascii_digits(p) else p for p, w in zip(code_parts, widths)]
                     code = "".join(p for p in fixed if p)
                     # printed irregularly but read unambiguously: a format warning (V01), not unreadable
                     reading.findings.append(Finding(
@@ -318,7 +319,7 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
             label_cell = next((c for j, c in cells.items() if cols.get(j) is not None
                                and cols[j].kind in ("code", "name") and c.text.strip()), None)
             if code:
-                if code_parts and any(p and not p.isdigit() for p in code_parts):
+                if code_parts and any(p and not ascii_digits(p) for p in code_parts):
                     problem(f"{where}第{i + 1}行：科目编码“{'|'.join(code_parts)}”不是数字", table=t.name)
                     continue
                 row_key = code

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ..narrative_items import amount, excerpt, fmt_wan, matches, passages
 from ..registry import Rule, register
+from ...labels import ascii_digits
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 MONEY_UNIT = r"万元|亿元|元"
@@ -251,7 +252,7 @@ _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六":
 
 def cn_number(text: str) -> int | None:
     """A count written in digits or in Chinese numerals up to 99 (十二, 二十一)."""
-    if text.isdigit():
+    if ascii_digits(text):
         return int(text)
     if not text or any(c not in _CN_DIGITS for c in text):
         return None
