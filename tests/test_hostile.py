@@ -403,3 +403,84 @@ def test_damaged_container_messages_are_chinese(tmp_path, damage):
         assert res.exit_code == 2, res.output
         assert bad.name in res.output and not BARE.search(res.output), res.output
         assert "另存为" in res.output or "损坏" in res.output, res.output
+
+
+# ---------------------------------------------------------------------------------- full campaign, seed 1
+def _derived_cell_with_error(parts, sheet: str, ref: str, err: str, keep_formula: bool) -> None:
+    from tests.fuzz.families.workbook import _cell_xml, _set
+
+    part = sheet_part(parts, sheet)
+    if not keep_formula:
+        parts[part] = _set(parts[part], ref, lambda s: _cell_xml(ref, s, "error", err))
+        return
+    xml = parts[part]
+    m = re.search(rb'<c r="' + ref.encode() + rb'"([^>]*)>(<f>.*?</f>)<v>[^<]*</v></c>', xml, re.S)
+    assert m, "the derived cell has a formula and a cached value"
+    cell = b'<c r="' + ref.encode() + b'"' + m.group(1) + b' t="e">' + m.group(2) + b"<v>" + err.encode() + b"</v></c>"
+    parts[part] = xml[:m.start()] + cell + xml[m.end():]
+
+
+@pytest.mark.parametrize("keep_formula", [False, True], ids=["value_only", "formula_kept"])
+@pytest.mark.parametrize("command", ["export", "check"])
+def test_error_value_in_a_formula_cell_is_said(tmp_path, keep_formula, command):
+    """Full campaign seed 1, cells#1000067 (figure_error + any, export): 收支总表!E13, a formula
+    cell, given '#N/A', and another row's label D9 given TRUE. The label error (I04) skips the
+    sheet's formula check, so the error value was said nowhere: exit 1 with no finding naming
+    E13. A derived cell whose value is not an amount is now a finding for that cell, with or
+    without a damaged label, and with its formula intact or not."""
+    from budgetxl.reader.entry import read_entry
+    from tests.fuzz.families.workbook import _cell_xml, _set
+
+    r = read_entry(ENTRY)
+    derived = {r.positions[k] for k in r.positions if k not in r.budget.inputs}
+    assert ("收支总表", "E13") in derived and ("收支总表", "E13") not in {r.positions[k] for k in r.budget.inputs}
+    parts = parts_of(ENTRY)
+    _derived_cell_with_error(parts, "收支总表", "E13", "#N/A", keep_formula)
+    part = sheet_part(parts, "收支总表")
+    parts[part] = _set(parts[part], "D9", lambda s: _cell_xml("D9", s, "bool", "1"))
+    bad = write_parts(parts, tmp_path / "bad.xlsx")
+    found = [f for f in read_entry(bad).findings if f.cell == "E13" and f.sheet == "收支总表"]
+    assert found and "#N/A" in found[0].message, [f.message for f in read_entry(bad).findings]
+    args = ["-o", tmp_path / "f.csv"] if command == "export" else ["--format", "csv", "-o", tmp_path / "r.csv"]
+    res = run(command, bad, *args)
+    assert res.exit_code == 1, res.output  # the I04 error
+    said = res.output + ((tmp_path / "r.csv").read_text("utf-8-sig") if command == "check" else "")
+    assert "E13" in said and "#N/A" in said, said
+    # without the damaged label the same cell is named too (the formula check or the new finding)
+    parts = parts_of(ENTRY)
+    _derived_cell_with_error(parts, "收支总表", "E13", "#REF!", keep_formula)
+    only = write_parts(parts, tmp_path / "only.xlsx")
+    assert any(f.cell == "E13" for f in read_entry(only).findings)
+
+
+@pytest.mark.parametrize("s", ["²", "①", "٢٠٢٤", "２０２４", "2²", "¹²³"])
+def test_ascii_digits_refuses_other_digits(s):
+    from budgetxl.labels import ascii_digits
+
+    assert s.isdigit() or s.isnumeric()  # what str.isdigit() accepts …
+    assert not ascii_digits(s)  # … is not a code or a count
+    assert ascii_digits("2024") and ascii_digits("0") and not ascii_digits("")
+
+
+@pytest.mark.parametrize("code", ["2²01", "①"])
+def test_code_list_and_search_refuse_unicode_digits(tmp_path, code):
+    from budgetxl.codes import load_code_list
+
+    p = tmp_path / "codes.csv"
+    p.write_text(f"科目编码,科目名称\n201,一般公共服务支出\n{code},坏编码\n20101,人大事务\n", "utf-8")
+    try:
+        cl = load_code_list(p, "function")
+    except Exception as e:  # a refusal must be the project's own, naming the code
+        from budgetxl.errors import BudgetxlError
+
+        assert isinstance(e, BudgetxlError) and code in str(e), repr(e)
+    else:
+        assert code not in cl.entries
+        assert cl.search("²") == [] or all(c.isascii() for c, _ in cl.search("²"))
+
+
+def test_arithmetic_words_count_in_unicode_digits():
+    from budgetxl.check.rules.arithmetic_words import cn_number
+
+    assert cn_number("12") == 12 and cn_number("十二") == 12
+    assert cn_number("²") is None and cn_number("①②") is None  # was: int('²') raised ValueError
