@@ -1,4 +1,5 @@
-"""Atomic output: write to a temporary file beside the target, then rename over it.
+"""Atomic output: write to an anonymous file (Linux O_TMPFILE) or a hidden temporary file
+beside the target, and give it the target's name only once it is complete.
 
 A crash, a Ctrl-C or an error never leaves a half-written output, and an input file is never
 opened for writing.
@@ -41,19 +42,25 @@ def atomic_path(target: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> I
     if not parent.is_dir():
         raise BudgetxlError(f"输出目录不存在：{parent}")
     with exclusive_output(target):
+        batch = _BATCH[-1] if _BATCH else None
+        if batch is not None and target in batch.targets:  # one of several outputs (all_or_nothing)
+            fd = _anonymous(parent)
+            if fd is not None:
+                try:
+                    yield Path(f"/proc/self/fd/{fd}")
+                except BaseException:
+                    os.close(fd)
+                    raise
+                batch.ready[target] = fd  # named when every output of the batch is complete
+                return
+            tmp_path = batch.named(target)  # the fallback: a hidden name, renamed at the end
+            yield tmp_path
+            return
         fd = _anonymous(parent)
         if fd is not None:
             try:
                 yield Path(f"/proc/self/fd/{fd}")
-                os.fchmod(fd, 0o666 & ~_umask())
-                tmp = parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-                _link(fd, tmp)  # a name only once complete
-                try:
-                    os.replace(tmp, target)
-                except BaseException:
-                    with contextlib.suppress(OSError):
-                        tmp.unlink()
-                    raise
+                _publish(fd, target)
             finally:
                 os.close(fd)
             return
@@ -73,6 +80,54 @@ def atomic_path(target: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> I
             _PENDING.discard(tmp_path)
 
 
+def _publish(fd: int, target: Path) -> None:
+    """Give the complete anonymous file ``fd`` the name ``target``. A new target is linked in
+    one step (nothing named exists before it is complete). An existing one (--force) is
+    replaced through a hidden ``.name.PID.XXXX.tmp`` link: for the microseconds between the link
+    and the rename a kill -9 could leave it, so such names of processes no longer alive are
+    swept before the next write of that target."""
+    os.fchmod(fd, 0o666 & ~_umask())
+    parent = target.parent if str(target.parent) else Path(".")
+    if not os.path.lexists(target) and _linkat(fd, target):
+        return
+    _sweep(parent, target.name)  # a link can only have been left where the target exists
+    tmp = parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    _link(fd, tmp)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _sweep(parent: Path, name: str) -> None:
+    """Remove ``.name.PID.XXXX.tmp`` links left by a budgetxl process that was killed between
+    linking and renaming (PID no longer alive)."""
+    import re
+
+    pat = re.compile(rf"\.{re.escape(name)}\.(\d+)\.[0-9a-f]{{8}}\.tmp")
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return
+    for e in entries:
+        m = pat.fullmatch(e.name)
+        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(e.path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 _PENDING: set[Path] = set()  # named temporary files of this process (the fallback), for signal cleanup
 
 
@@ -87,14 +142,19 @@ def _anonymous(parent: Path) -> int | None:
         return None
 
 
-def _link(fd: int, dst: Path) -> None:
-    """Give the anonymous file ``fd`` the name ``dst`` (linkat with AT_SYMLINK_FOLLOW through
-    /proc/self/fd: os.link would link the /proc symlink itself); a copy if that fails."""
+def _linkat(fd: int, dst: Path) -> bool:
+    """linkat(2) the anonymous file ``fd`` to ``dst`` (AT_SYMLINK_FOLLOW through /proc/self/fd:
+    os.link would link the /proc symlink itself). False when it cannot (``dst`` exists …)."""
     import ctypes
 
     libc = ctypes.CDLL(None, use_errno=True)
     at_fdcwd, at_symlink_follow = -100, 0x400
-    if libc.linkat(at_fdcwd, f"/proc/self/fd/{fd}".encode(), at_fdcwd, os.fsencode(dst), at_symlink_follow) == 0:
+    return libc.linkat(at_fdcwd, f"/proc/self/fd/{fd}".encode(), at_fdcwd, os.fsencode(dst), at_symlink_follow) == 0
+
+
+def _link(fd: int, dst: Path) -> None:
+    """Give the anonymous file ``fd`` the name ``dst``; a copy if linkat fails."""
+    if _linkat(fd, dst):
         return
     with open(f"/proc/self/fd/{fd}", "rb") as src, open(dst, "xb") as out:  # pragma: no cover - fallback
         import shutil
@@ -241,23 +301,58 @@ def check_output(target: str | Path | None, *, suffixes: tuple[str, ...], what: 
         raise BudgetxlError(f"{what} {target} 已存在，未覆盖（确认要覆盖请加 --force）")
 
 
+class _Batch:
+    """The outputs of one all_or_nothing: the anonymous files written so far (fd per target) or,
+    without O_TMPFILE, hidden named temporaries."""
+
+    def __init__(self, targets: list[Path]):
+        self.targets = list(targets)
+        self.ready: dict[Path, int] = {}
+        self.temps: dict[Path, Path] = {}
+
+    def named(self, target: Path) -> Path:
+        parent = target.parent if str(target.parent) else Path(".")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=parent)
+        os.close(fd)
+        os.unlink(tmp)  # the writer creates it under this name
+        self.temps[target] = Path(tmp)
+        _PENDING.add(Path(tmp))
+        return Path(tmp)
+
+
+_BATCH: list[_Batch] = []
+
+
 @contextlib.contextmanager
 def all_or_nothing(targets: list[Path]) -> Iterator[list[Path]]:
-    """Temporary paths for several outputs of one command: they replace their targets only when
-    every one was written, so a failure half way (exit 2) leaves none of them behind."""
-    tmps = []
+    """Paths for several outputs of one command: they appear under their names only when every
+    one was written, so a failure half way (exit 2) leaves none of them behind.
+
+    Each output written through :func:`atomic_path` (as every writer does) goes, on Linux, to an
+    anonymous ``O_TMPFILE`` file that has no name until all of them are complete: a kill -9 at
+    any moment leaves nothing behind (see :func:`_publish` for the one microsecond window of an
+    existing target). Elsewhere they are hidden ``.stem.XXXX.part.ext`` files renamed at the end
+    and removed on any exception and on SIGTERM/SIGHUP.
+    """
+    targets = [Path(t) for t in targets]
+    batch = _Batch(targets)
+    _BATCH.append(batch)
     try:
+        yield list(targets)
+        missing = [t for t in targets if t not in batch.ready and not (t in batch.temps and batch.temps[t].exists())]
+        if missing:
+            raise BudgetxlError(f"内部错误：输出 {missing[0]} 未经 atomic_path 写出")  # pragma: no cover
         for t in targets:
-            t = Path(t)
-            parent = t.parent if str(t.parent) else Path(".")
-            fd, tmp = tempfile.mkstemp(prefix=f".{t.stem}.", suffix=f".part{t.suffix}", dir=parent)
-            os.close(fd)
-            os.unlink(tmp)  # the writers create it (through atomic_path) under this name
-            tmps.append(Path(tmp))
-        yield tmps
-        for tmp, t in zip(tmps, targets):
-            os.replace(tmp, t)
+            if t in batch.ready:
+                _publish(batch.ready[t], t)
+            else:
+                os.replace(batch.temps[t], t)
     finally:
-        for tmp in tmps:
+        _BATCH.remove(batch)
+        for fd in batch.ready.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        for tmp in batch.temps.values():
+            _PENDING.discard(tmp)
             with contextlib.suppress(OSError):
                 tmp.unlink()

@@ -484,3 +484,153 @@ def test_arithmetic_words_count_in_unicode_digits():
 
     assert cn_number("12") == 12 and cn_number("十二") == 12
     assert cn_number("²") is None and cn_number("①②") is None  # was: int('²') raised ValueError
+
+
+# ---------------------------------------------------------------------------------- all_or_nothing and kill -9
+_WRITER = r'''
+import sys
+from pathlib import Path
+from budgetxl.fileio import all_or_nothing, atomic_path
+
+out = Path(sys.argv[1])
+targets = [out / "汇总.xlsx", out / "汇总_清单.csv", out / "汇总_数据.csv"]
+with all_or_nothing(targets) as tmps:
+    for n, t in enumerate(tmps):
+        with atomic_path(t) as tmp, open(tmp, "wb") as fh:
+            for chunk in range(3):
+                fh.write(b"x" * 65536)
+                fh.flush()
+                print(f"writing {n} {chunk}", flush=True)
+                sys.stdin.readline()  # held here, half written, until the parent says go (or kills)
+print("done", flush=True)
+'''
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="O_TMPFILE and kill -9 are Linux")
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "force"])
+def test_all_or_nothing_kill_9_leaves_no_part_file(tmp_path, existing):
+    """kill -9 of a process in the middle of the final write of several outputs (the
+    consolidation's workbook, manifest and data): nothing named is left, at every point of the
+    write; and (a run let to finish) all outputs appear complete."""
+    script = tmp_path / "w.py"
+    script.write_text(_WRITER, "utf-8")
+    names = ["汇总.xlsx", "汇总_清单.csv", "汇总_数据.csv"]
+    for stop in range(9):  # every point: 3 outputs x 3 chunks
+        out = tmp_path / f"o{stop}"
+        out.mkdir()
+        if existing:
+            for n in names:
+                (out / n).write_bytes(b"old")
+        proc = subprocess.Popen([sys.executable, str(script), str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                env=dict(os.environ, PYTHONPATH=str(REPO)))
+        for _ in range(stop + 1):
+            assert proc.stdout.readline().startswith(b"writing")
+            if _ < stop:
+                proc.stdin.write(b"go\n")
+                proc.stdin.flush()
+        os.kill(proc.pid, signal.SIGKILL)  # held half way through a write
+        proc.wait()
+        proc.stdin.close()
+        proc.stdout.close()
+        left = sorted(p.name for p in out.iterdir())
+        assert left == (sorted(names) if existing else []), (stop, left)
+        if existing:
+            assert all((out / n).read_bytes() == b"old" for n in names), stop
+    out = tmp_path / "done"
+    out.mkdir()
+    if existing:
+        for n in names:
+            (out / n).write_bytes(b"old")
+    res = subprocess.run([sys.executable, str(script), str(out)], input=b"go\n" * 9, capture_output=True,
+                         env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=120)
+    assert res.returncode == 0 and res.stdout.endswith(b"done\n"), res.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)
+    assert all((out / n).stat().st_size == 3 * 65536 for n in names)
+
+
+def test_all_or_nothing_exception_leaves_nothing(tmp_path, monkeypatch):
+    """A writer failing half way: no output appears, no temporary is left (anonymous files and,
+    without O_TMPFILE, the named fallback)."""
+    from budgetxl.fileio import all_or_nothing, atomic_path
+
+    for named in ("", "1"):
+        monkeypatch.setenv("BUDGETXL_NAMED_TEMP", named) if named else monkeypatch.delenv("BUDGETXL_NAMED_TEMP",
+                                                                                         raising=False)
+        out = tmp_path / f"o{named}"
+        out.mkdir()
+        targets = [out / "a.xlsx", out / "b.csv"]
+        with pytest.raises(ZeroDivisionError):
+            with all_or_nothing(targets) as tmps:
+                with atomic_path(tmps[0]) as t, open(t, "wb") as fh:
+                    fh.write(b"a")
+                with atomic_path(tmps[1]) as t, open(t, "wb") as fh:
+                    fh.write(b"b")
+                    1 / 0
+        assert list(out.iterdir()) == []
+        with all_or_nothing(targets) as tmps:
+            for n, tmp in enumerate(tmps):
+                assert tmp.suffix == targets[n].suffix  # writers choose the format by it (.parquet)
+                with atomic_path(tmp) as t, open(t, "wb") as fh:
+                    fh.write(b"%d" % n)
+        assert sorted(p.name for p in out.iterdir()) == ["a.xlsx", "b.csv"]
+        assert (out / "a.xlsx").read_bytes() == b"0" and (out / "b.csv").read_bytes() == b"1"
+
+
+def test_stale_replace_link_of_a_dead_process_is_swept(tmp_path):
+    """The one window of an existing target (link, then rename over it): a link a killed process
+    left is removed before the next write of that target; a live process's is not."""
+    from budgetxl.fileio import atomic_path
+
+    target = tmp_path / "r.csv"
+    target.write_bytes(b"old")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".r.csv.{int(dead.stdout)}.0123abcd.tmp"
+    live = tmp_path / f".r.csv.{os.getppid()}.0123abcd.tmp"
+    stale.write_bytes(b"half")
+    live.write_bytes(b"half")
+    with atomic_path(target) as t, open(t, "wb") as fh:
+        fh.write(b"new")
+    assert target.read_bytes() == b"new" and not stale.exists() and live.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kill -9 and /proc checks are Linux")
+def test_consolidation_killed_at_any_moment_leaves_only_complete_outputs(tmp_path):
+    """A real consolidation killed with SIGKILL at moments spread over its run (reading, writing
+    the workbook, manifest and data): never a temporary or half-written file, never a live
+    worker. The moments are waits, not assertions: whatever moment the kill lands on, only
+    complete outputs may exist."""
+    src = _copies(tmp_path, 24)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    names = {"汇总.xlsx", "汇总_清单.csv", "汇总_数据.csv"}
+    for n, wait in enumerate([0.0, 0.3, 1.0, 2.0, 3.0, 4.5, 6.0, 9.0]):
+        out = tmp_path / f"out{n}"
+        out.mkdir()
+        cmd = [sys.executable, "-m", "budgetxl.cli", "consolidate", str(src), "-o", str(out / "汇总.xlsx"),
+               "--facts", str(out / "汇总_数据.csv"), "--jobs", "2", "--quiet"]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        workers: set[int] = set()
+        for _ in range(int(wait / 0.05) + 1):
+            if proc.poll() is not None:
+                break
+            workers |= _children(proc.pid)
+            time.sleep(0.05)
+        if proc.poll() is None:
+            workers |= _children(proc.pid)
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        for _ in range(100):  # workers notice their parent's death (counted waits, no deadline)
+            if not any(_alive(w) for w in workers):
+                break
+            time.sleep(0.1)
+        alive = [w for w in workers if _alive(w)]
+        for w in alive:
+            os.kill(w, signal.SIGKILL)
+        assert alive == [], f"kill after {wait} s: workers outlived their parent"
+        left = {p.name for p in out.iterdir()}
+        assert left <= names, f"kill after {wait} s left {sorted(left - names)}"
+        if "汇总.xlsx" in left:
+            with zipfile.ZipFile(out / "汇总.xlsx") as z:
+                assert z.testzip() is None
+        if "汇总_清单.csv" in left:
+            assert (out / "汇总_清单.csv").read_bytes().startswith(b"\xef\xbb\xbf")
