@@ -16,7 +16,10 @@ clean          exit 0, 1 or 2 with nothing wrong below
 exit3          exit code 3 (budgetxl's "internal error")
 traceback      a Python traceback on stderr (or the child died on an exception)
 crash          the child was killed by a signal other than the harness's deadline
-timeout        still running at the deadline (killed)
+timeout        more than the timeout (60 s) of CPU time, or still running at the wall-clock
+               deadline (WALL_FACTOR x the timeout: a blocked case uses no CPU). CPU time, not
+               wall time, is the case's own cost on a machine shared with other work; the
+               wall seconds are logged too and the campaign counts the cases past the timeout
 memory         peak resident memory over the memory threshold, or "内存不足"
 modified       an input file's SHA-256 changed
 injection      a report or manifest CSV cell that a spreadsheet would run as a formula
@@ -184,6 +187,7 @@ class Outcome:
     seconds: float
     peak_mb: float
     detail: str = ""
+    cpu: float = 0.0  # CPU seconds of the case (user + system, its waited-for children included)
 
 
 def plan_case(family: Family, seed: int) -> Case:
@@ -252,9 +256,13 @@ def _child(argv: list[str], out: Path, cpu: int) -> None:  # pragma: no cover - 
             os._exit(code)
 
 
-def execute(argv: list[str], out: Path, timeout: float = 60.0) -> tuple[int | None, int | None, float, float]:
+WALL_FACTOR = 3  # the wall-clock deadline of a case, in timeouts
+
+
+def execute(argv: list[str], out: Path, timeout: float = 60.0) -> tuple[int | None, int | None, float, float, float]:
     """Run budgetxl ``argv`` in a forked child with cwd ``out``. Returns (exit code or None,
-    killing signal or None, seconds, peak RSS in MB); a child past ``timeout`` is killed."""
+    killing signal or None, wall seconds, peak RSS in MB, CPU seconds); a child is killed past
+    ``timeout`` of CPU time (RLIMIT_CPU) or WALL_FACTOR x ``timeout`` of wall time."""
     out.mkdir(parents=True, exist_ok=True)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -262,14 +270,14 @@ def execute(argv: list[str], out: Path, timeout: float = 60.0) -> tuple[int | No
     inherited = _rss_mb()  # the child starts with the harness's resident pages counted as its own
     pid = os.fork()
     if pid == 0:  # pragma: no cover
-        _child(argv, out, int(timeout) + 5)
+        _child(argv, out, int(timeout) + 1)
     timed_out = False
     delay = 0.002
     while True:
         wpid, status, ru = os.wait4(pid, os.WNOHANG)
         if wpid:
             break
-        if time.perf_counter() - started > timeout:
+        if time.perf_counter() - started > timeout * WALL_FACTOR:
             timed_out = True
             _kill_group(pid)
             wpid, status, ru = os.wait4(pid, 0)
@@ -281,11 +289,12 @@ def execute(argv: list[str], out: Path, timeout: float = 60.0) -> tuple[int | No
     # the case's peak as a fresh budgetxl process would have it: the child's peak, less what it
     # inherited from the harness, plus what a warm budgetxl process holds before it starts work
     peak = max(ru.ru_maxrss / 1024 - inherited, 0.0) + BASELINE_MB[0]
+    cpu = ru.ru_utime + ru.ru_stime
     if timed_out:
-        return None, signal.SIGKILL, seconds, peak
+        return None, signal.SIGKILL, seconds, peak, cpu
     if os.WIFSIGNALED(status):
-        return None, os.WTERMSIG(status), seconds, peak
-    return os.WEXITSTATUS(status), None, seconds, peak
+        return None, os.WTERMSIG(status), seconds, peak, cpu
+    return os.WEXITSTATUS(status), None, seconds, peak, cpu
 
 
 BASELINE_MB = [0.0]  # RSS of the harness once budgetxl is imported (set by run.warm)
@@ -327,13 +336,21 @@ REPORT_CSVS = ("report.csv", "c_清单.csv")  # report and manifest (the facts C
 
 
 def classify(case: Case, input_path: Path, ctx: Ctx, out: Path, before: str, timeout: float) -> Outcome:
-    code, sig, seconds, peak = execute([a.replace(IN, str(input_path)) for a in case.argv], out, timeout)
+    code, sig, seconds, peak, cpu = execute([a.replace(IN, str(input_path)) for a in case.argv], out, timeout)
+    o = _classify(case, input_path, ctx, out, before, timeout, code, sig, seconds, peak, cpu)
+    o.cpu = cpu
+    return o
+
+
+def _classify(case, input_path, ctx, out, before, timeout, code, sig, seconds, peak, cpu) -> Outcome:
     err = _read(out / "stderr.txt")
     said = err + _read(out / "stdout.txt") + "".join(_read(out / n) for n in REPORT_CSVS)
     if "Traceback (most recent call last)" in err or code == 96:
         return Outcome("traceback", code, seconds, peak, _tail(err))
-    if sig == signal.SIGKILL and seconds >= timeout:
-        return Outcome("timeout", None, seconds, peak, f"killed after {seconds:.0f} s")
+    if sig == signal.SIGKILL and seconds >= timeout * WALL_FACTOR:
+        return Outcome("timeout", None, seconds, peak, f"killed after {seconds:.0f} s of wall time ({cpu:.0f} s CPU)")
+    if sig == signal.SIGXCPU or cpu > timeout:
+        return Outcome("timeout", code, seconds, peak, f"{cpu:.0f} s of CPU time ({seconds:.0f} s wall)")
     if peak * 1024 * 1024 > MEMORY_THRESHOLD or "内存不足" in err:
         return Outcome("memory", code, seconds, peak, f"peak {peak:.0f} MB; " + _tail(err))
     if sig is not None:
@@ -420,7 +437,10 @@ def write_reproducer(case: Case, outcome: Outcome, bases: Bases, dest: Path, tim
 class Campaign:
     counts: Counter = field(default_factory=Counter)  # (family, class) -> n
     first: dict = field(default_factory=dict)  # (family, class) -> (case, outcome)
-    slowest: tuple = (0.0, "")
+    slowest: tuple = (0.0, "")  # wall seconds
+    busiest: tuple = (0.0, "")  # CPU seconds
+    over_wall: int = 0  # cases past the timeout in wall time (the machine's load included)
+    timeout: float = 60.0
     peak: tuple = (0.0, "")
     n: int = 0
 
@@ -440,7 +460,7 @@ def schedule(n: int, seed: int, families: list[str]) -> list[Case]:
 
 def _entry(i: int, case: Case, o: Outcome) -> dict:
     return {"i": i, "label": case.label(), "family": case.family, "seed": case.seed, "ops": case.ops,
-            "argv": case.argv, "class": o.klass, "exit": o.exit, "seconds": round(o.seconds, 3),
+            "argv": case.argv, "class": o.klass, "exit": o.exit, "seconds": round(o.seconds, 3), "cpu": round(o.cpu, 3),
             "peak_mb": round(o.peak_mb, 1), "detail": o.detail}
 
 
@@ -463,18 +483,20 @@ def read_log(log: Path) -> dict[int, dict]:
 
 def run_campaign(cases: list[Case], bases: Bases, workdir: Path, timeout: float = 60.0, repro_dir: Path | None = None,
                  progress: Callable[[int, Campaign], None] | None = None, jobs: int = 1,
-                 log: Path | None = None) -> Campaign:
+                 log: Path | None = None, rerun: set[str] = frozenset()) -> Campaign:
     """Run ``cases`` and count their classes. With ``log``, every outcome is appended to it as a
     JSON line as soon as it is known, and the cases the log already holds (same index, same
-    case) are counted from it and not run again: a campaign that was stopped resumes."""
-    camp = Campaign()
+    case) are counted from it and not run again: a campaign that was stopped resumes. Logged
+    cases of a class in ``rerun`` are run again (after a fix; the new outcome supersedes)."""
+    camp = Campaign(timeout=timeout)
     logfh = None
     skip: set[int] = set()
     if log is not None:
         for i, e in sorted(read_log(log).items()):
-            if i < len(cases) and e["label"] == cases[i].label() and e["argv"] == cases[i].argv:
+            if i < len(cases) and e["label"] == cases[i].label() and e["argv"] == cases[i].argv \
+                    and e["class"] not in rerun:
                 skip.add(i)
-                o = Outcome(e["class"], e["exit"], e["seconds"], e["peak_mb"], e["detail"])
+                o = Outcome(e["class"], e["exit"], e["seconds"], e["peak_mb"], e["detail"], e.get("cpu", 0.0))
                 _count(camp, cases[i], o)
                 key = (cases[i].family, o.klass)
                 if o.klass != "clean" and key not in camp.first:
@@ -525,6 +547,10 @@ def _count(camp: Campaign, case: Case, outcome: Outcome) -> None:
     camp.n += 1
     if outcome.seconds > camp.slowest[0]:
         camp.slowest = (outcome.seconds, case.label())
+    if outcome.cpu > camp.busiest[0]:
+        camp.busiest = (outcome.cpu, case.label())
+    if outcome.seconds > camp.timeout:
+        camp.over_wall += 1
     if outcome.peak_mb > camp.peak[0]:
         camp.peak = (outcome.peak_mb, case.label())
 
@@ -540,7 +566,7 @@ def _worker(cases, mine: list[int], bases, workdir: Path, timeout: float, log: P
                 d = workdir / f"w{j}"
                 shutil.rmtree(d, ignore_errors=True)
                 o = run_one(cases[i], bases, d, timeout)
-                fh.write(json.dumps([i, o.klass, o.exit, o.seconds, o.peak_mb, o.detail]) + "\n")
+                fh.write(json.dumps([i, o.klass, o.exit, o.seconds, o.peak_mb, o.detail, o.cpu]) + "\n")
                 fh.flush()
         shutil.rmtree(workdir / f"w{j}", ignore_errors=True)
     except BaseException:
@@ -594,8 +620,8 @@ def _parallel(cases, todo: list[int], bases, workdir: Path, timeout: float, jobs
                 if not line.endswith("\n"):
                     break
                 offsets[j] += len(line.encode("utf-8"))
-                i, klass, code, secs, peak, detail = json.loads(line)
-                done[i] = Outcome(klass, code, secs, peak, detail)
+                i, klass, code, secs, peak, detail, cpu = json.loads(line)
+                done[i] = Outcome(klass, code, secs, peak, detail, cpu)
                 seen[j].add(i)
 
     try:

@@ -52,6 +52,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="reproducers and log (default: a temporary directory)")
     ap.add_argument("--replay", type=Path, help="run one reproducer's case.json again")
     ap.add_argument("--report", action="store_true", help="print the counts of OUT/cases.jsonl, run nothing")
+    ap.add_argument("--rerun", default="", help="resuming: run the logged cases of these classes again "
+                                                "(comma-separated, 'bad' for every class but clean)")
     a = ap.parse_args(argv)
     core.load_families()
     out = a.out or Path(tempfile.mkdtemp(prefix="budgetxl-fuzz-"))
@@ -64,7 +66,7 @@ def main(argv=None) -> int:
         info = json.loads(a.replay.read_text(encoding="utf-8"))
         case = core.Case(info["family"], info["seed"], [tuple(o) for o in info["ops"]], info["argv"])
         o = core.run_one(case, bases, out / "replay", a.timeout)
-        print(f"{case.label()}: {o.klass} (exit {o.exit}, {o.seconds:.2f} s, {o.peak_mb:.0f} MB) {o.detail}")
+        print(f"{case.label()}: {o.klass} (exit {o.exit}, {o.seconds:.2f} s wall, {o.cpu:.2f} s CPU, {o.peak_mb:.0f} MB) {o.detail}")
         return 0 if o.klass == "clean" else 1
     fams = [f for f in a.families.split(",") if f] or sorted(core.FAMILIES)
     cases = core.schedule(a.cases, a.seed, fams)
@@ -79,14 +81,15 @@ def main(argv=None) -> int:
             print(f"  {camp.n}/{len(cases)} cases, {bad} not clean, {time.perf_counter() - started:.0f} s", flush=True)
 
     work = out / "work"
+    rerun = {c for c in a.rerun.split(",") if c}
+    if "bad" in rerun:
+        rerun = set(core.BAD)
     camp = core.run_campaign(cases, bases, work, a.timeout, out / "reproducers", progress, a.jobs,
-                             log=out / "cases.jsonl")
+                             log=out / "cases.jsonl", rerun=rerun)
     shutil.rmtree(work, ignore_errors=True)
     print(f"\n{camp.n} cases, seed {a.seed}, {time.perf_counter() - started:.0f} s")
     print(core.table(camp))
-    print(f"slowest case {camp.slowest[0]:.1f} s ({camp.slowest[1]}); peak memory {camp.peak[0]:.0f} MB ({camp.peak[1]})")
-    for (fam, klass), (case, o) in sorted(camp.first.items()):
-        print(f"  {fam}/{klass}: {case.label()} argv={case.argv[0]} exit={o.exit} {o.detail[:300]!r}")
+    summary(camp)
     if camp.first:
         print(f"reproducers: {out / 'reproducers'}")
     return 1 if camp.first else 0
@@ -97,17 +100,23 @@ def report(log: Path) -> int:
     camp = core.Campaign()
     for i, e in sorted(core.read_log(log).items()):
         case = core.Case(e["family"], e["seed"], [tuple(o) for o in e["ops"]], e["argv"])
-        o = core.Outcome(e["class"], e["exit"], e["seconds"], e["peak_mb"], e["detail"])
+        o = core.Outcome(e["class"], e["exit"], e["seconds"], e["peak_mb"], e["detail"], e.get("cpu", 0.0))
         core._count(camp, case, o)
         if o.klass != "clean":
             camp.first.setdefault((case.family, o.klass), (case, o))
     secs = sum(e["seconds"] for e in core.read_log(log).values())
     print(f"{camp.n} cases in {log} ({secs:.0f} s inside the cases)")
     print(core.table(camp))
-    print(f"slowest case {camp.slowest[0]:.1f} s ({camp.slowest[1]}); peak memory {camp.peak[0]:.0f} MB ({camp.peak[1]})")
+    summary(camp)
+    return 1 if camp.first else 0
+
+
+def summary(camp) -> None:
+    print(f"slowest case {camp.slowest[0]:.1f} s wall ({camp.slowest[1]}); most CPU {camp.busiest[0]:.1f} s "
+          f"({camp.busiest[1]}); peak memory {camp.peak[0]:.0f} MB ({camp.peak[1]}); "
+          f"{camp.over_wall} cases past {camp.timeout:.0f} s of wall time")
     for (fam, klass), (case, o) in sorted(camp.first.items()):
         print(f"  {fam}/{klass}: {case.label()} argv={case.argv[0]} exit={o.exit} {o.detail[:300]!r}")
-    return 1 if camp.first else 0
 
 
 if __name__ == "__main__":

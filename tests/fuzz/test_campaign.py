@@ -38,8 +38,8 @@ def test_classifier_sees_each_class(bases, tmp_path):
     assert core.injected_cells(report) == ["=1+1"]
     report.write_text("a,b\n'=1+1,-14.00\n", "utf-8")
     assert core.injected_cells(report) == []
-    code, sig, _, peak = core.execute(["check", str(tmp_path / "nope.xlsx")], tmp_path / "o")
-    assert code == 2 and sig is None and peak > 0
+    code, sig, _, peak, cpu = core.execute(["check", str(tmp_path / "nope.xlsx")], tmp_path / "o")
+    assert code == 2 and sig is None and peak > 0 and cpu > 0
 
 
 def test_seeded_campaign_is_clean(bases, tmp_path):
