@@ -59,6 +59,7 @@ CLASSES = ["clean", "exit3", "traceback", "crash", "timeout", "memory", "modifie
 BAD = [c for c in CLASSES if c != "clean"]
 MEMORY_THRESHOLD = int(1.5 * 1024 ** 3)  # bytes of peak RSS that make a case "memory"
 ADDRESS_LIMIT = 6 * 1024 ** 3  # RLIMIT_AS of a case: far above the threshold, so the threshold decides
+BUILD_ADDRESS_LIMIT = 5 * 1024 ** 3  # RLIMIT_AS of the harness while it builds a case's input
 IN = "{input}"
 
 
@@ -203,12 +204,21 @@ def plan_case(family: Family, seed: int) -> Case:
 def build(case: Case, family: Family, bases: Bases, workdir: Path) -> tuple[Path, Ctx]:
     """Apply the case's operators to the family's base and write the input into ``workdir``."""
     ctx = Ctx(bases)
-    value = family.load(bases)
-    for name, op_seed in case.ops:
-        value = family.ops[name](random.Random(op_seed), value, ctx)
-    workdir.mkdir(parents=True, exist_ok=True)
-    path = workdir / f"input{family.suffix}"
-    family.dump(value, path)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    # operators that blow up (a long line repeated for thousands of units) give a MemoryError,
+    # the outcome "harness", instead of the kernel's OOM killer ending the whole campaign
+    resource.setrlimit(resource.RLIMIT_AS, (BUILD_ADDRESS_LIMIT if hard == resource.RLIM_INFINITY
+                                            else min(BUILD_ADDRESS_LIMIT, hard), hard))
+    try:
+        value = family.load(bases)
+        for name, op_seed in case.ops:
+            value = family.ops[name](random.Random(op_seed), value, ctx)
+        workdir.mkdir(parents=True, exist_ok=True)
+        path = workdir / f"input{family.suffix}"
+        family.dump(value, path)
+        del value
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
     return path, ctx
 
 
@@ -425,6 +435,7 @@ def minimise(case: Case, klass: str, bases: Bases, workdir: Path, timeout: float
 def write_reproducer(case: Case, outcome: Outcome, bases: Bases, dest: Path, timeout: float) -> Path:
     shutil.rmtree(dest, ignore_errors=True)
     final = run_one(case, bases, dest, timeout)
+    dest.mkdir(parents=True, exist_ok=True)  # a case the harness failed to build has no input in it
     info = {"family": case.family, "seed": case.seed, "ops": case.ops, "argv": case.argv,
             "class": outcome.klass, "reproduced_class": final.klass, "exit": final.exit,
             "seconds": round(final.seconds, 2), "peak_mb": round(final.peak_mb), "detail": final.detail,

@@ -50,3 +50,35 @@ def test_seeded_campaign_is_clean(bases, tmp_path):
            for (fam, klass), (case, o) in camp.first.items()}
     assert camp.n == CI_CASES
     assert bad == {}
+
+
+def test_a_harness_failure_is_an_outcome_and_the_campaign_goes_on(bases, tmp_path):
+    """An operator that fails (or runs out of memory building the input) is the class
+    ``harness`` with its traceback and a reproducer; the cases after it still run, every
+    outcome is in the log at once, and a second run resumes from the log."""
+    def boom(rng, value, ctx):
+        raise ValueError("operator exploded")
+
+    def hog(rng, value, ctx):
+        return b"x" * (core.BUILD_ADDRESS_LIMIT + 1)  # MemoryError under the build's address limit
+
+    fam = core.Family("broken_test", ".txt", lambda b: b"", lambda v, p: p.write_bytes(v), {"boom": boom, "hog": hog},
+                      [(1, ["check", core.IN])])
+    core.FAMILIES[fam.name] = fam
+    try:
+        good = core.plan_case(core.FAMILIES["facts"], 5)
+        cases = [core.Case(fam.name, 1, [("boom", 1)], ["check", core.IN]), good,
+                 core.Case(fam.name, 2, [("hog", 1)], ["check", core.IN])]
+        log = tmp_path / "cases.jsonl"
+        camp = core.run_campaign(cases, bases, tmp_path / "w", repro_dir=tmp_path / "r", log=log)
+        assert camp.n == 3 and camp.counts[(fam.name, "harness")] == 2
+        _, o = camp.first[(fam.name, "harness")]
+        assert "operator exploded" in o.detail and "Traceback" in o.detail
+        assert (tmp_path / "r" / "broken_test_harness" / "case.json").exists()
+        logged = core.read_log(log)
+        assert sorted(logged) == [0, 1, 2] and "MemoryError" in logged[2]["detail"]
+        again = core.run_campaign(cases, bases, tmp_path / "w", log=log)  # resumed: nothing runs again
+        assert again.counts == camp.counts and len(core.read_log(log)) == 3
+        assert sum(1 for _ in open(log, encoding="utf-8")) == 3
+    finally:
+        del core.FAMILIES[fam.name]

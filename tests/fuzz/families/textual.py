@@ -18,7 +18,8 @@ _FIELD_VALUES = ["", " ", "²⁰²⁴", "①②③④", "٢٠٢٤", "２０２�
                  "\x00", "\u202e", "x" * 100_000, "\"", "a\"b", "合计", "0", "0.00", "١٢٣", "1,234.56", "1 234"]
 
 
-MAX_GENERATED_LINES = 1_100_000  # operators stacked on each other stay within this (the harness's memory)
+MAX_GENERATED_LINES = 1_100_000  # operators stacked on each other stay within these (the harness's memory):
+MAX_GENERATED_BYTES = 600 * 1024 * 1024  # lines and bytes (a long line repeated for 3,000 units was 23 GB)
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -60,16 +61,19 @@ def f_repeat(rng, data, ctx):
     n = rng.choice([2, 1_000, 30_000, 1_000_000])
     if n >= 1_000_000:
         line = rng.choice(body)
+        n = min(n, MAX_GENERATED_BYTES // (len(line) + 1))
         return b"\n".join(header) + b"\n" + (line + b"\n") * n
     pick = [rng.choice(body) for _ in range(min(n, 50))]
-    return b"\n".join(header + body) + b"\n" + b"\n".join(pick * max(1, n // len(pick))) + b"\n"
+    times = max(1, min(n // len(pick), MAX_GENERATED_BYTES // max(1, sum(len(x) + 1 for x in pick))))
+    return b"\n".join(header + body) + b"\n" + b"\n".join(pick * times) + b"\n"
 
 
 def f_many_units(rng, data, ctx):
     """The sample's lines for many unit codes (a county's facts in one file)."""
     lines = _lines(data)
     header, body = lines[0], [ln for ln in lines[1:] if ln.strip()][:200]
-    units = min(rng.choice([10, 300, 3_000]), MAX_GENERATED_LINES // max(1, len(body)))
+    units = min(rng.choice([10, 300, 3_000]), MAX_GENERATED_LINES // max(1, len(body)),
+                max(1, MAX_GENERATED_BYTES // max(1, sum(len(ln) + 1 for ln in body))))
     out = [header]
     for u in range(units):
         code = str(100000 + u).encode()
@@ -141,7 +145,7 @@ def t_drop(rng, data, ctx):
 
 def t_duplicate(rng, data, ctx):
     lines = _lines(data)
-    if len(lines) > MAX_GENERATED_LINES:
+    if len(lines) > MAX_GENERATED_LINES or len(data) > MAX_GENERATED_BYTES // 6:
         return data
     i = rng.randrange(len(lines))
     j = min(len(lines), i + rng.randint(1, 400))
