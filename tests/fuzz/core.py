@@ -59,7 +59,7 @@ CLASSES = ["clean", "exit3", "traceback", "crash", "timeout", "memory", "modifie
 BAD = [c for c in CLASSES if c != "clean"]
 MEMORY_THRESHOLD = int(1.5 * 1024 ** 3)  # bytes of peak RSS that make a case "memory"
 ADDRESS_LIMIT = 6 * 1024 ** 3  # RLIMIT_AS of a case: far above the threshold, so the threshold decides
-BUILD_ADDRESS_LIMIT = 5 * 1024 ** 3  # RLIMIT_AS of the harness while it builds a case's input
+BUILD_ADDRESS_LIMIT = 5 * 1024 ** 3  # address space the harness may add while it builds a case's input
 IN = "{input}"
 
 
@@ -207,8 +207,8 @@ def build(case: Case, family: Family, bases: Bases, workdir: Path) -> tuple[Path
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     # operators that blow up (a long line repeated for thousands of units) give a MemoryError,
     # the outcome "harness", instead of the kernel's OOM killer ending the whole campaign
-    resource.setrlimit(resource.RLIMIT_AS, (BUILD_ADDRESS_LIMIT if hard == resource.RLIM_INFINITY
-                                            else min(BUILD_ADDRESS_LIMIT, hard), hard))
+    limit = _vm_bytes() + BUILD_ADDRESS_LIMIT  # above what the process maps already (pytest, pyarrow …)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     try:
         value = family.load(bases)
         for name, op_seed in case.ops:
@@ -220,6 +220,14 @@ def build(case: Case, family: Family, bases: Bases, workdir: Path) -> tuple[Path
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
     return path, ctx
+
+
+def _vm_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _sha(path: Path) -> str:

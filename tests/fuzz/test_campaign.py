@@ -60,7 +60,7 @@ def test_a_harness_failure_is_an_outcome_and_the_campaign_goes_on(bases, tmp_pat
         raise ValueError("operator exploded")
 
     def hog(rng, value, ctx):
-        return b"x" * (core.BUILD_ADDRESS_LIMIT + 1)  # MemoryError under the build's address limit
+        return b"x" * (core._vm_bytes() + core.BUILD_ADDRESS_LIMIT + 1)  # MemoryError under the build limit
 
     fam = core.Family("broken_test", ".txt", lambda b: b"", lambda v, p: p.write_bytes(v), {"boom": boom, "hog": hog},
                       [(1, ["check", core.IN])])
