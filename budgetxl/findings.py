@@ -10,6 +10,8 @@ from decimal import Decimal
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
+_DATA_FIELDS = ("code", "severity", "message", "file", "unit", "table", "sheet", "cell", "row", "column",
+                "expected", "actual", "difference", "tolerance")
 
 
 @dataclass
@@ -29,6 +31,12 @@ class Finding:
     difference: Decimal | None = None
     tolerance: Decimal | None = None
     extra: dict = field(default_factory=dict)
+    # findings this one explains (one cause, one headline): kept nested, reported with a count
+    consequences: list["Finding"] = field(default_factory=list)
+    # not part of the data: the model cell the finding is about, and the identity it broke
+    # (see budgetxl.check.cause), used to find the one cell that explains a set of findings
+    key: tuple | None = field(default=None, repr=False, compare=False)
+    identity: object | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -46,13 +54,34 @@ class Finding:
         return "".join(parts)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = {k: getattr(self, k) for k in _DATA_FIELDS}
         for k, v in d.items():
             if isinstance(v, Decimal):
                 d[k] = f"{v:f}"
+        d["extra"] = asdict(self)["extra"] if self.extra else None
         if not d["extra"]:
             d.pop("extra")
+        if self.consequences:
+            d["consequence_count"] = self.total_consequences
+            d["consequences"] = [c.to_dict() for c in self.consequences]
         return d
+
+    @property
+    def total_consequences(self) -> int:
+        """How many findings are folded under this one (at any depth)."""
+        return sum(1 + c.total_consequences for c in self.consequences)
+
+    def flatten(self) -> list["Finding"]:
+        """This finding and every finding folded under it, headline first."""
+        out = [self]
+        for c in self.consequences:
+            out.extend(c.flatten())
+        return out
+
+    def fold(self, items: list["Finding"]) -> "Finding":
+        """Fold ``items`` (consequences of this finding) under it; returns self."""
+        self.consequences.extend(items)
+        return self
 
     def __str__(self) -> str:
         where = f"[{self.location}] " if self.location else ""

@@ -73,8 +73,10 @@ class CheckContext:
     def finding(self, rule, message: str, key=None, **kw) -> Finding:
         loc = self.where(key) if key is not None else {}
         loc.update(kw)
-        return Finding(rule.code, kw.pop("severity", None) or rule.severity, message, file=self.file,
-                       unit=self.budget.unit_code, **{k: v for k, v in loc.items() if k != "severity"})
+        f = Finding(rule.code, kw.pop("severity", None) or rule.severity, message, file=self.file,
+                    unit=self.budget.unit_code, **{k: v for k, v in loc.items() if k != "severity"})
+        f.key = key
+        return f
 
     @cached_property
     def codes(self):

@@ -15,6 +15,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..money import fmt
+from .cause import identity
 from .hints import slip_hint
 
 GROUPS = ("完整性", "表内", "表间", "代码", "项目", "采购", "资产", "文字", "年度")
@@ -78,9 +79,9 @@ def profile_rule(check):
         if not ok:
             key = (c.left.table, c.left.row, c.left.col) if hasattr(c.left, "row") else None
             rel = "应等于" if c.relation == "eq" else "应不少于"
-            hint = slip_hint(left, right) if c.relation == "eq" else ""
+            hint = slip_hint(left, right, ctx.profile) if c.relation == "eq" else ""
             yield ctx.finding(self, f"{c.title}：左方 {fmt(left)} {rel} 右方 {fmt(right)}，相差 {fmt(left - right)}{hint}",
-                              key, expected=right, actual=left)
+                              key, expected=right, actual=left, identity=identity(c.left, c.right, c.relation))
 
     doc = (f"{check.title}。\n\n由表样定义中的校验 {check.code} 给出，填报模板的“校验”区域实时显示同一差额。\n\n"
            f"失败示例：两方相差 0.01 万元。\n通过示例：{'两方相等' if check.relation == 'eq' else '左方不少于右方'}。")

@@ -17,18 +17,56 @@ COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 def summary(results: list[CheckResult]) -> dict:
     counts = {s: sum(r.count(s) for r in results) for s in ("error", "warning", "info")}
     return {"files": len({r.file for r in results}), "units": sum(1 for r in results if r.budget is not None),
-            "unreadable": sum(1 for r in results if r.unreadable), **counts}
+            "unreadable": sum(1 for r in results if r.unreadable), **counts,
+            "folded": sum(r.folded() for r in results)}
 
 
 def summary_line(results: list[CheckResult]) -> str:
     s = summary(results)
     line = f"共检查 {s['files']} 个文件、{s['units']} 个单位：错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个"
+    if s["folded"]:
+        line += f"（另有 {s['folded']} 项由其引起，已折叠）"
     if s["unreadable"]:
         line += f"；{s['unreadable']} 个文件无法读取"
     return line + "。"
 
 
-def human(results: list[CheckResult], colour: bool = False) -> str:
+def unit_line(r: CheckResult) -> str:
+    """One line per unit: its headline findings by severity, and how many are folded under them."""
+    if r.unreadable:
+        return "  小结：无法读取。"
+    e, w, i = r.count("error"), r.count("warning"), r.count("info")
+    if not (e or w or i):
+        return "  小结：未发现问题（部分校验无法审核，见上）。" if r.not_checked else "  小结：未发现问题。"
+    line = f"  小结：错误 {e} 个，警告 {w} 个，提示 {i} 个"
+    folded = r.folded()
+    if folded:
+        line += f"（另有 {folded} 项由这些问题引起，已折叠在其原因之下）"
+    return line + "。"
+
+
+def _where(f: Finding) -> str:
+    if f.sheet and f.cell:
+        return f" {f.sheet}!{f.cell}"
+    if f.extra.get("origin"):
+        return f"（{f.extra['origin']}）"
+    if f.sheet or f.table:
+        return f" {f.sheet or f.table}"
+    return ""
+
+
+def _folded_lines(f: Finding, indent: str, limit: int = 5) -> list[str]:
+    out = []
+    for c in f.consequences[:limit]:
+        out.append(f"{indent}└ {c.code} {SEVERITY_CN[c.severity]}{_where(c)}：{c.message}")
+    if len(f.consequences) > limit:
+        out.append(f"{indent}└ ……另有 {len(f.consequences) - limit} 项（--format json 列出全部）")
+    return out
+
+
+def human(results: list[CheckResult], colour: bool = False, folded: int = 5) -> str:
+    """Per unit: the headline findings cause first, the first ``folded`` consequences of each under it
+    with the count of all of them, and a summary line."""
     import click
 
     out = []
@@ -37,29 +75,21 @@ def human(results: list[CheckResult], colour: bool = False) -> str:
         out.append(click.style(head, bold=True) if colour else head)
         if r.unreadable:
             out.append(f"  无法读取：{r.unreadable}")
+            out.append(unit_line(r))
             continue
         if r.not_applicable:
             out.append(f"  不适用于表样 {r.profile} 的规则（未检查）：" +
                        "；".join(f"{c} {why}" for c, why in sorted(r.not_applicable.items())))
-        if not r.findings and not r.not_checked:
-            out.append("  未发现问题。")
-            continue
-        by_table: dict[str, list[Finding]] = {}
-        for f in r.findings:
-            by_table.setdefault(f.table or f.sheet or "整体", []).append(f)
-        for table, items in by_table.items():
-            out.append(f"  {table}")
-            for f in items:
-                sev = SEVERITY_CN[f.severity]
-                if colour:
-                    sev = click.style(sev, fg=COLOURS[f.severity], bold=f.severity == "error")
-                where = f" {f.sheet}!{f.cell}" if f.sheet and f.cell else ""
-                if not where and f.extra.get("origin"):
-                    where = f"（{f.extra['origin']}）"
-                out.append(f"    {f.code} {sev}{where}：{f.message}")
+        for n, f in enumerate(r.findings, 1):
+            sev = SEVERITY_CN[f.severity]
+            if colour:
+                sev = click.style(sev, fg=COLOURS[f.severity], bold=f.severity == "error")
+            out.append(f"  {n}. {f.code} {sev}{_where(f)}：{f.message}")
+            out.extend(_folded_lines(f, "       ", folded))
         if r.not_checked:
             out.append(f"  无法审核（缺少{r.not_checked[0]['missing']}）：" + "、".join(
                 f"{n['rule']} {n['title']}" for n in r.not_checked))
+        out.append(unit_line(r))
     out.append(summary_line(results))
     return "\n".join(out)
 
@@ -72,7 +102,7 @@ def as_json(results: list[CheckResult]) -> str:
                    "year": r.budget.year if r.budget else None, "unreadable": r.unreadable,
                    "errors": r.count("error"), "warnings": r.count("warning"), "infos": r.count("info"),
                    "profile": r.profile, "not_applicable": r.not_applicable,
-                   "not_checked": r.not_checked}
+                   "not_checked": r.not_checked, "folded": r.folded()}
                   for r in results],
         "findings": [f.to_dict() for r in results for f in r.findings],
         "not_checked": [{"file": r.file, **n} for r in results for n in r.not_checked],
@@ -98,7 +128,7 @@ def as_csv(results: list[CheckResult], lang: str = "zh", *, bom: bool = False) -
         for r in results:
             if r.unreadable:
                 yield ["READ", sev["error"], r.unreadable, r.file] + [""] * (len(FIELDS) - 4)
-            for f in r.findings:
+            for f in r.all_findings:  # one line per finding, those folded under a cause included
                 d = f.to_dict()
                 d["severity"] = sev[d["severity"]]
                 yield ["" if d.get(k) is None else d[k] for k in FIELDS]

@@ -26,7 +26,16 @@ class CheckResult:
     not_checked: list[dict] = field(default_factory=list)  # checks that need what the file lacks
 
     def count(self, severity: str) -> int:
+        """Headline findings of a severity (what is folded under a cause is not counted again)."""
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def folded(self) -> int:
+        return sum(f.total_consequences for f in self.findings)
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        """Every finding, those folded under a cause included (cause first)."""
+        return [g for f in self.findings for g in f.flatten()]
 
 
 def _unknown(f: Finding) -> bool:
@@ -46,6 +55,7 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
     absent = sorted(ctx.budget.absent)
     missing = "、".join(ctx.profile.tables[t].name for t in absent)
     skipped: dict[str, dict] = {}
+    folds = []
     for rule_cls in rules:
         reason = rule_cls.not_applicable(ctx.profile)
         if reason:
@@ -53,6 +63,9 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
                 not_applicable[rule_cls.code] = reason
             continue
         rule = rule_cls()
+        if "findings" in rule.needs:  # works on the others' findings, after them
+            folds.append(rule)
+            continue
         if "previous" in rule.needs and ctx.previous is None:
             continue
         if "workbook" in rule.needs and ctx.kind != "workbook":
@@ -79,7 +92,15 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
                 out.append(f)
     if not_checked is not None:
         not_checked.extend(skipped.values())
-    return out
+    from .cause import organize
+
+    for rule in folds:
+        try:
+            out = rule.fold(ctx, out)
+        except Exception as e:  # a bug in folding must not hide the findings themselves
+            out.append(Finding(rule.code, "error", f"规则 {rule.code} 执行出错（{type(e).__name__}: {e}），请反馈给开发者",
+                               file=ctx.file, unit=ctx.budget.unit_code))
+    return out if folds else organize(ctx, out, attribute=False)
 
 
 def _published(p: Path, profile) -> list[CheckContext]:
@@ -159,11 +180,8 @@ def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previ
         skipped: dict[str, str] = {}
         not_checked: list[dict] = []
         findings = check_budget(ctx, chosen, skipped, not_checked)
-        # tables in the profile's order (not by their names, which differ between profiles), then
-        # what is not a table (情况说明, parts), then by rule code
-        number = {t.name: t.number for t in ctx.profile.tables.values()}
-        findings.sort(key=lambda f: (ORDER[f.severity], number.get(f.table or "", 10**6), f.table or "", f.sheet or "",
-                                     f.code))
+        # cause first, consequences folded under their cause (budgetxl.check.cause); tables in the
+        # profile's order (not by their names, which differ between profiles)
         results.append(CheckResult(str(path), ctx.budget, findings, profile=ctx.profile.id, not_applicable=skipped,
                                    not_checked=not_checked))
     return results

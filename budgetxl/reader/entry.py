@@ -449,7 +449,7 @@ class EntryReader:
         p = parse_amount_cell(v, unit=self.profile.tables[key[0]].money_unit)
         if p.error:
             self.add("V02", "error", p.error, sheet=sheet, r=r, c=c, row=row, column=header,
-                     actual=parse_text_cell(v), table=self.profile.tables[key[0]].name)
+                     actual=parse_text_cell(v), table=self.profile.tables[key[0]].name, key=key)
             return
         if p.warning:
             self.add("V01", "warning", p.warning, sheet=sheet, r=r, c=c, row=row, column=header,

@@ -4,7 +4,9 @@ classification pairs of basic spending (X301)."""
 
 from __future__ import annotations
 
+from ... import expr
 from ...money import ZERO, fmt
+from ..cause import identity
 from ..hints import slip_hint
 from ..registry import Rule, register
 
@@ -37,9 +39,10 @@ class X201(Rule):
                 note = "（单位有年终结转结余，请核对差额是否为结转）" if carry_out else ""
                 yield ctx.finding(self, f"科目 {code} {b.row_name(t3.id, code) or b.row_name(t2.id, code)}：收入总表合计 "
                                         f"{fmt(income)}，支出总表合计 {fmt(spend)}，相差 {fmt(spend - income)}"
-                                        f"{slip_hint(income, spend)}{note}",
+                                        f"{slip_hint(income, spend, ctx.profile)}{note}",
                                   (t3.id, code, c3) if code in _codes(b, t3) else (t2.id, code, c2),
-                                  expected=income, actual=spend, severity=severity)
+                                  expected=income, actual=spend, severity=severity,
+                                  identity=identity((t2.id, code, c2), (t3.id, code, c3)))
 
 
 @register
@@ -74,7 +77,8 @@ class X202(Rule):
                     header = t3.column(col).header
                     yield ctx.finding(self, f"科目 {code} {b.row_name(t3.id, code)}“{header}”：财政拨款 {fmt(part)} "
                                             f"超过支出总表的 {fmt(whole)}，多 {fmt(part - whole)}",
-                                      where, expected=whole, actual=part)
+                                      where, expected=whole, actual=part,
+                                      identity=identity([(t3.id, code, col)] if code in t3_codes else [], cells, "ge"))
 
 
 @register
@@ -123,11 +127,13 @@ class X301(Rule):
             e_val = b.value(t6, econ, total) if econ in b.codes(t6) else ZERO
             if f_val == e_val:
                 continue
-            hint = slip_hint(f_val, e_val)
+            hint = slip_hint(f_val, e_val, ctx.profile)
             fcodes = "、".join(f + ("xx" if len(f) == 5 else "") for f in funcs)
             f_cells = [ctx.where((t5.id, f, basic)).get("cell") for f in funcs if f in b.codes(t5)]
             also = f"（见{t5.name} {'、'.join(c for c in f_cells if c)}）" if any(f_cells) else ""
             yield ctx.finding(self, f"{label}：功能分类 {fcodes} {t5.column(basic).header} {fmt(f_val)}{also}，经济分类 {econ} "
                                     f"{fmt(e_val)}，相差 {fmt(e_val - f_val)}{hint}",
                               (t6.id, econ, total) if econ in b.codes(t6) else (t5.id, funcs[0], basic),
-                              expected=f_val, actual=e_val)
+                              expected=f_val, actual=e_val,
+                              identity=identity([(t6.id, econ, total)] if econ in b.codes(t6) else [],
+                                                [expr.Leaves(t5.id, f, basic) for f in funcs]))

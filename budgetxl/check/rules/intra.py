@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ...money import fmt
 from ...spec import TOTAL, TOTAL_LABEL
+from ..cause import identity
 from ..registry import Rule, register
 from ..hints import slip_hint
 
@@ -43,8 +44,8 @@ class H101(Rule):
         for key, given, computed in _given_mismatches(ctx, "hierarchy"):
             what = TOTAL_LABEL if key[1] == TOTAL else f"科目 {key[1]}"
             yield ctx.finding(self, f"{ctx.describe(key)}：{what}应等于其下明细之和 {fmt(computed)}，实为 {fmt(given)}"
-                                    f"{slip_hint(computed, given)}",
-                              key, expected=computed, actual=given)
+                                    f"{slip_hint(computed, given, ctx.profile)}",
+                              key, expected=computed, actual=given, identity=identity(("given", key), key))
 
 
 @register
@@ -62,8 +63,8 @@ class H102(Rule):
         for key, given, computed in _given_mismatches(ctx, "row"):
             t = ctx.profile.tables[key[0]]
             yield ctx.finding(self, f"{ctx.describe(key)} 应为 {fmt(computed)}（{t.column(key[2]).formula}），实为 {fmt(given)}"
-                                    f"{slip_hint(computed, given)}",
-                              key, expected=computed, actual=given)
+                                    f"{slip_hint(computed, given, ctx.profile)}",
+                              key, expected=computed, actual=given, identity=identity(("given", key), key))
 
 
 @register
@@ -83,7 +84,8 @@ class H103(Rule):
         for key, given, computed in _given_mismatches(ctx, "fixed"):
             node = ctx.budget.formula(key)
             yield ctx.finding(self, f"{ctx.describe(key)} 应为 {fmt(computed)}（= {describe_formula(ctx.profile, node)}），"
-                                    f"实为 {fmt(given)}{slip_hint(computed, given)}", key, expected=computed, actual=given)
+                                    f"实为 {fmt(given)}{slip_hint(computed, given, ctx.profile)}", key, expected=computed, actual=given,
+                              identity=identity(("given", key), key))
 
 
 @register
@@ -102,7 +104,8 @@ class H104(Rule):
                 if left != right:
                     key = (t.id, bal.right.row, bal.right.col) if hasattr(bal.right, "row") else None
                     yield ctx.finding(self, f"{t.name}：{bal.title}：收入方 {fmt(left)}，支出方 {fmt(right)}，"
-                                            f"相差 {fmt(right - left)}", key, expected=left, actual=right)
+                                            f"相差 {fmt(right - left)}", key, expected=left, actual=right,
+                                      identity=identity(bal.left, bal.right))
 
 
 @register

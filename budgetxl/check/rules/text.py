@@ -54,7 +54,7 @@ class W101(Rule):
                 if not values or any(abs(a.value - v) <= a.tolerance for v, _ in values):
                     continue
                 v, desc = values[0]
-                hint = slip_hint(a.value.quantize(Decimal("0.01")), v) if a.half <= Decimal("0.005") else ""
+                hint = slip_hint(a.value.quantize(Decimal("0.01")), v, ctx.profile) if a.half <= Decimal("0.005") else ""
                 yield ctx.finding(
                     self, f"{sec.title}：文字“{excerpt(sec, a.start, a.end)}”中{a.label_text} {num(a.value)} 万元，"
                           f"表中为 {num(v)} 万元（{desc}），相差 {num(a.value - v)} 万元（容差 {num(a.tolerance)} 万元，"
