@@ -51,6 +51,9 @@ class UnitBudget:
     supplement: dict | None = None
     read_problems: list = field(default_factory=list)  # what a lenient reader could not read
     absent: set = field(default_factory=set)  # ids of tables the source did not have: their cells are unknown
+    # derived cells whose given value was typed into an input cell of a workbook (a 类/款 code in a
+    # spare row) and differs from the sum of its leaves: H101 reports them in workbooks too
+    typed_given: set = field(default_factory=set)
     _codes: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _cache: dict[CellKey, Decimal] = field(default_factory=dict, repr=False)
 

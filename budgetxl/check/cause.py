@@ -31,13 +31,14 @@ from ..findings import Finding
 
 ZERO = Decimal("0.00")
 GIVEN = "given"
+CONST = ("const", None)  # the constant term of a linear form: coefficient × 1
 
 
 @dataclass(frozen=True)
 class Identity:
     """``left (relation) right``; each side a tuple of terms: a bound expression node, a model cell
-    key ``(table, row, col)`` (its value, computed), or ``("given", key)`` (the value the file
-    supplied for that derived cell). ``relation`` is "eq" or "ge" (left ≥ right)."""
+    key ``(table, row, col)`` (its value, computed), ``("given", key)`` (the value the file
+    supplied for that derived cell) or a Decimal (a figure from elsewhere: a project's budget). ``relation`` is "eq" or "ge" (left ≥ right)."""
 
     left: tuple
     right: tuple
@@ -73,7 +74,7 @@ class Linear:
 
     def node(self, node) -> dict:
         if isinstance(node, expr.Const):
-            return {}
+            return {CONST: node.value} if node.value else {}
         if isinstance(node, expr.Ref):
             return self.cell((node.table, node.row, node.col))
         if isinstance(node, expr.Leaves):
@@ -99,6 +100,8 @@ class Linear:
             return {(GIVEN, t[1]): 1}
         if isinstance(t, tuple):
             return self.cell(t)
+        if isinstance(t, Decimal):
+            return {CONST: t} if t else {}
         return self.node(t)
 
     def form(self, ident: Identity) -> dict:
@@ -111,6 +114,8 @@ class Linear:
         return {k: v for k, v in out.items() if v}
 
     def value(self, var) -> Decimal:
+        if var == CONST:
+            return Decimal(1)
         if var in self.corrected:
             return self.corrected[var]
         kind, key = var
@@ -125,13 +130,33 @@ def _add(out: dict, form: dict, sign: int) -> None:
 
 
 # ---------------------------------------------------------------------------------- folding
+def corrected_budget(budget, corrections: dict):
+    """A copy of ``budget`` with variables (see :class:`Linear`) set to other values."""
+    from ..model import UnitBudget
+
+    b = UnitBudget(budget.profile, budget.unit_code, budget.unit_name, budget.year, names=dict(budget.names),
+                   supplement=budget.supplement)
+    for t in budget.profile.ordered:
+        if t.coded:
+            for code in budget.codes(t):
+                b.add_code(t.id, code)
+    for key, v in budget.inputs.items():
+        b.set_input(key, v)
+    for key, v in budget.given.items():
+        b.set_given(key, v)
+    for (kind, key), v in corrections.items():
+        (b.set_given if kind == GIVEN else b.set_input)(key, v)
+    return b
+
+
 def _cell_vars(f: Finding) -> set:
     return {("in", f.key), (GIVEN, f.key)} if f.key is not None else set()
 
 
-def organize(ctx, findings: list[Finding], attribute: bool = True) -> list[Finding]:
+def organize(ctx, findings: list[Finding], attribute: bool = True, rerun=None) -> list[Finding]:
     """Fold consequences under their causes and order the headlines cause first (``attribute``
-    False: order only)."""
+    False: order only). ``rerun(corrections)``: how many findings the identity rules give when the
+    variables {variable: value} are corrected (chooses between cells that explain as much)."""
     if len(findings) < 2 or not attribute:
         return sorted(findings, key=lambda f: (_rank(f) if f.severity == "error" else 4 + _rank(f), _order_key(f)))
     lin = Linear(ctx.budget)
@@ -164,7 +189,7 @@ def organize(ctx, findings: list[Finding], attribute: bool = True) -> list[Findi
         _fold(by_cell[(g.sheet, g.cell)], [g], rest, "")
     # 3. the cell that explains the most broken identities
     while True:
-        best = _best_cause(lin, forms, [f for f in rest if id(f) in forms])
+        best = _best_cause(lin, forms, [f for f in rest if id(f) in forms], ctx.profile, rerun)
         if best is None:
             break
         var, delta, covered, ties = best
@@ -235,15 +260,19 @@ def _fixes(r: Decimal, coef: int, delta: Decimal, relation: str) -> bool:
     return after == 0 if relation == "eq" else after >= 0
 
 
-def _best_cause(lin: Linear, forms: dict, candidates: list[Finding]):
-    """(variable, delta, findings it explains, other variables explaining as many) or None."""
+def _best_cause(lin: Linear, forms: dict, candidates: list[Finding], profile, rerun=None):
+    """(variable, delta, findings it explains, other variables explaining as many) or None.
+    ``rerun(corrections)`` counts the findings of the budget with those variables corrected."""
+    from .units import magnitude_hint
+
     if len(candidates) < 2:
         return None
     residual = {id(f): _residual(lin, forms[id(f)]) for f in candidates}
     occurs: dict = {}
     for f in candidates:
         for var, coef in forms[id(f)].items():
-            occurs.setdefault(var, []).append((f, coef))
+            if var != CONST:
+                occurs.setdefault(var, []).append((f, coef))
     scored = []
     for var, items in occurs.items():
         if len(items) < 2:
@@ -269,10 +298,21 @@ def _best_cause(lin: Linear, forms: dict, candidates: list[Finding]):
             scored.append((len(best[1]), var[0] == "in", var, best[0], best[1]))
     if not scored:
         return None
-    scored.sort(key=lambda s: (-s[0], not s[1], s[2]))
-    n, _, var, d, covered = scored[0]
-    ties = [s[2] for s in scored[1:] if s[0] == n and s[1] == scored[0][1]
-            and {id(f) for f in s[4]} == {id(f) for f in covered}]
+    n = max(s[0] for s in scored)
+    top = [s for s in scored if s[0] == n]
+    # several cells explain as much (a figure and its counterpart in another table): the one whose
+    # correction leaves the fewest findings in the whole budget is wrong (the other one, changed,
+    # would break identities that hold now); then a cell holding a figure over an empty one, then a
+    # correction with a recognisable slip (元/万元, decimal point, swapped digits)
+    def rank(s):
+        _, is_input, var, d, _ = s
+        value = lin.value(var)
+        left = rerun({**lin.corrected, var: value + d}) if rerun is not None and len(top) > 1 else 0
+        return (left, not is_input, value == 0, not magnitude_hint(profile, value, value + d), var)
+    top.sort(key=rank)
+    best = top[0]
+    _, _, var, d, covered = best
+    ties = [s[2] for s in top[1:] if rank(s)[:4] == rank(best)[:4]]
     return var, d, covered, ties
 
 

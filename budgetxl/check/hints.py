@@ -58,7 +58,7 @@ def magnitude_hint(profile, value: Decimal, right: Decimal) -> str:
     unit = getattr(profile, "money_unit", "")
     for factor, typed in unit_slips(profile):
         if factor > 1 and value == right * factor or factor < 1 and value * (1 / factor) == right:
-            return f"：是应有数的 {_ratio(value, right)}，可能按“{typed}”填写了（本表金额单位为{unit}）"
+            return f"：是应有数的 {_ratio(value, right)}，可能按“{typed}”填写了（{typed}与{unit}混用，本表金额单位为{unit}）"
     for n in (10, 100, 1000):
         if value == right * n or value * n == right:
             return f"：与应有数相差 {n} 倍，可能是小数点位置错误"
@@ -81,7 +81,7 @@ def slip_hint(a: Decimal, b: Decimal, profile=None) -> str:
     for factor, typed in unit_slips(profile):
         f = factor if factor > 1 else 1 / factor
         if big == small * f:
-            return f"：两数相差 {f:.0f} 倍，可能是金额单位错误（按“{typed}”填写，本表单位为{unit}）"
+            return f"：两数相差 {f:.0f} 倍，可能是金额单位错误（{typed}与{unit}混用）"
     diff = abs(_fen(a) - _fen(b))
     for factor, typed in unit_slips(profile):
         f = int(factor if factor > 1 else 1 / factor)

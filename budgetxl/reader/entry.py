@@ -250,11 +250,15 @@ class EntryReader:
         self.shifted: set[str] = set()
         # derived cells whose cached value is not an amount (an error value, text): (sheet, r, c, value)
         self.unreadable_given: dict = {}
+        self.typed_keys: set = set()  # cells of 类/款 rows typed in spare rows (not formulas: no I06)
+        self.typed_parents: list = []
+        self.overwritten: dict = {}  # (sheet, A1) of a formula replaced by a constant -> its I05
         present = set(names)
         self._unit_sheet(present)
         for t in profile.ordered:
             if t.name in present:
                 self._table(t)
+        self._typed_parents()
         self._formulas(scan, present)
         self._cached()
         self._protection(scan, present)
@@ -334,6 +338,8 @@ class EntryReader:
             self.shifted.add(t.name)
             self.add("I04", "error", "表头或栏次行与模板不符：行或列被插入、删除或移动，数据可能错位",
                      sheet=t.name, r=sl.lanci_row, c=0, expected=" ".join(expected_lanci), actual=" ".join(lanci))
+        elif not self._numbering(t, sh, sl):
+            self.shifted.add(t.name)
         if t.coded:
             self._coded(t, sh, sl)
         else:
@@ -360,6 +366,27 @@ class EntryReader:
         if any(parse_text_cell(row[c] if len(row) > c else "") for c in cols[len(parts):]):
             return None, None, "科目编码中间有空段：类、款、项应从左到右依次填写"
         return parse_code_cell(joined, lengths)
+
+    def _numbering(self, t: Table, sh: _Sheet, sl) -> bool:
+        """The 序号 column (where the table prints one) runs 1, 2, … over every data row the template
+        wrote (spare rows too): a row inserted or deleted anywhere in the table, even among blank
+        spare rows, shows here; below the table the 校验 area starts where the template put it."""
+        n = (sl.last_row - sl.data_start + 1) if t.coded else len(t.fixed_rows)
+        for i in range(n + 1 if sl.seq_col is not None else 0):
+            got = parse_text_cell(sh.get(sl.data_start + i, sl.seq_col))
+            want = str(i + 1) if i < n else ""
+            if got != want and not (i == n and not got.isdigit()):
+                what = f"应为“{want}”，实为“{got}”" if want else f"应在第{n}行结束，第{sl.data_start + i + 1}行却有序号“{got}”"
+                self.add("I04", "error", f"序号{what}：这一行附近插入或删除了行，这张表的数据可能错位",
+                         sheet=t.name, r=sl.data_start + i, c=sl.seq_col, expected=want, actual=got)
+                return False
+        mark = self.plan.labels.get(t.name, {}).get((sl.check_start, 0))
+        got = parse_text_cell(sh.get(sl.check_start, 0))
+        if mark and got != mark:
+            self.add("I04", "error", f"“{CHECK_MARK}”区域应从第{sl.check_start + 1}行开始：表格下方插入或删除了行",
+                     sheet=t.name, r=sl.check_start, c=0, expected=mark, actual=got)
+            return False
+        return True
 
     def _coded(self, t: Table, sh: _Sheet, sl) -> None:
         b = self.budget
@@ -410,6 +437,8 @@ class EntryReader:
             b.add_code(t.id, code, name if name and not name.startswith("（") else None)
             if len(code) < t.leaf_length:
                 self._given_row(t, sh, code, r, sl)
+                if r not in sl.code_rows.values():  # a 类/款 code typed in a spare row: its amounts are typed
+                    self._typed_parent(t, sh, code, r, sl)
                 continue
             width = len(row)
             for ck, col, derived, header in cols:
@@ -429,6 +458,39 @@ class EntryReader:
                 self.shifted.add(t.name)
                 self.add("I04", "error", f"模板中的科目 {code} 所在行被删除或改动", sheet=t.name,
                          r=sl.code_rows[code], c=code_col, row=code)
+
+    def _typed_parent(self, t: Table, sh: _Sheet, code: str, r: int, sl) -> None:
+        """Amounts typed on a 类/款 code in a spare row, where only leaf codes take amounts: every
+        total adds up the leaves, so such an amount is counted nowhere unless the leaves under it
+        are there too (checked once every row is read: :meth:`_typed_parents`)."""
+        for c in t.columns:
+            key = (t.id, code, c.key)
+            self.typed_keys.add(key)  # the whole row: its formula cells compute from the typed ones
+            if c.formula:
+                continue
+            v = sh.get(r, sl.value_col[c.key])
+            if v in ("", None):
+                continue
+            p = parse_amount_cell(v)
+            if p.error:
+                self.add("V02", "error", p.error, sheet=t.name, r=r, c=sl.value_col[c.key], row=code, column=c.header,
+                         actual=parse_text_cell(v), table=t.name, key=key)
+            elif p.value:
+                self.typed_parents.append((key, p.value, r, sl.value_col[c.key]))
+
+    def _typed_parents(self) -> None:
+        b = self.budget
+        for key, typed, r, c in self.typed_parents:
+            t = self.profile.tables[key[0]]
+            children = b.cell_value(key)
+            level = "类" if len(key[1]) == min(LEVEL_LENGTHS[t.classification]) else "款"
+            if children == 0:
+                self.add("V06", "error", f"金额 {typed:,.2f} 填在了{level}级科目 {key[1]} {b.row_name(t.id, key[1])} 上，"
+                         f"而金额只能填在末级（{t.leaf_length}位）科目上：这个数没有计入任何合计，也不会导出；"
+                         f"请把它填到其下的{t.leaf_length}位科目上", sheet=t.name, r=r, c=c, row=key[1],
+                         column=t.column(key[2]).header, table=t.name, actual=typed, expected=_ZERO, key=key)
+            elif children != typed:
+                b.typed_given.add(key)  # H101 compares it with its children
 
     def _given_row(self, t: Table, sh: _Sheet, row: str, r: int, sl) -> None:
         cells = sh.rows[r] if r < len(sh.rows) else ()
@@ -499,6 +561,7 @@ class EntryReader:
                 if got is None:
                     self.add("I05", "error", "公式被改为常数或被清除（原为锁定的公式）", sheet=sheet_name, r=r, c=c,
                              expected=f, actual=None)
+                    self.overwritten[(sheet_name, a1(r, c))] = self.findings[-1]
                 elif not same_formula(f, got):
                     self.add("I05", "error", "公式被修改", sheet=sheet_name, r=r, c=c, expected=f, actual=got)
             inputs = self.plan.inputs.get(sheet_name, set())
@@ -516,7 +579,7 @@ class EntryReader:
                      f"budgetxl 已按输入数重新计算：{describe_cell(self.profile, key)}", sheet=sheet, r=r, c=c,
                      table=self.profile.tables[key[0]].name, actual=shown)
         b = self.budget
-        wrong = b.mismatches()
+        wrong = [w for w in b.mismatches() if w[0] not in self.typed_keys]  # typed rows: V06 or H101
         if not wrong:
             return
         derived = len(b.given)
@@ -527,10 +590,19 @@ class EntryReader:
             return
         for key, given, computed in wrong:
             sheet, cell = self.positions.get(key, (self.profile.tables[key[0]].name, None))
-            self.findings.append(Finding("I06", "warning", f"缓存值与重新计算值不符（文件未重新计算或被改动）："
-                                                            f"{describe_cell(self.profile, key)}",
+            i05 = self.overwritten.get((sheet, cell))
+            if i05 is not None:  # a value typed where a formula belongs: not a stale cached value
+                i05.message = (f"公式被改为常数 {given:,.2f}（{describe_cell(self.profile, key)} 按输入数计算应为 "
+                               f"{computed:,.2f}）：原为锁定的公式；budgetxl 按计算值审核，请恢复公式")
+                i05.actual, i05.key = given, key
+                continue
+            self.findings.append(Finding("I06", "warning", f"{describe_cell(self.profile, key)}：公式单元格保存的值 "
+                                                            f"{given:,.2f} 不是按当前输入数计算的 {computed:,.2f}。"
+                                                            "公式本身未被改动，是保存时没有重新计算（例如用不计算公式的"
+                                                            "工具改过输入数）；budgetxl 按重新计算的值审核，"
+                                                            "在 Excel/WPS/LibreOffice 中打开后保存即可更新",
                                          file=self.name, unit=self.unit_code, table=self.profile.tables[key[0]].name,
-                                         sheet=sheet, cell=cell, expected=computed, actual=given))
+                                         sheet=sheet, cell=cell, expected=computed, actual=given, key=key))
 
     def _protection(self, scan: PackageScan, present: set[str]) -> None:
         for s in scan.sheets:

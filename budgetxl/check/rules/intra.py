@@ -39,9 +39,10 @@ class H101(Rule):
     code, title, severity, group = "H101", "类、款合计与明细之和不符", "error", "表内"
 
     def check(self, ctx):
-        if ctx.kind == "workbook":
-            return  # in a workbook these cells are formulas: a difference is I05/I06
+        typed = ctx.budget.typed_given
         for key, given, computed in _given_mismatches(ctx, "hierarchy"):
+            if ctx.kind == "workbook" and key not in typed:
+                continue  # in a workbook these cells are formulas: a difference is I05/I06
             what = TOTAL_LABEL if key[1] == TOTAL else f"科目 {key[1]}"
             yield ctx.finding(self, f"{ctx.describe(key)}：{what}应等于其下明细之和 {fmt(computed)}，实为 {fmt(given)}"
                                     f"{slip_hint(computed, given, ctx.profile)}",

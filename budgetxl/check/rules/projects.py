@@ -12,6 +12,7 @@ import unicodedata
 from decimal import Decimal
 
 from ...money import ZERO, fmt
+from ..cause import identity
 from ..registry import Rule, register
 
 PART = "projects"
@@ -99,7 +100,7 @@ class P101(Rule):
             parts = " + ".join(fmt(amount(r.get("budget"))) for r in recs)
             yield ctx.finding(self, f"{len(recs)} 个项目绩效目标表的预算数合计 {parts} = {fmt(total)}，"
                                     f"支出总表项目支出合计 {fmt(spending)}，相差 {fmt(total - spending)}",
-                              key, expected=spending, actual=total)
+                              key, expected=spending, actual=total, identity=identity(key, total))
 
 
 @register
