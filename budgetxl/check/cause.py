@@ -43,14 +43,15 @@ class Identity:
     left: tuple
     right: tuple
     relation: str = "eq"
+    tolerance: Decimal = Decimal(0)  # independently rounded figures (a text's amount): |left − right| ≤ it
 
 
-def identity(left, right, relation: str = "eq") -> Identity:
+def identity(left, right, relation: str = "eq", tolerance: Decimal = Decimal(0)) -> Identity:
     def terms(side):
         if isinstance(side, list):
             return tuple(side)
         return (side,)
-    return Identity(terms(left), terms(right), relation)
+    return Identity(terms(left), terms(right), relation, tolerance)
 
 
 class Linear:
@@ -255,9 +256,9 @@ def _residual(lin: Linear, form: dict) -> Decimal:
     return sum((c * lin.value(v) for v, c in form.items()), ZERO)
 
 
-def _fixes(r: Decimal, coef: int, delta: Decimal, relation: str) -> bool:
+def _fixes(r: Decimal, coef: int, delta: Decimal, ident: Identity) -> bool:
     after = r + coef * delta
-    return after == 0 if relation == "eq" else after >= 0
+    return abs(after) <= ident.tolerance if ident.relation == "eq" else after >= 0
 
 
 def _best_cause(lin: Linear, forms: dict, candidates: list[Finding], profile, rerun=None):
@@ -280,7 +281,7 @@ def _best_cause(lin: Linear, forms: dict, candidates: list[Finding], profile, re
         deltas: dict[Decimal, int] = {}
         for f, coef in items:
             r = residual[id(f)]
-            if f.identity.relation == "eq" and r != 0:
+            if f.identity.relation == "eq" and abs(r) > f.identity.tolerance:
                 d = -r / coef
                 deltas[d] = deltas.get(d, 0) + 1
             elif f.identity.relation != "eq" and r < 0:
@@ -291,7 +292,7 @@ def _best_cause(lin: Linear, forms: dict, candidates: list[Finding], profile, re
         for d in deltas:
             if value + d < 0:
                 continue  # an amount is never negative: not this cell
-            covered = [f for f, coef in items if _fixes(residual[id(f)], coef, d, f.identity.relation)]
+            covered = [f for f, coef in items if _fixes(residual[id(f)], coef, d, f.identity)]
             if best is None or len(covered) > len(best[1]):
                 best = (d, covered)
         if best and len(best[1]) >= 2:

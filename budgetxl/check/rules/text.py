@@ -20,6 +20,7 @@ from ...supplement import procurement_total
 from ...money import ZERO, fmt
 from ..narrative_facts import (STEADY_RE, Section, Stated, changes, excerpt, label_name, num, previous_value,
                                sections, table_values, where)
+from ..cause import identity
 from ..registry import Rule, register
 from ..hints import slip_hint
 
@@ -55,11 +56,14 @@ class W101(Rule):
                     continue
                 v, desc = values[0]
                 hint = slip_hint(a.value.quantize(Decimal("0.01")), v, ctx.profile) if a.half <= Decimal("0.005") else ""
+                roles = ctx.profile.roles
+                nodes = [roles.figure(n).node for n in roles.label(a.label).figures]
+                ident = identity(nodes[0], a.value, tolerance=a.tolerance) if nodes[0] is not None else None
                 yield ctx.finding(
                     self, f"{sec.title}：文字“{excerpt(sec, a.start, a.end)}”中{a.label_text} {num(a.value)} 万元，"
                           f"表中为 {num(v)} 万元（{desc}），相差 {num(a.value - v)} 万元（容差 {num(a.tolerance)} 万元，"
                           f"{a.precision}）{hint}",
-                    expected=v, actual=a.value, tolerance=a.tolerance, **where(ctx, sec.key, sec.title))
+                    expected=v, actual=a.value, tolerance=a.tolerance, identity=ident, **where(ctx, sec.key, sec.title))
 
 
 @register

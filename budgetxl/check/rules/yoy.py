@@ -13,6 +13,7 @@ from decimal import Decimal
 from ...money import fmt
 from ..narrative_facts import (EXPLAIN_RE, SENTENCE_BREAKS, changes, excerpt, label_name, num, previous_value,
                                sections, table_values, where)
+from ..cause import identity
 from ..registry import Rule, register
 
 
@@ -90,7 +91,15 @@ class Y101(Rule):
                 yield ctx.finding(
                     self, f"{sec.title}：文字“{excerpt(sec, a.start, a.end)}”说{label_name(roles, subject)}比上年{said}，而本年 "
                           f"{fmt(v)}（{desc}）− 上年 {fmt(prev)} = {fmt(c)}，{what}",
-                    expected=c, actual=a.signed, tolerance=a.tolerance, **where(ctx, sec.key, sec.title))
+                    expected=c, actual=a.signed, tolerance=a.tolerance, identity=_identity(ctx, subject, prev, a),
+                    **where(ctx, sec.key, sec.title))
+
+
+def _identity(ctx, subject, prev, a):
+    """this year's figure − last year's = the change the text states (see budgetxl.check.cause)."""
+    roles = ctx.profile.roles
+    node = roles.figure(roles.label(subject).figures[0]).node
+    return identity(node, [prev, a.signed], tolerance=a.tolerance) if node is not None else None
 
 
 @register
