@@ -123,7 +123,8 @@ def render(input_file: Path, output: Path, pdf: Path | None, docx: Path | None, 
 
     \b
     排版前先审核：有影响公开表的错误（表内、表间、完整性、代码、项目、采购、资产）时拒绝排版，
-    退出码 1；加 --force 仍然排版。全部问题用 budgetxl check 查看。
+    退出码 1；生成文档（--docx）时，文档照原文印出的单位文字（部门职责、绩效目标、工作保障措施等）
+    中有错误（如其他地方的名称）也拒绝。加 --force 仍然排版。全部问题用 budgetxl check 查看。
     示例：budgetxl render 填报模板.xlsx -o 公开表.xlsx --pdf 公开表.pdf --docx 预算公开.docx
     生成 PDF 需要 LibreOffice；文档（.docx）的 PDF 还需要它的 Writer 组件。
     """
@@ -185,10 +186,23 @@ def render(input_file: Path, output: Path, pdf: Path | None, docx: Path | None, 
     results = check_file(input_file, previous=prev_budget, profile=profile, supplement=sup)
     findings = [f for r in results if r.budget is not None and r.budget.key == budget.key for f in r.findings]
     blocking = [f for f in findings if _render_blocking(f)]
-    if blocking:
-        click.echo(f"审核发现 {len(blocking)} 个影响公开表的错误：", err=True)
-        for f in blocking:
-            click.echo(f"  {f}", err=True)
+    if docx:  # the document prints the unit's own texts as written: their errors stop it the same way
+        from .check.registry import in_printed_text
+
+        texts = [f for r in results if r.budget is not None and r.budget.key == budget.key
+                 for f in r.all_findings if in_printed_text(f, budget.profile)]
+    else:
+        texts = []
+    if blocking or texts:
+        if blocking:
+            click.echo(f"审核发现 {len(blocking)} 个影响公开表的错误：", err=True)
+            for f in blocking:
+                click.echo(f"  {f}", err=True)
+        if texts:
+            click.echo(f"文档将照原文印出的单位文字中有 {len(texts)} 个错误：", err=True)
+            for f in texts:
+                click.echo(f"  {f}", err=True)
+        blocking = blocking + texts
         others = len(findings) - len(blocking)
         hint = f"全部问题（另有 {others} 个警告或文字问题）" if others else "全部问题"
         if not force:

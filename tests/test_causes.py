@@ -134,3 +134,24 @@ def test_cli_json_has_nested_findings():
     res = CliRunner().invoke(main, ["check", str(ENTRY), "--format", "json"])
     data = json.loads(res.output)
     assert "folded" in data["summary"]
+
+
+def test_whole_workbook_in_yuan_is_an_error(tmp_path):
+    """Every identity holds in a workbook typed in 元; last year's totals (in 万元) show it."""
+    import copy
+
+    import budgetxl
+    from budgetxl.template import write_template
+
+    b = budgetxl.load_sample()
+    b = copy.deepcopy(b, {id(b.profile): b.profile})
+    for k in list(b.inputs):
+        b.inputs[k] = b.inputs[k] * 10000
+    b._cache.clear()
+    path = tmp_path / "yuan.xlsx"
+    write_template(b, path)
+    [r] = check_file(path)
+    u = [f for f in r.findings if f.code == "U101"]
+    assert u and u[0].severity == "error" and "元" in u[0].message
+    res = CliRunner().invoke(main, ["render", str(path), "-o", str(tmp_path / "o.xlsx")])
+    assert res.exit_code == 1 and "U101" in res.output

@@ -67,7 +67,8 @@ def publication(tmp_path_factory):
     """The sample's publication made by `budgetxl render` from its entry workbook: xlsx, docx and
     the tables' PDF (one LibreOffice conversion)."""
     d = tmp_path_factory.mktemp("pub")
-    res = run("render", ENTRY, "-o", d / "公开表.xlsx", "--docx", d / "预算公开.docx")
+    # the sample's own text names another county (W103): the document prints it as written, so --force
+    res = run("render", ENTRY, "-o", d / "公开表.xlsx", "--docx", d / "预算公开.docx", "--force")
     assert res.exit_code == 0, res.output
     return d
 
@@ -348,7 +349,8 @@ def test_document_without_supplement(tmp_path):
 def test_document_pdf(publication, tmp_path):
     """With LibreOffice's Writer: the document's PDF beside the .docx. Without it (Debian's
     libreoffice-calc-nogui alone), render refuses up front with a clear message (exit 2)."""
-    res = run("render", ENTRY, "-o", tmp_path / "t.xlsx", "--pdf", tmp_path / "t.pdf", "--docx", tmp_path / "d.docx")
+    res = run("render", ENTRY, "-o", tmp_path / "t.xlsx", "--pdf", tmp_path / "t.pdf", "--docx", tmp_path / "d.docx",
+              "--force")
     if not writer_available():
         assert res.exit_code == 2 and "Writer" in res.output and "libreoffice-writer-nogui" in res.output
         assert not list(tmp_path.iterdir())  # nothing written
@@ -385,9 +387,23 @@ def test_render_refuses_a_table_error(tmp_path):
 
 
 def test_render_sample_warnings_do_not_block(tmp_path):
-    res = run("render", FACTS, "--supplement", SUPPLEMENT, "-o", tmp_path / "o.xlsx", "--docx", tmp_path / "d.docx")
+    """The tables alone: warnings and errors in texts the tables do not print do not block."""
+    res = run("render", FACTS, "--supplement", SUPPLEMENT, "-o", tmp_path / "o.xlsx")
     assert res.exit_code == 0, res.output
     assert len(openpyxl.load_workbook(tmp_path / "o.xlsx").sheetnames) == 15
+
+
+def test_render_refuses_a_document_printing_wrong_texts(tmp_path):
+    """The document prints the unit's own texts as written: an error there (W103, another county's
+    name) is listed and stops render like a wrong figure; --force renders and still lists it. An
+    error in a generated section (W102 in 机关运行经费) does not block: that text is regenerated."""
+    args = ["render", FACTS, "--supplement", SUPPLEMENT, "-o", tmp_path / "o.xlsx", "--docx", tmp_path / "d.docx"]
+    res = run(*args)
+    assert res.exit_code == 1 and "W103" in res.output and "顺平交警" in res.output
+    assert "W102" not in res.output.split("未排版")[0]
+    assert not (tmp_path / "d.docx").exists() and not (tmp_path / "o.xlsx").exists()
+    res = run(*args, "--force")
+    assert res.exit_code == 0 and "W103" in res.output
     assert (tmp_path / "d.docx").is_file()
 
 

@@ -175,3 +175,15 @@ def affects_numbers(finding) -> bool:
         return False
     rule = RULES.get(finding.code)
     return rule is None or rule.group in NUMERIC_GROUPS
+
+
+def in_printed_text(finding, profile) -> bool:
+    """Whether an error finding is about a text the document prints as the unit wrote it: a
+    narrative section of kind "text" in the profile's parts (generated sections are rewritten from
+    the tables, so their errors do not reach the document)."""
+    if finding.severity != "error" or affects_numbers(finding):
+        return False
+    for sec in (profile.parts or {}).get("narrative", []):
+        if finding.row is not None and finding.row == sec.get("title"):
+            return sec.get("kind") == "text"
+    return False
