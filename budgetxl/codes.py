@@ -28,6 +28,32 @@ class CodeList:
     source: str = ""
     path: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+    bundled: bool = False  # shipped with budgetxl (hand-compiled), not a bureau's official list
+
+    @property
+    def year(self) -> int | None:
+        """The budget year the list is for: its ``# year:`` line, else the 4-digit year in its file
+        name or edition."""
+        import re
+
+        for text in (self.meta.get("year", ""), Path(self.path).stem, self.edition):
+            m = re.search(r"(20\d{2})", text or "")
+            if m:
+                return int(m.group(1))
+        return None
+
+    def describe(self, budget_year: int | None = None) -> str:
+        """Which list this is, for messages: the bureau's, or budgetxl's own hand-compiled one (never
+        presented as the official list), and whether it is for another year."""
+        what = CLASSIFICATION_NAMES[self.classification]
+        if self.bundled:
+            text = (f"budgetxl 自带的{what}（{self.year or ''}{'年版，' if self.year else ''}手工整理，未经与财政部正式文本"
+                    "逐条核对，不是官方代码表；财政局的正式代码表可用 --codes 加载）")
+        else:
+            text = f"财政局提供的{what}（{Path(self.path).name}{'，' + self.edition if self.edition and self.edition != Path(self.path).name else ''}）"
+        if budget_year and self.year and self.year != budget_year:
+            text += f"；注意：这是 {self.year} 年的代码表，{budget_year} 年没有对应的代码表"
+        return text
 
     def name(self, code: str) -> str | None:
         return self.entries.get(code)
@@ -127,7 +153,9 @@ def load_code_list(path: str | Path, classification: str) -> CodeList:
 
 @lru_cache(maxsize=16)
 def _default(profile_dir: str, relative: str, classification: str) -> CodeList:
-    return load_code_list(Path(profile_dir) / relative, classification)
+    cl = load_code_list(Path(profile_dir) / relative, classification)
+    cl.bundled = True
+    return cl
 
 
 def code_list(profile, classification: str) -> CodeList:

@@ -126,6 +126,10 @@ def _plan(profile_id: str, layout_key: tuple) -> _Plan:
     inputs = {name: sh.inputs for name, sh in rec.sheets.items()}
     plan = _Plan(formulas, labels, inputs, list(rec.sheets), {n: sh.state for n, sh in rec.sheets.items()})
     plan.layout = layout
+    plan.typable = {}
+    for ref in w.typable:
+        sheet, cell = ref.rsplit("!", 1)
+        plan.typable.setdefault(sheet, set()).add(_rc(cell))
     return plan
 
 
@@ -556,8 +560,11 @@ class EntryReader:
             if sheet.fast is not None and sheet.fast == self.plan.raw[sheet_name]:
                 continue  # every formula exactly as written, and no other: nothing to report
             actual = sheet.formulas
+            typable = self.plan.typable.get(sheet_name, ())
             for (r, c), f in expected.items():
                 got = actual.get((r, c))
+                if got is None and (r, c) in typable:
+                    continue  # a name typed for a code the code list lacks
                 if got is None:
                     self.add("I05", "error", "公式被改为常数或被清除（原为锁定的公式）", sheet=sheet_name, r=r, c=c,
                              expected=f, actual=None)

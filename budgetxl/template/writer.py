@@ -81,6 +81,7 @@ class _Formats:
         self.in_number = wb.add_format({**in_, "num_format": "General"})
         self.in_code = wb.add_format({**in_, "num_format": "@"})
         self.in_text = wb.add_format({**in_, "num_format": "@", "text_wrap": True, "valign": "top"})
+        self.in_name = wb.add_format({**in_, "align": "left", "text_wrap": True})
         self.check_label = wb.add_format({**box, "bg_color": CHECK_FILL, "text_wrap": True})
         self.check_value = wb.add_format({**box, "bg_color": CHECK_FILL, "num_format": "#,##0.00;[Red]-#,##0.00"})
         self.check_head = wb.add_format({**box, "bold": True, "bg_color": CHECK_FILL})
@@ -136,6 +137,7 @@ class TemplateWriter:
         else:
             self.layout = EntryLayout(self.p, preset, {tid: n_spare for tid in preset}, parts)
         self.formula_map: dict[str, str] = {}
+        self.typable: set[str] = set()  # formula cells the unit may type over (a name the code list lacks)
         self.formula_values: dict[str, object] = {}  # the cached value written with each formula
 
     # ------------------------------------------------------------------ helpers
@@ -428,9 +430,12 @@ class TemplateWriter:
             blank = blank if len(sl.code_cols) == 1 else f"AND({blank.replace(' ', ',')})"
             name = (self.fcodes if t.classification == "function" else self.ecodes).name(code) if code else ""
             name = name if name is not None else "（代码表中无此科目）"
+            # the name comes from the code list; for a code the list lacks the unit types the name over
+            # the formula (the cell is unlocked; the reader takes the typed name, see `typable`)
             self._formula(ws, r, sl.name_col,
                           f'=IF({blank},"",IFERROR(VLOOKUP({code_cell}&"",{lookup},2,FALSE),"（代码表中无此科目）"))',
-                          f.text, name)
+                          f.in_name, name)
+            self.typable.add(f"{ws.name}!{a1(r, sl.name_col)}")
             for c in t.columns:
                 col = sl.value_col[c.key]
                 v = self.b.cell_value((t.id, code, c.key)) if code else Decimal(0)
@@ -459,6 +464,10 @@ class TemplateWriter:
                     "input_message": f"需要增加科目时，按“类 | 款 | 项”分别填写{what}编码的各段（{b - a}位数字），名称自动带出。",
                     "error_type": "warning", "error_title": "编码位数不对",
                     "error_message": f"这一段编码应为{b - a}位数字（以文本填写，保留开头的0）。"})
+        if sl.spare_rows:
+            first, last = sl.spare_rows[0], sl.spare_rows[-1]
+            self._text_validation(ws, first, sl.name_col, last, sl.name_col, "科目名称",
+                                  "名称按代码表自动带出。代码表中没有的科目（显示“代码表中无此科目”）请在此直接填写科目名称。")
         spans = _runs(rows + list(sl.spare_rows))  # the input rows of this table, as runs of rows
         if spans:
             for c in t.columns:  # one rule per input column, over every input row
@@ -717,7 +726,8 @@ class TemplateWriter:
         ws.set_column(0, 0, 26)
         ws.set_column(1, 1, 18)
         ws.set_column(2, 2, 90)
-        ws.write_string(1, 0, "各部分文字照单位原文填写；标“自动生成”的部分由 budgetxl 按表格数据生成，此处原文仅供核对。", f.left)
+        ws.write_string(1, 0, "各部分文字照单位原文填写；标“数字自动生成”的部分，数字由 budgetxl 按表格数据生成，"
+                              "增减原因（“主要原因是……”）照这里所写的印出，请在这里写明原因。", f.left)
         ws.write_string(2, 0, "部分", f.header)
         ws.write_string(2, 1, "标题", f.header)
         ws.write_string(2, 2, "内容", f.header)
@@ -725,7 +735,7 @@ class TemplateWriter:
         for i, sec in enumerate(self.p.parts["narrative"]):
             r = L.TEXT_FIRST_ROW + i
             ws.write_string(r, 0, sec["section"], f.text)
-            ws.write_string(r, 1, sec["title"] + ("（自动生成）" if sec["kind"] == "generated" else ""), f.text)
+            ws.write_string(r, 1, sec["title"] + ("（数字自动生成，原因在此填写）" if sec["kind"] == "generated" else ""), f.text)
             if sec["key"] in L.UNIT_TEXT:
                 ws.write_string(r, 2, f"（在“{L.SHEET_UNIT}”页填写）", f.text)
                 continue
@@ -743,8 +753,11 @@ class TemplateWriter:
         title = guide_title(self.b)
         ws.write_string(0, 0, title, f.guide_title)
         ws.set_row(0, 19 * text_lines(title, width / 1.4) + 5)  # 14-pt lines
+        # which code lists the dropdowns come from: the bureau's, or budgetxl's own (not official),
+        # and whether they are for another year than the budget's
+        lines = guide_lines(self.b) + [f"科目代码表：{cl.describe(self.b.year)}。" for cl in (self.fcodes, self.ecodes)]
         r = 2
-        for line in guide_lines(self.b):
+        for line in lines:
             ws.write_string(r, 0, line, f.guide)
             ws.set_row(r, 13.5 * text_lines(line, width) + 4)  # wrapped within the page, every line shown
             r += 1

@@ -19,19 +19,45 @@ def _rows(ctx):
 
 @register
 class C101(Rule):
-    """科目编码不在代码表中（代码表过期，或编码填错）。
+    """科目编码不在代码表中（代码表过期，或编码填错）；没有填写科目名称时为错误（公开表会印出空白名称）。
 
-    失败示例：2040299 不在 2024 年支出功能分类科目中。
+    说明用的是哪一份代码表：财政局用 --codes 提供的，还是 budgetxl 自带的（手工整理、未经核对，不是官方
+    代码表），以及代码表的年度与预算年度不同。填报模板中代码表没有的科目，可在科目名称格中直接填写名称。
+
+    失败示例：2040299 不在 2024 年支出功能分类科目中，且没有填写名称。
     通过示例：2040220 执法办案。
     """
     code, title, severity, group = "C101", "科目编码不在代码表中", "warning", "代码"
 
     def check(self, ctx):
+        year = ctx.budget.year
         for t, code in _rows(ctx):
             cl = ctx.codes[t.classification]
-            if code not in cl and (t.id, code) in ctx.budget.names or (code not in cl and len(code) == t.leaf_length):
-                cl_name = getattr(cl, "edition", "") or "代码表"
-                yield ctx.finding(self, f"{t.name} 的科目编码 {code} 不在{cl_name}中", (t.id, code, t.columns[0].key))
+            if code in cl:
+                continue
+            named = ctx.budget.names.get((t.id, code))
+            if not named and len(code) != t.leaf_length:
+                continue  # a 类/款 above a listed code: reported at the code itself
+            which = cl.describe(year) if hasattr(cl, "describe") else (getattr(cl, "edition", "") or "代码表")
+            key = (t.id, code, t.columns[0].key)
+            if named:
+                yield ctx.finding(self, f"{t.name} 的科目编码 {code}（{named}）不在{which}中：请核对编码；确属代码表"
+                                        "未收录的科目时，公开表照所填名称印出", key)
+                continue
+            loc = ctx.where(key)
+            place = ""
+            if loc.get("cell"):
+                row = "".join(ch for ch in loc["cell"] if ch.isdigit())
+                place = f"，或在 {loc['sheet']}!{_name_cell(int(row))} 填写科目名称"
+            yield ctx.finding(self, f"{t.name} 的科目编码 {code} 不在{which}中，也没有填写科目名称：公开表这一行的"
+                                    f"科目名称将是空白。请核对编码{place}", key, severity="error")
+
+
+def _name_cell(row: int) -> str:
+    """The name cell of a coded row in the entry workbook (the column after the code)."""
+    from ...template.layout import a1
+
+    return a1(row - 1, 2)
 
 
 @register

@@ -9,7 +9,7 @@ from decimal import Decimal
 from ...money import fmt
 from ..narrative_facts import previous_value, sections, table_values
 from ..registry import Rule, register
-from ..units import unit_slips
+from ..hints import unit_slips
 
 # a ratio this close to a unit factor (this year against last year) is a unit slip, not growth
 _NEAR = Decimal(2)

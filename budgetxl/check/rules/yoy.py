@@ -143,11 +143,21 @@ class Y102(Rule):
             if not large or self._explained(roles, subject, designated, stated, by_key):
                 continue
             pct = f"，{_direction(delta)} {abs(delta) / prev * 100:.1f}%" if prev > 0 else ""
-            sec = stated[0][0] if stated else by_key.get(designated)
-            loc = where(ctx, sec.key, sec.title) if sec else where(ctx, designated or "")
+            part = next((p for p in ctx.profile.parts.get("narrative", []) if p["key"] == designated), None)
+            if part is not None:  # the reason goes where the profile says this change is explained
+                loc = where(ctx, designated, part["title"])
+                place = (f"{loc['sheet']}!{loc['cell']}" if loc.get("cell") else "情况说明") + f"“{part['title']}”"
+                how = (f"请在{place}中写明原因（如“……，主要原因是……”）"
+                       + ("；这一部分的数字由 budgetxl 按表格生成，所写的原因照原文印在生成的文字中"
+                          if part.get("kind") == "generated" else ""))
+            else:
+                sec = stated[0][0] if stated else None
+                loc = where(ctx, sec.key, sec.title) if sec else {}
+                how = "请写明原因（如“主要原因是……”）"
+            unit = ctx.profile.money_unit
             yield ctx.finding(
-                self, f"{label_name(roles, subject)}比上年{_direction(delta)} {fmt(abs(delta))} 万元（上年 {fmt(prev)}，本年 "
-                      f"{fmt(cur)}{pct}），情况说明中没有说明增减原因（应写明“主要原因是……”）",
+                self, f"{label_name(roles, subject)}比上年{_direction(delta)} {fmt(abs(delta))} {unit}（上年 {fmt(prev)}，本年 "
+                      f"{fmt(cur)}{pct}），情况说明中没有说明增减原因：{how}",
                 expected=prev, actual=cur, **loc)
 
     @staticmethod
