@@ -150,7 +150,7 @@ FINDINGS_COLUMNS = (("规则", 8), ("级别", 6), ("问题", 56), ("工作表", 
 FIGURE_FORMAT = "#,##0.00##"
 
 
-def _findings_sheet(ws, findings: list[Finding], sheets: set[str]) -> None:
+def _findings_sheet(ws, findings: list[Finding], sheets: set[str], caused: dict | None = None) -> None:
     from decimal import Decimal
 
     from openpyxl.styles import Alignment, Font
@@ -166,7 +166,8 @@ def _findings_sheet(ws, findings: list[Finding], sheets: set[str]) -> None:
     message_width = FINDINGS_COLUMNS[2][1]
     for f in findings:
         figures = [f.expected, f.actual, f.difference, f.tolerance]
-        ws.append([_safe(x) for x in (f.code, SEVERITY_CN[f.severity], f.message, f.sheet or "", f.cell or "")]
+        message = f.message + _cause_note((caused or {}).get(id(f)))
+        ws.append([_safe(x) for x in (f.code, SEVERITY_CN[f.severity], message, f.sheet or "", f.cell or "")]
                   + [x if isinstance(x, Decimal) else ("" if x is None else _safe(str(x))) for x in figures])
         r = ws.max_row
         for c in range(1, len(FINDINGS_COLUMNS) + 1):
@@ -174,7 +175,7 @@ def _findings_sheet(ws, findings: list[Finding], sheets: set[str]) -> None:
             cell.alignment = wrap if c == 3 else top
             if isinstance(cell.value, Decimal):
                 cell.number_format = FIGURE_FORMAT
-        ws.row_dimensions[r].height = LINE_PT * text_lines(f.message, message_width) + 4
+        ws.row_dimensions[r].height = LINE_PT * text_lines(message, message_width) + 4
         if f.sheet in sheets and f.cell:
             link = ws.cell(r, 5)
             link.hyperlink = f"#'{f.sheet}'!{f.cell}"
@@ -196,6 +197,13 @@ def _findings_sheet(ws, findings: list[Finding], sheets: set[str]) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
 
 
+def _cause_note(cause: Finding | None) -> str:
+    if cause is None:
+        return ""
+    where = f"{cause.sheet}!{cause.cell}" if cause.sheet and cause.cell else (cause.sheet or "")
+    return f"（由 {where} 的 {cause.code} 引起，先改那里）"
+
+
 def annotate(workbook: str | Path, findings: list[Finding], out: str | Path) -> int:
     """Copy ``workbook`` to ``out`` with every finding's cell highlighted and commented, plus a
     审核结果 sheet linking to the cells. Returns the number of cells marked."""
@@ -209,20 +217,26 @@ def annotate(workbook: str | Path, findings: list[Finding], out: str | Path) -> 
     fills = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C"),
              "info": PatternFill("solid", fgColor="DDEBF7")}
     notes: dict[tuple[str, str], list[Finding]] = {}
-    for f in findings:
-        if f.sheet in wb.sheetnames and f.cell:
-            notes.setdefault((f.sheet, f.cell), []).append(f)
+    caused: dict[int, Finding] = {}  # a folded finding -> its cause (its cell is marked too, naming the cause)
+    for head in findings:
+        for f in head.flatten():
+            if f is not head:
+                caused[id(f)] = head
+            if f.sheet in wb.sheetnames and f.cell:
+                notes.setdefault((f.sheet, f.cell), []).append(f)
     for (sheet, cell), fs in notes.items():
         c = wb[sheet][cell]
         worst = min(fs, key=lambda f: ("error", "warning", "info").index(f.severity))
         c.fill = fills[worst.severity]
-        text = "\n".join(f"{f.code} {SEVERITY_CN[f.severity]}：{f.message}" for f in fs)
+        text = "\n".join(f"{f.code} {SEVERITY_CN[f.severity]}：{f.message}" + _cause_note(caused.get(id(f)))
+                         for f in fs)
         c.comment = Comment(text[:30000], "budgetxl")
     name = "审核结果"
     while name in wb.sheetnames:
         name += "_"
     ws = wb.create_sheet(name, 0)
-    _findings_sheet(ws, findings, set(wb.sheetnames))
+    # each cause, then what it caused (naming its cause)
+    _findings_sheet(ws, [g for head in findings for g in head.flatten()], set(wb.sheetnames), caused)
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True  # openpyxl keeps no cached values: let the viewer recompute
     with atomic_path(out, inputs=(workbook,)) as tmp:
