@@ -158,8 +158,14 @@ def organize(ctx, findings: list[Finding], attribute: bool = True, rerun=None) -
     """Fold consequences under their causes and order the headlines cause first (``attribute``
     False: order only). ``rerun(corrections)``: how many findings the identity rules give when the
     variables {variable: value} are corrected (chooses between cells that explain as much)."""
+    number = {t.name: t.number for t in ctx.profile.tables.values()}
+
+    def order(f: Finding):
+        """Severity, then tables in the profile's order (names differ between profiles), then rule code."""
+        return (_SEV[f.severity], number.get(f.table or "", 10 ** 6), f.table or "", f.sheet or "", f.code)
+
     if len(findings) < 2 or not attribute:
-        return sorted(findings, key=lambda f: (_rank(f) if f.severity == "error" else 4 + _rank(f), _order_key(f)))
+        return sorted(findings, key=lambda f: (_rank(f) if f.severity == "error" else 4 + _rank(f), order(f)))
     lin = Linear(ctx.budget)
     forms: dict[int, dict] = {}
     for f in findings:
@@ -176,7 +182,7 @@ def organize(ctx, findings: list[Finding], attribute: bool = True, rerun=None) -
         vars_ = _cell_vars(f)
         deps = [g for g in rest if g is not f and id(g) in forms and vars_ & forms[id(g)].keys()]
         if deps:
-            _fold(f, deps, rest, "依赖这个数的校验无法核对")
+            _fold(f, deps, rest, "依赖这个数的校验无法核对", order)
     # 2. template integrity
     for f in [f for f in rest if f.code == "I04" and f.sheet]:
         tid = _table_id(ctx, f.sheet)
@@ -184,10 +190,10 @@ def organize(ctx, findings: list[Finding], attribute: bool = True, rerun=None) -
             (g.code in ("I05", "I06") and (g.sheet == f.sheet or _mentions(g.expected, f.sheet)))
             or (tid is not None and id(g) in forms and any(v[1][0] == tid for v in forms[id(g)])))]
         if deps:
-            _fold(f, deps, rest, "这张表的数据可能错位，以下结果由此引起")
+            _fold(f, deps, rest, "这张表的数据可能错位，以下结果由此引起", order)
     by_cell = {(f.sheet, f.cell): f for f in rest if f.code == "I05" and f.cell}
     for g in [g for g in rest if g.code == "I06" and (g.sheet, g.cell) in by_cell]:
-        _fold(by_cell[(g.sheet, g.cell)], [g], rest, "")
+        _fold(by_cell[(g.sheet, g.cell)], [g], rest, "", order)
     # 3. the cell that explains the most broken identities
     while True:
         best = _best_cause(lin, forms, [f for f in rest if id(f) in forms], ctx.profile, rerun)
@@ -198,11 +204,11 @@ def organize(ctx, findings: list[Finding], attribute: bool = True, rerun=None) -
         lin.corrected[var] = lin.value(var) + delta  # what is left may be explained by another cell
         for g in covered:
             rest.remove(g)
-        cause.fold(sorted(covered, key=_order_key))
+        cause.fold(sorted(covered, key=order))
         headlines.append((2, cause))
     headlines.extend((_rank(f), f) for f in rest)
     headlines.sort(key=lambda rf: (rf[0] if rf[1].severity == "error" else 4 + rf[0], -rf[1].total_consequences,
-                                   _order_key(rf[1])))
+                                   order(rf[1])))
     return [f for _, f in headlines]
 
 
@@ -218,18 +224,12 @@ def _rank(f: Finding) -> int:
     return 2 if f.code == "X100" else 3
 
 
-_NUMBER: dict = {}  # table name -> its number in the profile being organized (set by organize)
 
 
-def _order_key(f: Finding):
-    """Severity, then tables in the profile's order (names differ between profiles), then rule code."""
-    return (_SEV[f.severity], _NUMBER.get(f.table or "", 10 ** 6), f.table or "", f.sheet or "", f.code)
-
-
-def _fold(cause: Finding, deps: list[Finding], rest: list[Finding], phrase: str) -> None:
+def _fold(cause: Finding, deps: list[Finding], rest: list[Finding], phrase: str, order) -> None:
     ids = {id(d) for d in deps}
     rest[:] = [g for g in rest if id(g) not in ids]
-    cause.fold(sorted(deps, key=_order_key))
+    cause.fold(sorted(deps, key=order))
     if phrase:
         cause.message += f"；{phrase}：{_names(deps)}"
 
@@ -264,7 +264,7 @@ def _fixes(r: Decimal, coef: int, delta: Decimal, ident: Identity) -> bool:
 def _best_cause(lin: Linear, forms: dict, candidates: list[Finding], profile, rerun=None):
     """(variable, delta, findings it explains, other variables explaining as many) or None.
     ``rerun(corrections)`` counts the findings of the budget with those variables corrected."""
-    from .units import magnitude_hint
+    from .hints import magnitude_hint
 
     if len(candidates) < 2:
         return None

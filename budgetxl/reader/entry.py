@@ -489,7 +489,7 @@ class EntryReader:
             children = b.cell_value(key)
             level = "类" if len(key[1]) == min(LEVEL_LENGTHS[t.classification]) else "款"
             if children == 0:
-                self.add("V06", "error", f"金额 {typed:,.2f} 填在了{level}级科目 {key[1]} {b.row_name(t.id, key[1])} 上，"
+                self.add("V06", "error", f"{level}级科目 {key[1]} {b.row_name(t.id, key[1])} 上填了 {typed:,.2f}，"
                          f"而金额只能填在末级（{t.leaf_length}位）科目上：这个数没有计入任何合计，也不会导出；"
                          f"请把它填到其下的{t.leaf_length}位科目上", sheet=t.name, r=r, c=c, row=key[1],
                          column=t.column(key[2]).header, table=t.name, actual=typed, expected=_ZERO, key=key)
