@@ -145,9 +145,8 @@ def test_whole_workbook_in_yuan_is_an_error(tmp_path):
 
     b = budgetxl.load_sample()
     b = copy.deepcopy(b, {id(b.profile): b.profile})
-    for k in list(b.inputs):
-        b.inputs[k] = b.inputs[k] * 10000
-    b._cache.clear()
+    for k, v in list(b.inputs.items()):
+        b.set_input(k, v * 10000)
     path = tmp_path / "yuan.xlsx"
     write_template(b, path)
     [r] = check_file(path)
