@@ -6,7 +6,8 @@ Case fields (all optional except name and expect)::
     [[case]]
     name = "digits swapped"
     expect = "fail"                 # or "pass"
-    kind = "facts"                  # context kind: facts (default), text or workbook
+    kind = "facts"                  # context kind: facts (default), text, workbook or document
+    quantum = "0.01"                 # kind = "document": every figure printed to this unit
     set = [["表", "科目编码或行标签", "栏目", "金额"], ...]     # input cells (金额 "" = 0)
     given = [["表", "行", "栏目", "金额"], ...]                  # supplied values of derived cells
     names = [["表", "科目编码", "名称"], ...]                     # names as written
@@ -124,7 +125,10 @@ def build_context(case: dict, base=None, table_name=lambda name: name) -> CheckC
         from .conftest import REPO
 
         positions = read_entry(REPO / "samples" / "451_2024" / "entry.xlsx").positions
-    return CheckContext(b, "case.xlsx", positions, read, kind=case.get("kind", "facts"))
+    quanta = {}
+    if "quantum" in case:  # a published document: every figure printed (rounded) to this unit
+        quanta = {key: Decimal(case["quantum"]) for key in [*b.inputs, *b.given]}
+    return CheckContext(b, "case.xlsx", positions, read, kind=case.get("kind", "facts"), quanta=quanta)
 
 
 @pytest.mark.parametrize("code, case", _load_cases())

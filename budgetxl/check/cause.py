@@ -231,10 +231,10 @@ def _fold(cause: Finding, deps: list[Finding], rest: list[Finding], phrase: str,
     rest[:] = [g for g in rest if id(g) not in ids]
     cause.fold(sorted(deps, key=order))
     if phrase:
-        cause.message += f"；{phrase}：{_names(deps)}"
+        cause.message += f"；{phrase}：{folded_names(deps)}"
 
 
-def _names(deps: Iterable[Finding]) -> str:
+def folded_names(deps: Iterable[Finding]) -> str:
     counts: dict[str, int] = {}
     for d in deps:
         counts[d.code] = counts.get(d.code, 0) + 1
@@ -334,7 +334,7 @@ def _cause_finding(ctx, lin: Linear, var, delta: Decimal, covered: list[Finding]
             alts.append(f"{loc.get('sheet', '')}!{loc.get('cell', '')}" if loc.get("cell") else ctx.describe(tk))
         also = f"；也可能是 {'、'.join(alts)} 填错（改动其中一个即可）"
     msg = (f"{what} 为 {fmt(value)}，与 {len(covered)} 项校验不符：若为 {fmt(right)}，这些校验全部一致"
-           f"{hint}{also}。受影响的：{_names(covered)}")
+           f"{hint}{also}。受影响的：{folded_names(covered)}")
     loc = ctx.where(key)
     f = Finding("X100", "error", msg, file=ctx.file, unit=ctx.budget.unit_code, expected=right, actual=value,
                 **loc)

@@ -23,6 +23,9 @@ class CheckContext:
     function_codes: object | None = None
     economic_codes: object | None = None
     meta: dict = field(default_factory=dict)  # a workbook's template fingerprint
+    # a published document: cell key -> one unit of the figure's last printed digit, in the profile's
+    # money unit (printed figures are rounded: see budgetxl.check.rules.tails)
+    quanta: dict = field(default_factory=dict)
 
     @property
     def profile(self):

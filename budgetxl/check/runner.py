@@ -94,6 +94,7 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
         not_checked.extend(skipped.values())
     from .cause import organize
 
+    folds.sort(key=lambda r: r.code == "X100")  # the cell behind several findings last: tails are not its
     for rule in folds:
         try:
             out = rule.fold(ctx, out)
@@ -111,7 +112,8 @@ def _published(p: Path, profile) -> list[CheckContext]:
     reading = read_published(p, profile)
     for f in reading.findings:
         f.unit = reading.budget.unit_code
-    return [CheckContext(reading.budget, str(p), reading.positions, reading.findings, kind="document")]
+    return [CheckContext(reading.budget, str(p), reading.positions, reading.findings, kind="document",
+                         quanta=reading.quanta)]
 
 
 def load_for_check(path: str | Path, profile: str | None = None,

@@ -204,6 +204,7 @@ class Reading:
     cells: dict = field(default_factory=dict)  # cell key -> the printed Cell
     unread: list = field(default_factory=list)  # (table, Cell): printed figures that went to no cell
     tables: dict = field(default_factory=dict)  # profile table id -> the printed table read for it
+    quanta: dict = field(default_factory=dict)  # cell key -> one unit of its last printed digit (profile's unit)
 
 
 def _where(doc: Document, pt: PTable, cell: Cell) -> str:
@@ -408,6 +409,7 @@ def _value(doc, prof, t, pt, budget, reading, problem, put, row_key, col_key, c:
         where = f"第{pl.page}页" if pl.page else (f"第{pl.paragraph}段后" if pl.paragraph else str(pl))
         reading.positions[key] = (where, f"表{pt.index}第{i + 1}行第{c.col + 1}列「{c.text}」")
     reading.cells[key] = c
+    reading.quanta[key] = _scale(f.quantum, pt.unit, wanted)
 
 
 def read_published(path, profile: str | None = None) -> Reading:
