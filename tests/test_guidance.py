@@ -36,13 +36,19 @@ def test_a_code_the_list_lacks_takes_a_typed_name(tmp_path):
     assert all("不是官方代码表" in f.message for f in c101)
 
 
-def test_a_code_without_a_name_is_an_error_naming_the_name_cell(tmp_path):
+def _unnamed_code_workbook(tmp_path):
+    """The sample entry workbook with amounts on 2040298, a code the list lacks, and no name typed."""
     wb = openpyxl.load_workbook(ENTRY)
     for sheet, col in (("支出总表", "E"), ("收入总表", "F")):
         wb[sheet]["B28"].value = "2040298"
         wb[sheet][f"{col}28"].value = 1
     path = tmp_path / "unnamed.xlsx"
     wb.save(path)
+    return path
+
+
+def test_a_code_without_a_name_is_an_error_naming_the_name_cell(tmp_path):
+    path = _unnamed_code_workbook(tmp_path)
     [res] = check_file(path)
     c101 = [f for f in res.all_findings if f.code == "C101" and f.sheet == "支出总表"]
     assert c101 and c101[0].severity == "error" and "支出总表!C28" in c101[0].message
@@ -64,11 +70,6 @@ def test_render_refuses_to_print_a_blank_name(tmp_path):
 
     from budgetxl.cli import main
 
-    wb = openpyxl.load_workbook(ENTRY)
-    for sheet, col in (("支出总表", "E"), ("收入总表", "F")):
-        wb[sheet]["B28"].value = "2040298"
-        wb[sheet][f"{col}28"].value = 1
-    path = tmp_path / "unnamed.xlsx"
-    wb.save(path)
+    path = _unnamed_code_workbook(tmp_path)
     res = CliRunner().invoke(main, ["render", str(path), "-o", str(tmp_path / "o.xlsx")])
     assert res.exit_code == 1 and "C101" in res.output and not (tmp_path / "o.xlsx").exists()
