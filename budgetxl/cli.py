@@ -411,7 +411,7 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
     """审核填报模板、facts CSV 或已公开的预算文本：表内、表间、表文一致性和模板完整性。
 
     \b
-    输入可以是文件、目录或通配符；目录中的每个文件都会列出（.xls、.ods 等请另存为 .xlsx）。
+    输入可以是文件、目录或通配符；目录中的每个文件都会列出（填报模板须为 .xlsx；官方格式的公开表也可以是 .xls、.ods）。
     同一单位同一年度出现在多个文件中时报 U01 错误。
     退出码：0 没有（--fail-on 级别的）问题；1 有问题（含部分文件无法读取，报告中列出原因）；
     2 没有一个输入可以读取，或用法错误（此时不写出任何文件）。
@@ -459,7 +459,7 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
     notes = []
     with _Progress(len(files), "审核") as bar:
         for n, f in enumerate(files, start=1):
-            refused = unsupported_reason(f)
+            refused = unsupported_reason(f, published=True)
             if refused:
                 results.append(CheckResult(str(f), None, [], unreadable=f"{f}：{refused}"))
             else:
@@ -636,7 +636,7 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
 def _import_document(text_file: Path, output: Path, derived: bool, profile: str, unit_code: str | None = None):
     from .facts import write_facts
 
-    if text_file.suffix.lower() in (".pdf", ".docx", ".xlsx", ".xlsm"):
+    if text_file.suffix.lower() in (".pdf", ".docx", ".xlsx", ".xlsm", ".xls", ".ods"):
         from .inputs import load_budgets
 
         [budget] = load_budgets(text_file, profile)  # anything unreadable: exit 2, nothing written
@@ -682,7 +682,7 @@ def _import_command(name: str, doc: str):
 
 
 import_document = _import_command(
-    "import", "从已公开的文件（PDF、Word .docx、官方格式的 .xlsx 工作簿，或每格一行的公开文本 .txt）中读出各表，写成 facts CSV。\n\n"
+    "import", "从已公开的文件（PDF、Word .docx、官方格式的 .xlsx/.xls/.ods 工作簿，或每格一行的公开文本 .txt）中读出各表，写成 facts CSV。\n\n"
               "表样按文件中的表名自动识别；读不出的内容逐条列出，退出码 2，不写出任何结果。")
 import_text = _import_command("import-text", "同 import（保留的旧名）：从已公开的预算文本或文件中读出各表，写成 facts CSV。")
 

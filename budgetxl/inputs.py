@@ -19,14 +19,23 @@ OTHER_SPREADSHEETS = {".xls": "Excel 97-2003 工作簿", ".ods": "OpenDocument �
 SUPPORTED = "支持 .xlsx 填报模板、.csv 数据文件、.txt 公开文本、.pdf/.docx 公开文件"
 
 
-def unsupported_reason(path: str | Path) -> str | None:
+# other spreadsheet formats read as published (official-layout) workbooks by check and import: the
+# values are all a published table has (calamine reads them; sheetscan their error cells)
+PUBLISHED_SPREADSHEETS = (".xls", ".ods")
+
+
+def unsupported_reason(path: str | Path, published: bool = False) -> str | None:
     """Why budgetxl does not read this file, in Chinese with what to do; None if it may be read.
+    ``published``: the command reads published documents too (check, import), so an .xls or .ods
+    is read as an official-layout workbook.
 
     The one message every command gives for another spreadsheet format (.xls, .ods …)."""
     p = Path(path)
     suffix = p.suffix.lower()
     if p.name.startswith("~$"):
         return "Excel/WPS 打开工作簿时生成的临时锁定文件，不是填报文件（关闭该工作簿后会自动消失）"
+    if published and suffix in PUBLISHED_SPREADSHEETS:
+        return None
     if suffix in OTHER_SPREADSHEETS:
         return f"{OTHER_SPREADSHEETS[suffix]}（{suffix}）不能直接读取：{SAVE_AS_XLSX} 后再提交"
     if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".pdf", ".docx"):
@@ -57,27 +66,36 @@ def load_budgets(path: str | Path, profile=None) -> list[UnitBudget]:
         return [budget]
     if suffix in (".pdf", ".docx"):
         return _published(p, profile)
+    if suffix in PUBLISHED_SPREADSHEETS:  # never an entry workbook (its fingerprint lives in the xlsx)
+        return _official(p, profile)
     if suffix in (".xlsx", ".xlsm"):
         from .reader.entry import NotATemplate, read_entry
 
         try:
             result = read_entry(p, profile=profile)
         except NotATemplate:
-            from .reader.official import read_official
-
-            try:
-                return [read_official(p, profile)[0]]
-            except BudgetxlError as e:  # not budgetxl's own layout: a published workbook, perhaps
-                try:
-                    return _published(p, profile)
-                except BudgetxlError:
-                    raise e from None
+            return _official(p, profile)
         bad = [f for f in result.findings if f.code.startswith("V") and f.severity == "error"]
         if bad:
             raise BudgetxlError(f"{p}：有无法读取的数据", [Problem(f.message, file=str(p), sheet=f.sheet, cell=f.cell)
                                                      for f in bad])
         return [result.budget]
     raise BudgetxlError(f"{p}：{unsupported_reason(p)}")
+
+
+def _official(p: Path, profile) -> list[UnitBudget]:
+    """A workbook without budgetxl's fingerprint: budgetxl's official layout, else a published one."""
+    from .reader.official import IsTemplate, read_official
+
+    try:
+        return [read_official(p, profile)[0]]
+    except IsTemplate:
+        raise
+    except BudgetxlError as e:  # not budgetxl's own layout: a published workbook, perhaps
+        try:
+            return _published(p, profile)
+        except BudgetxlError:
+            raise e from None
 
 
 def _published(p: Path, profile) -> list[UnitBudget]:

@@ -37,8 +37,9 @@ def require_defusedxml() -> None:
         raise BudgetxlError("openpyxl 未启用 defusedxml 防护，拒绝读取工作簿")
 
 
-def check_container(path: str | Path, *, keep_open: bool = False):
-    """Refuse anything that is not a sane xlsx zip, before parsing. Raises BudgetxlError.
+def check_container(path: str | Path, *, keep_open: bool = False, kind: str = "xlsx"):
+    """Refuse anything that is not a sane xlsx zip (``kind="ods"``: OpenDocument spreadsheet),
+    before parsing. Raises BudgetxlError.
 
     With ``keep_open`` the checked, open :class:`zipfile.ZipFile` is returned (caller closes it).
     """
@@ -58,7 +59,7 @@ def check_container(path: str | Path, *, keep_open: bool = False):
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise BudgetxlError(f"{name}：这是加密的工作簿或旧版 .xls 文件，请在 Excel/WPS 中取消密码并另存为 .xlsx")
     if not head.startswith(b"PK"):
-        raise BudgetxlError(f"{name}：不是 xlsx 工作簿（可能是改了扩展名的 CSV 或其他文件）")
+        raise BudgetxlError(f"{name}：不是 {kind} 工作簿（可能是改了扩展名的 CSV 或其他文件）")
     try:
         if keep_open and size <= MAX_IN_MEMORY:  # members are then inflated from memory (see Package)
             zf = Package(p.read_bytes())
@@ -67,7 +68,7 @@ def check_container(path: str | Path, *, keep_open: bool = False):
     except (zipfile.BadZipFile, OSError):
         raise BudgetxlError(f"{name}：文件已损坏或不完整（不是有效的 zip/xlsx）") from None
     try:
-        _check_entries(zf, name)
+        _check_entries(zf, name, kind)
     except BaseException:
         zf.close()
         raise
@@ -112,7 +113,7 @@ class Package(zipfile.ZipFile):
         return out
 
 
-def _check_entries(zf: zipfile.ZipFile, name: str) -> None:
+def _check_entries(zf: zipfile.ZipFile, name: str, kind: str = "xlsx") -> None:
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise BudgetxlError(f"{name}：压缩包内文件数 {len(infos)} 过多，疑似恶意文件，拒绝读取")
@@ -137,7 +138,10 @@ def _check_entries(zf: zipfile.ZipFile, name: str) -> None:
         raise BudgetxlError(f"{name}：解压后总大小过大，疑似压缩炸弹，拒绝读取")
     if "EncryptedPackage" in names:
         raise BudgetxlError(f"{name}：工作簿设置了打开密码，请取消密码后再提交")
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+    if kind == "ods":
+        if "content.xml" not in names:
+            raise BudgetxlError(f"{name}：不是 OpenDocument 表格（缺少 content.xml）")
+    elif "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise BudgetxlError(f"{name}：不是 xlsx 工作簿（缺少工作簿结构）")
 
 

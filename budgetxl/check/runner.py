@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import BudgetxlError
+from ..inputs import PUBLISHED_SPREADSHEETS
 from ..findings import Finding
 from ..model import UnitBudget
 from .context import CheckContext
@@ -116,27 +117,36 @@ def _published(p: Path, profile) -> list[CheckContext]:
                          quanta=reading.quanta)]
 
 
+def _official(p: Path, profile) -> list[CheckContext]:
+    """A workbook without budgetxl's fingerprint: budgetxl's official layout, else a published one."""
+    from ..reader.official import IsTemplate, read_official
+
+    try:
+        budget, positions = read_official(p, profile)
+    except IsTemplate:
+        raise
+    except BudgetxlError as e:  # not budgetxl's own layout: a published workbook, perhaps
+        try:
+            return _published(p, profile)
+        except BudgetxlError:
+            raise e from None
+    return [CheckContext(budget, str(p), positions, kind="official")]
+
+
 def load_for_check(path: str | Path, profile: str | None = None,
                    verify_lists: bool | str = "auto") -> list[CheckContext]:
     """Contexts for every unit in a file (an entry workbook holds one; a facts CSV may hold many)."""
     p = Path(path)
     suffix = p.suffix.lower()
+    if suffix in PUBLISHED_SPREADSHEETS:  # .xls, .ods: never an entry workbook, read as published
+        return _official(p, profile)
     if suffix in (".xlsx", ".xlsm"):
         from ..reader.entry import NotATemplate, read_entry
 
         try:
             r = read_entry(p, profile=profile, verify_lists=verify_lists)
         except NotATemplate:  # no fingerprint: an official-layout workbook, perhaps
-            from ..reader.official import read_official
-
-            try:
-                budget, positions = read_official(p, profile)
-            except BudgetxlError as e:  # not budgetxl's own layout: a published workbook, perhaps
-                try:
-                    return _published(p, profile)
-                except BudgetxlError:
-                    raise e from None
-            return [CheckContext(budget, str(p), positions, kind="official")]
+            return _official(p, profile)
         return [CheckContext(r.budget, str(p), r.positions, r.findings, kind="workbook", meta=r.meta)]
     if suffix in (".pdf", ".docx"):  # a published document: read what can be read, report the rest
         return _published(p, profile)

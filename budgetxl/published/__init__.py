@@ -11,7 +11,7 @@ __all__ = ["Cell", "Document", "Figure", "Paragraph", "Place", "Table", "money_u
 
 
 def read_document(path) -> Document:
-    """Read a published document by its kind: PDF, Word (.docx), spreadsheet (.xlsx, .xls)."""
+    """Read a published document by its kind: PDF, Word (.docx), spreadsheet (.xlsx, .xls, .ods)."""
     from pathlib import Path
 
     from ..errors import BudgetxlError
@@ -26,7 +26,7 @@ def read_document(path) -> Document:
         from .word import read_docx
 
         return read_docx(p)
-    if suffix in (".xlsx", ".xlsm", ".xls"):
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         from .sheet import read_sheets
 
         return read_sheets(p)

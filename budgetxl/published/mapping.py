@@ -385,8 +385,9 @@ def _unread(reading: Reading, pt: PTable, nhead: int, consumed: set[int]) -> Non
 
 def _value(doc, prof, t, pt, budget, reading, problem, put, row_key, col_key, c: Cell, wanted, where, i) -> None:
     f = c.figure
-    if f is None:
-        problem(f"{where}第{i + 1}行：“{c.text}”不是金额", table=t.name)
+    if f is None:  # named by its own place (a workbook's cell, an error value such as #DIV/0! included)
+        at = {"sheet": c.place.sheet, "cell": c.place.cell} if c.place.sheet and c.place.cell else {}
+        problem(f"{_where(doc, pt, c)}第{i + 1}行：“{c.text}”不是金额", table=t.name, **at)
         return
     if f.blank or f.zero_mark:
         return

@@ -1,4 +1,4 @@
-"""Read a spreadsheet in an official layout (.xlsx, .xls) as published: each visible sheet's tables
+"""Read a spreadsheet in an official layout (.xlsx, .xls, .ods) as published: each visible sheet's tables
 as grids of cells (merged ranges one cell over the positions they cover), the title and the lines
 under it, and the notes below. Values are read by python-calamine; a number stored as a binary
 float is read as the shortest decimal that gives it back (what the spreadsheet shows), so a printed
@@ -52,10 +52,9 @@ def read_sheets(path: str | Path) -> Document:
     name = str(p)
     if p.stat().st_size > MAX_BYTES:
         raise BudgetxlError(f"{name}：文件超过 {MAX_BYTES // 1024 // 1024} MB，不像一份预算公开文件")
-    if p.suffix.lower() in (".xlsx", ".xlsm"):
-        from ..reader.xlsxscan import scan_package
+    from ..reader.sheetscan import scan_workbook
 
-        scan_package(p, name)  # hostile or absurd packages are refused before calamine reads them
+    scan = scan_workbook(p, name)  # hostile or absurd files are refused before calamine reads them
     try:
         book = python_calamine.CalamineWorkbook.from_path(name)
     except Exception as e:
@@ -66,7 +65,7 @@ def read_sheets(path: str | Path) -> Document:
             sh = book.get_sheet_by_name(sheet_name)
             if sh.height * max(sh.width, 1) > MAX_CELLS:
                 raise BudgetxlError(f"{name}：工作表“{sheet_name}”过大（{sh.height} 行 × {sh.width} 列）")
-            rows = sh.to_python(skip_empty_area=False)
+            rows = scan.with_errors(sheet_name, sh.to_python(skip_empty_area=False))
             merged = list(sh.merged_cell_ranges or [])
         except BudgetxlError:
             raise

@@ -15,7 +15,12 @@ from ..template.layout import a1
 from ..detect import by_table_names, resolve
 from ..textimport import PrintedTable, header_words, is_header_row, load_table
 from .entry import Positions
-from .xlsxscan import scan_package
+from .sheetscan import scan_workbook
+
+
+class IsTemplate(BudgetxlError):
+    """The workbook is an entry template that cannot be read as one (saved as .xls or .ods, or its
+    fingerprint removed): never to be read as a published workbook instead."""
 
 
 def is_official(sheet_names: list[str], profile=DEFAULT_PROFILE) -> bool:
@@ -62,7 +67,7 @@ def read_official(path: str | Path, profile=None):
     name = str(path)
     from ..safety import REDO, damage
 
-    scan = scan_package(path, name)  # refuse hostile or absurd files before calamine reads them
+    scan = scan_workbook(path, name)  # refuse hostile or absurd files before calamine reads them; errors of .xls/.ods
     try:
         cal = python_calamine.CalamineWorkbook.from_path(str(path))
     except MemoryError:
@@ -72,7 +77,12 @@ def read_official(path: str | Path, profile=None):
     from ..template.layout import SHEET_GUIDE, SHEET_LISTS
 
     if SHEET_GUIDE in cal.sheet_names or SHEET_LISTS in cal.sheet_names:
-        raise BudgetxlError(f"{name}：这是填报模板，但模板指纹（隐藏的 _budgetxl 工作表）被删除或损坏，无法可靠定位数据。"
+        if Path(name).suffix.lower() not in (".xlsx", ".xlsm"):  # its formulas and fingerprint live in the xlsx
+            from ..inputs import OTHER_SPREADSHEETS, SAVE_AS_XLSX
+
+            kind = OTHER_SPREADSHEETS.get(Path(name).suffix.lower(), Path(name).suffix)
+            raise IsTemplate(f"{name}：这是另存为{kind}的填报模板，不能直接读取：{SAVE_AS_XLSX} 后再提交")
+        raise IsTemplate(f"{name}：这是填报模板，但模板指纹（隐藏的 _budgetxl 工作表）被删除或损坏，无法可靠定位数据。"
                             "请使用财政局下发的原模板重新填写")
     prof = resolve(profile, lambda: by_table_names(cal.sheet_names, name))
     if not is_official(cal.sheet_names, prof):
@@ -119,4 +129,4 @@ def read_official(path: str | Path, profile=None):
     return budget, positions
 
 
-__all__ = ["read_official", "is_official", "a1"]
+__all__ = ["IsTemplate", "read_official", "is_official", "a1"]
