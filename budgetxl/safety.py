@@ -92,6 +92,18 @@ class Package(zipfile.ZipFile):
         # encrypted (bit 0), patched (bit 5), strongly encrypted (bit 6), not deflated: zipfile's way
         if pwd is not None or info.flag_bits & 0x61 or info.compress_type != zipfile.ZIP_DEFLATED:
             return super().read(info, pwd)
+        comp = self.raw_member(info)
+        try:
+            out = zlib.decompressobj(-15).decompress(comp, info.file_size + 1)
+        except zlib.error:
+            raise zipfile.BadZipFile(f"bad deflate data in {info.filename}") from None
+        if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+            raise zipfile.BadZipFile(f"size or CRC mismatch in {info.filename}")
+        return out
+
+    def raw_member(self, info: zipfile.ZipInfo) -> bytes:
+        """A member's data as stored (compressed), after its local header; its two headers must
+        name the same member (as zipfile checks)."""
         raw, h = self.raw, info.header_offset
         if raw[h:h + 4] != b"PK\x03\x04" or len(raw) < h + 30:
             raise zipfile.BadZipFile(f"bad local header for {info.filename}")
@@ -104,13 +116,7 @@ class Package(zipfile.ZipFile):
         comp = raw[start:start + info.compress_size]
         if len(comp) != info.compress_size:
             raise zipfile.BadZipFile(f"truncated member {info.filename}")
-        try:
-            out = zlib.decompressobj(-15).decompress(comp, info.file_size + 1)
-        except zlib.error:
-            raise zipfile.BadZipFile(f"bad deflate data in {info.filename}") from None
-        if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
-            raise zipfile.BadZipFile(f"size or CRC mismatch in {info.filename}")
-        return out
+        return comp
 
 
 def _check_entries(zf: zipfile.ZipFile, name: str, kind: str = "xlsx") -> None:

@@ -136,11 +136,12 @@ def as_csv(results: list[CheckResult], lang: str = "zh", *, bom: bool = False) -
     return to_text([FIELDS_CN[k] for k in FIELDS] if zh else FIELDS, rows(), kind="report", bom=bom)
 
 
-def _safe(v):
-    """Text written into a workbook is never a formula (formula injection)."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v
-    return v
+def _formula_like(v: str) -> bool:
+    """Text that a spreadsheet would take for a formula if it were typed in (formula injection):
+    written as text with Excel's quote prefix, never as a formula, and without a visible '."""
+    from ..csvout import neutralise
+
+    return neutralise(v) != v
 
 
 # The 审核结果 sheet: column headers and widths (Excel character units). Figures are written as
@@ -148,53 +149,77 @@ def _safe(v):
 FINDINGS_COLUMNS = (("规则", 8), ("级别", 6), ("问题", 56), ("工作表", 18), ("单元格", 8),
                     ("应为", 11), ("实为", 11), ("差额", 11), ("容差", 8))
 FIGURE_FORMAT = "#,##0.00##"
+LINK_COLOUR = "FF0563C1"
 
 
-def _findings_sheet(ws, findings: list[Finding], sheets: set[str], caused: dict | None = None) -> None:
+def _findings_sheet(wb, findings: list[Finding], caused: dict | None = None):
+    """The 审核结果 worksheet part (lxml): a header row, then one row per finding with its cause
+    named, the cell a link to the marked cell; text cells inline strings, figures numbers."""
     from decimal import Decimal
 
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from lxml import etree
 
     from ..render.official import LINE_PT, text_lines
+    from ..xlsxpatch import MAIN, q, col_letters
 
-    ws.append([h for h, _ in FINDINGS_COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    message_width = FINDINGS_COLUMNS[2][1]
-    for f in findings:
-        figures = [f.expected, f.actual, f.difference, f.tolerance]
-        message = f.message + _cause_note((caused or {}).get(id(f)))
-        ws.append([_safe(x) for x in (f.code, SEVERITY_CN[f.severity], message, f.sheet or "", f.cell or "")]
-                  + [x if isinstance(x, Decimal) else ("" if x is None else _safe(str(x))) for x in figures])
-        r = ws.max_row
-        for c in range(1, len(FINDINGS_COLUMNS) + 1):
-            cell = ws.cell(r, c)
-            cell.alignment = wrap if c == 3 else top
-            if isinstance(cell.value, Decimal):
-                cell.number_format = FIGURE_FORMAT
-        ws.row_dimensions[r].height = LINE_PT * text_lines(message, message_width) + 4
-        if f.sheet in sheets and f.cell:
-            link = ws.cell(r, 5)
-            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
-            link.font = Font(color="0563C1", underline="single")
+    st = wb.styles
+    header = st.xf(font=st.font(bold=True), vertical="center")
+    text_xf = {(w, quoted): st.xf(vertical="top", wrap=w, quote=quoted) for w in (False, True) for quoted in
+               (False, True)}
+    link = st.xf(font=st.font(colour=LINK_COLOUR, underline=True), vertical="top")
+    figure = st.xf(number_format=st.number_format(FIGURE_FORMAT), vertical="top")
+    root = etree.Element(q("worksheet"), nsmap={None: MAIN})
+    pr = etree.SubElement(root, q("sheetPr"))
+    etree.SubElement(pr, q("pageSetUpPr"), fitToPage="1")
+    views = etree.SubElement(root, q("sheetViews"))
+    view = etree.SubElement(views, q("sheetView"), tabSelected="1", workbookViewId="0")
+    etree.SubElement(view, q("pane"), ySplit="1", topLeftCell="A2", activePane="bottomLeft", state="frozen")
+    etree.SubElement(view, q("selection"), pane="bottomLeft", activeCell="A2", sqref="A2")
+    etree.SubElement(root, q("sheetFormatPr"), defaultRowHeight="15")
+    cols = etree.SubElement(root, q("cols"))
     for i, (_h, w) in enumerate(FINDINGS_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "A2"
-    ps = ws.page_setup
-    ps.paperSize = ws.PAPERSIZE_A4
-    ps.orientation = ws.ORIENTATION_LANDSCAPE
-    ps.fitToWidth, ps.fitToHeight = 1, 0
-    if ws.sheet_properties.pageSetUpPr is None:
-        from openpyxl.worksheet.properties import PageSetupProperties
+        etree.SubElement(cols, q("col"), min=str(i), max=str(i), width=str(w), customWidth="1")
+    data = etree.SubElement(root, q("sheetData"))
+    links = []
 
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    def text(row, ref, value, style):
+        c = etree.SubElement(row, q("c"), r=ref, s=str(style), t="inlineStr")
+        t = etree.SubElement(etree.SubElement(c, q("is")), q("t"))
+        t.text = value
+        if value != value.strip():
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+    row = etree.SubElement(data, q("row"), r="1")
+    for i, (h, _w) in enumerate(FINDINGS_COLUMNS, start=1):
+        text(row, f"{col_letters(i)}1", h, header)
+    message_width = FINDINGS_COLUMNS[2][1]
+    for n, f in enumerate(findings, start=2):
+        message = f.message + _cause_note((caused or {}).get(id(f)))
+        row = etree.SubElement(data, q("row"), r=str(n), ht=f"{LINE_PT * text_lines(message, message_width) + 4:g}",
+                               customHeight="1")
+        values = [f.code, SEVERITY_CN[f.severity], message, f.sheet or "", f.cell or "",
+                  f.expected, f.actual, f.difference, f.tolerance]
+        for i, v in enumerate(values, start=1):
+            ref = f"{col_letters(i)}{n}"
+            if isinstance(v, Decimal) and v.is_finite():
+                c = etree.SubElement(row, q("c"), r=ref, s=str(figure))
+                etree.SubElement(c, q("v")).text = f"{v:f}"
+            elif i == 5 and v and f.sheet in wb.worksheets:
+                text(row, ref, str(v), link)
+                links.append((ref, f"'{f.sheet.replace(chr(39), chr(39) * 2)}'!{v}", f"{f.sheet}!{v}"))
+            elif v is not None and str(v) != "":
+                v = str(v)
+                text(row, ref, v, text_xf[(i == 3, _formula_like(v))])
+    if links:
+        hl = etree.SubElement(root, q("hyperlinks"))
+        for ref, location, display in links:
+            etree.SubElement(hl, q("hyperlink"), ref=ref, location=location, display=display)
+    etree.SubElement(root, q("printOptions"), horizontalCentered="1")
+    etree.SubElement(root, q("pageMargins"), left="0.4", right="0.4", top="0.6", bottom="0.6", header="0.3",
+                     footer="0.3")
+    etree.SubElement(root, q("pageSetup"), paperSize="9", orientation="landscape", fitToWidth="1",
+                     fitToHeight="0")
+    return root
 
 
 def _cause_note(cause: Finding | None) -> str:
@@ -204,41 +229,44 @@ def _cause_note(cause: Finding | None) -> str:
     return f"（由 {where} 的 {cause.code} 引起，先改那里）"
 
 
+NOTE_AUTHOR = "budgetxl"
+FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
+
+
 def annotate(workbook: str | Path, findings: list[Finding], out: str | Path) -> int:
-    """Copy ``workbook`` to ``out`` with every finding's cell highlighted and commented, plus a
-    审核结果 sheet linking to the cells. Returns the number of cells marked."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
+    """Copy ``workbook`` to ``out`` with every finding's cell highlighted and given a note (the
+    cells of findings folded under a cause too, each naming its cause), plus a first sheet
+    审核结果 listing each cause then what it caused, linking to the cells. Returns the number of
+    cells marked.
 
+    The copy is the input package patched (see :mod:`budgetxl.xlsxpatch`): only the marked
+    worksheets, the styles, the workbook's sheet list and the parts the notes and the new sheet
+    need are written again; every other part, cached formula values included, is copied byte
+    for byte. The input is never modified, the output written atomically."""
     from ..fileio import atomic_path
-    from ..safety import open_workbook_checked
+    from ..xlsxpatch import Workbook
 
-    wb = open_workbook_checked(workbook)
-    fills = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C"),
-             "info": PatternFill("solid", fgColor="DDEBF7")}
-    notes: dict[tuple[str, str], list[Finding]] = {}
-    caused: dict[int, Finding] = {}  # a folded finding -> its cause (its cell is marked too, naming the cause)
-    for head in findings:
-        for f in head.flatten():
-            if f is not head:
-                caused[id(f)] = head
-            if f.sheet in wb.sheetnames and f.cell:
-                notes.setdefault((f.sheet, f.cell), []).append(f)
-    for (sheet, cell), fs in notes.items():
-        c = wb[sheet][cell]
-        worst = min(fs, key=lambda f: ("error", "warning", "info").index(f.severity))
-        c.fill = fills[worst.severity]
-        text = "\n".join(f"{f.code} {SEVERITY_CN[f.severity]}：{f.message}" + _cause_note(caused.get(id(f)))
-                         for f in fs)
-        c.comment = Comment(text[:30000], "budgetxl")
-    name = "审核结果"
-    while name in wb.sheetnames:
-        name += "_"
-    ws = wb.create_sheet(name, 0)
-    # each cause, then what it caused (naming its cause)
-    _findings_sheet(ws, [g for head in findings for g in head.flatten()], set(wb.sheetnames), caused)
-    wb.active = 0
-    wb.calculation.fullCalcOnLoad = True  # openpyxl keeps no cached values: let the viewer recompute
-    with atomic_path(out, inputs=(workbook,)) as tmp:
-        wb.save(tmp)
-    return len(notes)
+    with Workbook(workbook) as wb:
+        notes: dict[tuple[str, str], list[Finding]] = {}
+        caused: dict[int, Finding] = {}  # a folded finding -> its cause (its cell is marked too, naming the cause)
+        flat = []
+        for head in findings:
+            for f in head.flatten():
+                flat.append(f)
+                if f is not head:
+                    caused[id(f)] = head
+                if f.sheet in wb.worksheets and f.cell:
+                    notes.setdefault((f.sheet, f.cell.replace("$", "")), []).append(f)
+        marked: dict[str, dict[str, str]] = {}
+        for (sheet, cell), fs in notes.items():
+            worst = min(fs, key=lambda f: ("error", "warning", "info").index(f.severity))
+            if wb.highlight(sheet, cell, FILLS[worst.severity]):
+                text = "\n".join(f"{f.code} {SEVERITY_CN[f.severity]}：{f.message}" + _cause_note(caused.get(id(f)))
+                                  for f in fs)
+                marked.setdefault(sheet, {})[cell] = text[:30000]  # Excel holds 32,767 characters
+        for sheet, cell_notes in marked.items():
+            wb.notes(sheet, cell_notes, NOTE_AUTHOR)
+        wb.add_first_sheet("审核结果", _findings_sheet(wb, flat, caused), print_titles="$1:$1")
+        with atomic_path(out, inputs=(workbook,)) as tmp:
+            wb.save(tmp)
+    return sum(len(c) for c in marked.values())
