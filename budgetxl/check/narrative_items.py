@@ -123,13 +123,19 @@ def _doc_paragraphs(ctx):
 def from_document(doc) -> dict:
     """What the text rules need of a published document (:class:`budgetxl.published.Document`), as
     supplement entries: its paragraphs in reading order with their place, its title lines, and
-    each printed table's title, notes and whether it prints a non-zero figure (for W307)."""
+    each printed table's title, notes, the short texts of its first row and whether it prints a
+    non-zero figure (for W307, W310 and W314)."""
     paragraphs = [{"text": p.text, "place": str(p.place), "heading": p.heading is not None}
                   for p in getattr(doc, "paragraphs", None) or []]
     notes = []
     for t in getattr(doc, "tables", None) or []:
         figures = any(f.value != 0 for _, f in t.figures())
-        notes.append({"title": t.title or "", "notes": list(t.notes), "figures": figures, "place": str(t.title_place)})
+        # the short texts of its first row: a form whose title is printed inside it (项目绩效目标填报表)
+        rows = getattr(t, "rows", None) or []
+        heads = list(dict.fromkeys(c.text.strip() for c in (rows[0] if rows else []) if c is not None
+                                   and c.text.strip() and len(c.text.strip()) <= 40))
+        notes.append({"title": t.title or "", "notes": list(t.notes), "figures": figures, "place": str(t.title_place),
+                      "heads": heads})
     return {"paragraphs": paragraphs, "title": " ".join(str(x) for x in getattr(doc, "front", None) or []),
             "table_notes": notes}
 
