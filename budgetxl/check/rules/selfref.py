@@ -74,7 +74,8 @@ class W310(Rule):
     按表名比对文件印出的每张表的标题、表内首行的文字（如表头里的“财政项目支出绩效目标填报表”）、
     目录和各级标题，不计“部门/单位/年份”之类的字；表名是表样的一张表（按表样的标题及其变体）且
     文件中读到了这张表的，也算印了；“详见下表”“见附表”这类不指名的说法不查。
-    只对公开的文件检查（填报模板和数据文件还不是印出的文件）。同一张表报一次，列出各处。
+    只对公开的文件检查（填报模板和数据文件还不是印出的文件），且只在表样的表都读到时检查（缺表时
+    已有 V05，读到的不全就说不清文件印了什么）。同一张表报一次，列出各处。
 
     失败示例：部门预算“七、绩效目标”写“详见单位的项目绩效目标表”，全文没有项目绩效目标表。
     通过示例：文字写“详见项目绩效目标表”，文件后附“财政项目支出绩效目标填报表”。
@@ -83,7 +84,7 @@ class W310(Rule):
 
     def check(self, ctx):
         tables = _printed(ctx)
-        if not tables:
+        if not tables or ctx.budget.absent:  # a partial reading (V05) cannot tell what is not printed
             return
         ps = passages(ctx)
         refs: dict[str, list] = {}
@@ -104,8 +105,7 @@ class W310(Rule):
         for core, hits in refs.items():
             if any(_names_it(core, x) for x in lines if not _REF_RE.search(x)):
                 continue
-            known = match_table(_named(hits[0][1].group("ref")), ctx.profile)  # one of the profile's tables, read
-            if known is not None and known.id not in ctx.budget.absent:
+            if match_table(_named(hits[0][1].group("ref")), ctx.profile) is not None:  # a profile table: read
                 continue
             p, m = hits[0]
             name = _named(m.group("ref"))
@@ -118,6 +118,10 @@ class W310(Rule):
 # the department says it has no subordinate units ("本部门以及下属0家预算单位", "无下属单位")
 _NO_SUB_RE = re.compile(r"(?:下属|所属)(?:的)?(?:预算单位|二级单位|单位)?(?:共|为|有)?\s*[0零]\s*(?:家|个)|"
                         r"(?:无|没有)(?:下属|所属)(?:的)?(?:预算)?单位")
+# what says the department does have more than itself: its units counted ("行政单位1家，事业单位1家") or
+# a subordinate unit whose budget is merged into its own ("下属事业单位…不单列预算")
+_UNIT_COUNT_RE = re.compile(r"(?:行政单位|事业单位|参公单位|机关)\s*(?P<n>\d+)\s*(?:家|个)")
+_MERGED_RE = re.compile(r"不单列预算|并入本部|并入本级|纳入本部|纳入本级")
 # and, speaking of itself, of its subordinate units ("局本级及所属单位", "本部门下属单位", "（含所属单位）");
 # the generic definitions of 名词解释 ("预算主管部门及所属预算单位") are not about this department
 _SUB_RE = re.compile(r"(?:本级|本部|本部门|本单位|我[局委办厅院部署处所站队])(?:的)?(?:及|和|与|以及|、|及其|和其)?"
@@ -130,7 +134,8 @@ class W311(Rule):
     """文字说到“所属单位”“下属单位”，而机构设置说本部门没有下属单位（“下属0家预算单位”“无下属单位”）。
 
     只算说自己的用法（“局本级及所属单位”“本部门下属单位”“（含所属单位）”）；名词解释里泛指的
-    “预算主管部门及所属预算单位”不算。同一原因报一次，列出各处。
+    “预算主管部门及所属预算单位”不算。机构设置紧接着数出不止一家单位（“行政单位1家，事业单位1家”），
+    或说下属单位“不单列预算”、并入本级的，所属单位确实存在，不报。同一原因报一次，列出各处。
 
     失败示例：机构设置“财政局部门预算包括财政局本部以及下属0家预算单位”，编制说明却写“主要用于局本级及所属单位人员经费”。
     通过示例：机构设置“包括本部以及下属1家事业单位”，编制说明写“主要用于局本级及所属单位人员经费”。
@@ -140,7 +145,10 @@ class W311(Rule):
     def check(self, ctx):
         ps = passages(ctx)
         none = next(((p, m) for p in ps for m in matches(_NO_SUB_RE, p.text)), None)
-        if none is None:
+        if none is None or any(_MERGED_RE.search(p.text) for p in ps):
+            return
+        near = ps[ps.index(none[0]):ps.index(none[0]) + 4]  # the 机构设置 lines that count its units
+        if sum(int(m.group("n")) for p in near for m in _UNIT_COUNT_RE.finditer(p.text)) > 1:
             return
         hits = []
         for p in ps:
@@ -201,7 +209,8 @@ _PLAN_RE = re.compile(r"(?<![原曾已按照据])(?:拟|计划|预计|准备|打
 class W313(Rule):
     """计划、打算的说法配了预算年度以前的年份（2025年预算写“拟从2020年起……”）：年份可能是旧文本未更新。
 
-    只查“拟、计划、预计、准备、将”紧接“于/从/自/在”和年份（或“拟2020年”）的说法；“原计划于……”
+    预算在上一年编制，说上一年的计划（2025年预算写“预计于2024年底完成”）是编制时的说法，不报；
+    早两年以上的才报。只查“拟、计划、预计、准备、将”紧接“于/从/自/在”和年份（或“拟2020年”）的说法；“原计划于……”
     “已于……”说的是过去，不查。
 
     失败示例：2025年部门预算的项目经费情况说明写“拟从2020年起，由我局申请400.00万元以上基本建设项目……评审经费”。
@@ -216,10 +225,10 @@ class W313(Rule):
         for p in passages(ctx):
             for m in matches(_PLAN_RE, p.text):
                 y = int(m.group("y") or m.group("y2"))
-                if y < year:
+                if y < year - 1:
                     yield ctx.finding(self, f"{p.place}：{year}年预算写“{excerpt(p.text, m.start(), m.end() + 2)}”，"
-                                            f"计划的年份 {y} 年早于预算年度，年份可能是旧文本未更新",
-                                      expected=f"{year}年或以后", actual=f"{y}年", **p.where())
+                                            f"计划的年份 {y} 年比预算年度早 {year - y} 年，年份可能是旧文本未更新",
+                                      expected=f"{year - 1}年或以后", actual=f"{y}年", **p.where())
                     break
 
 
