@@ -403,11 +403,12 @@ def _split(values) -> list[str]:
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), help="上年的填报模板或数据，用于比上年增减规则。")
 @click.option("--codes", "codes_file", type=click.Path(dir_okay=False, path_type=Path), help="财政局的科目代码表（csv/xlsx）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的报告或标注副本。")
+@click.option("--jobs", type=int, default=0, help="多个文件时的进程数（默认为 CPU 核数；给出 --previous 时为 1）。")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="CSV 报告的表头和级别用中文（zh）或英文字段名（en，与 JSON 相同）。")
 @profile_option
 @_guard
-def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, codes_file, profile, force, lang):
+def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, codes_file, profile, force, jobs, lang):
     """审核填报模板、facts CSV 或已公开的预算文本：表内、表间、表文一致性和模板完整性。
 
     \b
@@ -420,9 +421,9 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
     from .check import select_rules
     from .check.report import annotate as annotate_wb
     from .check.report import as_csv, as_json, human
-    from .check.runner import CheckResult, check_file, flag_same_unit
+    from .check.runner import check_path, flag_same_unit
     from .fileio import check_output
-    from .inputs import expand_inputs, unsupported_reason
+    from .inputs import expand_inputs
 
     try:  # the patterns are checked here; each file's own profile resolves them again (its [[checks]])
         select_rules(_split(select), _split(ignore), profile=profile)
@@ -458,15 +459,19 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
     results = []
     notes = []
     with _Progress(len(files), "审核") as bar:
-        for n, f in enumerate(files, start=1):
-            refused = unsupported_reason(f, published=True)
-            if refused:
-                results.append(CheckResult(str(f), None, [], unreadable=f"{f}：{refused}"))
-            else:
-                results += check_file(f, function_codes=fcodes, economic_codes=ecodes, profile=profile,
+        if prev is None:  # many files on every core (--jobs), in order
+            from .workers import map_files
+
+            one = functools.partial(check_path, function_codes=fcodes, economic_codes=ecodes, profile=profile,
+                                    select=_split(select), ignore=_split(ignore))
+            for res in map_files(one, [str(f) for f in files], jobs, lambda done, _: bar.update(done)):
+                results += res
+        else:  # last year's figures are matched per file here (notes say what was not found)
+            for n, f in enumerate(files, start=1):
+                results += check_path(f, function_codes=fcodes, economic_codes=ecodes, profile=profile,
                                       select=_split(select), ignore=_split(ignore),
-                                      previous=None if prev is None else _previous_for(prev, previous, f, notes))
-            bar.update(n)
+                                      previous=_previous_for(prev, previous, f, notes))
+                bar.update(n)
     flag_same_unit(results)  # U01: across files, like READ a finding of the run, not of one unit's rules
     for line in notes:
         click.echo(line, err=True)

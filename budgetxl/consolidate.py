@@ -14,7 +14,6 @@ import hashlib
 import io
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,45 +132,6 @@ def process_file(path: str, profile: str | None = None) -> list[UnitOutcome]:
     return out
 
 
-def _worker_start() -> None:
-    """A worker reads thousands of workbooks, allocating many short-lived objects and almost no
-    reference cycles: import what it needs, set that aside from the collector, and collect the
-    young generation less often (about 3% of the time per workbook otherwise)."""
-    import gc
-
-    from .check import all_rules
-
-    _die_with_parent()
-    all_rules()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-
-
-def _die_with_parent() -> None:
-    """A worker is killed when the consolidating process dies, however it dies (kill -9
-    included): Linux's PR_SET_PDEATHSIG. Without it a killed run leaves its workers running."""
-    import signal
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return  # pragma: no cover
-    import ctypes
-
-    parent = os.getppid()
-    pr_set_pdeathsig = 1
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _process_many(paths: list[str], profile: str | None = None) -> list[list[UnitOutcome]]:
-    return [process_file(p, profile) for p in paths]
-
-
 def read_groups(path: Path) -> dict[str, str]:
     """单位编码 -> 部门 from a CSV (header 单位编码,部门; UTF-8 or GB18030)."""
     from .fileio import decode_bureau_text
@@ -221,44 +181,13 @@ def consolidate(files: list[Path], *, groups: dict[str, str] | None = None, jobs
     jobs = jobs or os.cpu_count() or 1
     paths = [str(p) for p in files]
     outcomes: list[UnitOutcome] = []
-    chunk = max(1, min(50, len(paths) // (jobs * 8) or 1))
-    batches = [paths[i:i + chunk] for i in range(0, len(paths), chunk)]
-    done = 0
-    if jobs == 1 or len(paths) < 8:
-        for batch in batches:
-            for res in _process_many(batch, profile):
-                outcomes += res
-            done += len(batch)
-            if progress:
-                progress(done, len(paths))
-    else:
-        # the first file is read here: the imports, the profile, the template plan, the code lists
-        # and the place names are then in this process, and the workers (forked) start with them
-        for res in _process_many(paths[:1], profile):
-            outcomes += res
-        done = 1
-        if progress:
-            progress(done, len(paths))
-        batches = [paths[i:i + chunk] for i in range(1, len(paths), chunk)]
-        from .fileio import signalled, signals_as_interrupt
+    from .workers import map_files
 
-        with signals_as_interrupt(), ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
-            try:
-                for batch, results in zip(batches, pool.map(functools.partial(_process_many, profile=profile), batches)):
-                    for res in results:
-                        for o in res:
-                            o.keys = tuple(_KEYS.setdefault(k, k) for k in o.keys)
-                        outcomes += res
-                    done += len(batch)
-                    if progress:
-                        progress(done, len(paths))
-                    if signalled():
-                        raise KeyboardInterrupt
-            except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: stop the workers now, not after their batch
-                for proc in list(getattr(pool, "_processes", {}).values()):
-                    proc.kill()
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+    # every file read and checked, on every core when there are many
+    for res in map_files(functools.partial(process_file, profile=profile), paths, jobs, progress):
+        for o in res:
+            o.keys = tuple(_KEYS.setdefault(k, k) for k in o.keys)
+        outcomes += res
     readable = [o for o in outcomes if o.status not in EXCLUDED]
     years = sorted({o.year for o in readable})
     if len(years) > 1:

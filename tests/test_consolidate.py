@@ -132,9 +132,9 @@ def test_mixed_years_refused(county, tmp_path):
 def test_interrupt_leaves_no_output(county, tmp_path, monkeypatch):
     import budgetxl.consolidate as C
 
-    def boom(paths, profile=None):
+    def boom(path, profile=None):
         raise KeyboardInterrupt
-    monkeypatch.setattr(C, "_process_many", boom)
+    monkeypatch.setattr(C, "process_file", boom)
     d, _ = county
     res = CliRunner().invoke(main, ["consolidate", str(d / "451.xlsx"), "-o", str(tmp_path / "o.xlsx"), "--quiet",
                                     "--jobs", "1"])

@@ -266,3 +266,22 @@ def test_check_nothing_readable_writes_nothing(tmp_path):
     res = run("check", bad, ods, "--format", "json", "-o", tmp_path / "r.json", "--annotate", tmp_path / "m")
     assert res.exit_code == 2 and SAVE_AS in res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx", "u.ods"]
+
+
+def test_check_of_many_files_on_every_core_reports_as_one_process(tmp_path):
+    """check of many files runs them over worker processes (budgetxl.workers.map_files); the report
+    is the one a single process writes, file for file and in the same order."""
+    d = _returns(tmp_path / "returns")
+    for i in range(8):
+        shutil.copy(ENTRY, d / f"46{i}.xlsx")
+    reports = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"r{jobs}.json"
+        res = run("check", d, "--format", "json", "-o", out, "--jobs", jobs)
+        assert res.exit_code == 1, res.output
+        reports[jobs] = out.read_text("utf-8")
+    assert reports["1"] == reports["2"]
+    import json
+
+    files = [f["file"].rsplit("/", 1)[-1] for f in json.loads(reports["2"])["files"]]
+    assert files == sorted(files) and len(files) == 12

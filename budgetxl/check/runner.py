@@ -199,6 +199,16 @@ def check_file(path: str | Path, rules: list[type[Rule]] | None = None, *, previ
     return results
 
 
+def check_path(path: str | Path, **kw) -> list[CheckResult]:
+    """:func:`check_file` of one input of a command, or why it is not read (an unsupported type)."""
+    from ..inputs import unsupported_reason
+
+    refused = unsupported_reason(path, published=True)
+    if refused:
+        return [CheckResult(str(path), None, [], unreadable=f"{path}：{refused}")]
+    return check_file(path, **kw)
+
+
 def flag_same_unit(results: list[CheckResult]) -> None:
     """The same unit and year in two or more files (U01, as consolidate refuses to count either):
     an error at the head of each such file's findings, naming the other files. Like READ (a file
