@@ -330,23 +330,27 @@ def export(workbooks, output: Path, derived: bool, quiet: bool, profile: str, fo
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
 
 
+ANNOTATED = (".xlsx", ".xlsm", ".pdf")  # the inputs --annotate writes a marked copy of
+
+
 def _annotate_one(job):
-    from .check.report import annotate
+    from .check.report import annotate_copy as annotate
 
-    file, findings, out = job
-    return out, annotate(file, findings, out)
+    file, findings, out, profile = job
+    return out, annotate(file, findings, out, profile)
 
 
-def _annotate_all(annotate_wb, targets):
+def _annotate_all(annotate_wb, targets, profile=None):
     """(output, cells marked) per annotated copy, in order; many copies are written on every core
-    (a copy is the returned package patched, see budgetxl.xlsxpatch: tens of ms each)."""
+    (a workbook's copy is the returned package patched, see budgetxl.xlsxpatch: tens of ms each; a
+    PDF's is the PDF read again for its cells' boxes, about a second)."""
     import os
 
-    jobs = [(r.file, r.findings, out) for r, out in targets]
+    jobs = [(r.file, r.findings, out, profile) for r, out in targets]
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers < 2 or len(jobs) < 4:
-        for file, findings, out in jobs:
-            yield out, annotate_wb(file, findings, out)
+        for file, findings, out, prof in jobs:
+            yield out, annotate_wb(file, findings, out, prof)
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -399,7 +403,8 @@ def _split(values) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(["human", "json", "csv"]), default="human", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="报告写到文件（默认输出到屏幕）。")
 @click.option("--annotate", type=click.Path(path_type=Path),
-              help="写出标注了问题单元格的工作簿副本（单个输入时为 .xlsx 文件，多个输入时为目录）。")
+              help="写出标注了问题单元格的副本：工作簿（.xlsx）标色并加批注，PDF 框出单元格并加注释"
+                   "（单个输入时为 .xlsx 或 .pdf 文件，多个输入时为目录）。")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), help="上年的填报模板或数据，用于比上年增减规则。")
 @click.option("--codes", "codes_file", type=click.Path(dir_okay=False, path_type=Path), help="财政局的科目代码表（csv/xlsx）。")
 @click.option("--force", is_flag=True, help="覆盖已存在的报告或标注副本。")
@@ -419,7 +424,7 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
     示例：budgetxl check 回收/*.xlsx --format json -o 审核.json
     """
     from .check import select_rules
-    from .check.report import annotate as annotate_wb
+    from .check.report import annotate_copy as annotate_wb
     from .check.report import as_csv, as_json, human
     from .check.runner import check_path, flag_same_unit
     from .fileio import check_output
@@ -441,8 +446,9 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
                 raise BudgetxlError(f"多个输入时 --annotate 应为目录：{annotate} 是文件")
             if not (annotate.parent if str(annotate.parent) else Path(".")).is_dir():
                 raise BudgetxlError(f"输出目录不存在：{annotate.parent}")
-        else:
-            check_output(annotate, suffixes=(".xlsx",), what="标注副本", force=force, inputs=files)
+        else:  # a copy of the same kind: a workbook's, or a PDF's
+            kind = ".pdf" if files[0].suffix.lower() == ".pdf" else ".xlsx"
+            check_output(annotate, suffixes=(kind,), what="标注副本", force=force, inputs=files)
     prev = None
     if previous:
         from .inputs import load_budgets
@@ -481,13 +487,14 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
         sys.exit(EXIT_INPUT)
     targets = []
     if annotate:
-        books = [r for r in results if r.file.lower().endswith((".xlsx", ".xlsm")) and r.budget is not None]
+        books = [r for r in results if r.file.lower().endswith(ANNOTATED) and r.budget is not None]
         if many:
             names: dict[Path, str] = {}
             for r in books:
-                out = annotate / (Path(r.file).stem + "_审核.xlsx")
+                kind = ".pdf" if r.file.lower().endswith(".pdf") else ".xlsx"
+                out = annotate / (Path(r.file).stem + f"_审核{kind}")
                 if out in names:  # same stem in two folders: keep both
-                    out = annotate / (Path(r.file).stem + f"_{len(names)}_审核.xlsx")
+                    out = annotate / (Path(r.file).stem + f"_{len(names)}_审核{kind}")
                 names[out] = r.file
                 if out.exists() and not force:
                     raise BudgetxlError(f"标注副本 {out} 已存在，未覆盖（确认要覆盖请加 --force）")
@@ -508,14 +515,14 @@ def check(inputs, select, ignore, fail_on, fmt, output, annotate, previous, code
     else:
         click.echo(text)
     for r in results if annotate else ():
-        if r.file.lower().endswith((".pdf", ".docx")):
-            click.echo(f"注意：--annotate 只能标注工作簿（.xlsx），不支持 PDF 和 Word 文件，未写出 {r.file} 的标注副本；"
-                       "问题所在的页、表、行、列和原文见审核报告", err=True)
+        if r.budget is not None and not r.file.lower().endswith(ANNOTATED):
+            click.echo(f"注意：--annotate 只能标注 .xlsx 工作簿和 PDF，不支持 {Path(r.file).suffix} 文件，"
+                       f"未写出 {r.file} 的标注副本；问题所在的位置和原文见审核报告", err=True)
     if targets:
         if many:
             annotate.mkdir(parents=True, exist_ok=True)
         with _Progress(len(targets), "写标注副本") as bar:
-            for n, (out, marked) in enumerate(_annotate_all(annotate_wb, targets), start=1):
+            for n, (out, marked) in enumerate(_annotate_all(annotate_wb, targets, profile), start=1):
                 if not many or output is not None:
                     click.echo(f"已写出标注副本：{out}（标注 {marked} 个单元格）", err=output is None and fmt != "human")
                 bar.update(n)

@@ -233,6 +233,16 @@ NOTE_AUTHOR = "budgetxl"
 FILLS = {"error": "FFFFC7CE", "warning": "FFFFEB9C", "info": "FFDDEBF7"}
 
 
+def annotate_copy(file: str | Path, findings: list[Finding], out: str | Path, profile: str | None = None) -> int:
+    """A marked copy of a checked file: a workbook (:func:`annotate`) or a published PDF
+    (:func:`budgetxl.check.annotate_pdf.annotate_pdf`, read again with ``profile``)."""
+    if str(file).lower().endswith(".pdf"):
+        from .annotate_pdf import annotate_pdf
+
+        return annotate_pdf(file, findings, out, profile)
+    return annotate(file, findings, out)
+
+
 def annotate(workbook: str | Path, findings: list[Finding], out: str | Path) -> int:
     """Copy ``workbook`` to ``out`` with every finding's cell highlighted and given a note (the
     cells of findings folded under a cause too, each naming its cause), plus a first sheet
