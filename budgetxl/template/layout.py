@@ -25,6 +25,11 @@ HEADER_TOP = 2  # 0-based row of the first header row (row 0 title, row 1 unit l
 SPARE_PREFILLED = 10
 SPARE_BLANK = 40
 PART_SPARE = 10
+# empty rows of a list (projects, indicators, procurement lines, institutions) printed as a grid
+# after its filled rows; the list's further rows are open and validated as well but carry no
+# border or fill until something is typed in them (a conditional format draws their grid then),
+# so that the empty ones are not printed (Excel prints every formatted row)
+PART_SHOWN = 5
 
 
 def col_letter(c: int) -> str:

@@ -82,6 +82,15 @@ class _Formats:
         self.in_code = wb.add_format({**in_, "num_format": "@"})
         self.in_text = wb.add_format({**in_, "num_format": "@", "text_wrap": True, "valign": "top"})
         self.in_name = wb.add_format({**in_, "align": "left", "text_wrap": True})
+        # the open rows of a list (see layout.PART_SHOWN): unlocked, no border or fill of their own
+        open_ = {**base, "locked": False}
+        self.open = {"money": wb.add_format({**open_, "num_format": "#,##0.00"}),
+                     "number": wb.add_format({**open_, "num_format": "General"}),
+                     "code": wb.add_format({**open_, "num_format": "@"}),
+                     "text": wb.add_format({**open_, "num_format": "@", "text_wrap": True, "valign": "top"})}
+        self.open_calc = wb.add_format({**base, "num_format": "#,##0.00;-#,##0.00;;@"})  # 0 shows nothing
+        self.typed_grid = wb.add_format({"border": 1})  # conditional: an open row once typed in
+        self.typed_input = wb.add_format({"border": 1, "bg_color": INPUT_FILL})
         self.check_label = wb.add_format({**box, "bg_color": CHECK_FILL, "text_wrap": True})
         self.check_value = wb.add_format({**box, "bg_color": CHECK_FILL, "num_format": "#,##0.00;[Red]-#,##0.00"})
         self.check_head = wb.add_format({**box, "bold": True, "bg_color": CHECK_FILL})
@@ -316,6 +325,7 @@ class TemplateWriter:
                     ws.write_number(r, 1, float(v), f.in_money)
                 self._money_validation(ws, r, 1, r, 1, label, unit=self.p.text_unit)
         if "institutions" not in self.p.parts:
+            self._print(ws, [30] + [16] * 5)
             self._protect(ws)
             return
         hr = L.institutions_header_row(self.b.profile)
@@ -325,11 +335,16 @@ class TemplateWriter:
             ws.write_string(hr, c, fd["header"], f.header)
         insts = (self.b.supplement or {}).get("institutions", [])
         n = self.layout.parts["institutions"]
+        open_from = self._open_from(hr + 1, n, len(insts))
         for i in range(n):
             r = hr + 1 + i
             rec = insts[i] if i < len(insts) else {}
             for c, fd in enumerate(fields):
-                ws.write_string(r, c, rec.get(fd["key"], ""), f.in_text)
+                if r >= open_from:
+                    ws.write_blank(r, c, None, f.open["text"])
+                else:
+                    ws.write_string(r, c, rec.get(fd["key"], ""), f.in_text)
+        self._grid_when_typed(ws, open_from, hr + n, len(fields) - 1)
         for c, fd in enumerate(fields):
             if fd.get("choices"):
                 self._list_validation(ws, hr + 1, c, hr + n, c, self.choice_ranges[fd["key"]], fd["header"], "请从下拉列表中选择。")
@@ -541,9 +556,34 @@ class TemplateWriter:
         if widths is not None:
             ws.set_row(r, height)
 
-    def _part_value(self, ws, r: int, c: int, fd: dict, value) -> None:
+    def _open_from(self, first: int, n: int, filled: int) -> int:
+        """The first open row of a list of ``n`` rows from ``first`` with ``filled`` rows filled."""
+        return min(first + n, first + filled + L.PART_SHOWN)
+
+    def _grid_when_typed(self, ws, r0: int, r1: int, c1: int, inputs: list[int] | None = None) -> None:
+        """Open rows ``r0``..``r1`` (columns 0..``c1``) get their grid, and their input columns
+        (all unless ``inputs``) the input fill, once anything is typed in the row. One rule per
+        cell (LibreOffice applies only the first rule that holds)."""
+        if r1 < r0:
+            return
+        cols = list(range(c1 + 1)) if inputs is None else inputs
+        runs = _runs(cols)  # a formula column shows 0, which LEN counts: only what can be typed
+        typed = "=" + "+".join(f"SUMPRODUCT(LEN(${L.col_letter(a)}{r0 + 1}:${L.col_letter(b)}{r0 + 1}))"
+                               for a, b in runs) + ">0"
+        for group, fmt in ((runs, self.f.typed_input), (_runs(sorted(set(range(c1 + 1)) - set(cols))),
+                                                         self.f.typed_grid)):
+            if group:
+                ws.conditional_format(r0, group[0][0], r1, group[0][1], {
+                    "type": "formula", "criteria": typed, "format": fmt,
+                    "multi_range": " ".join(xl_range(r0, a, r1, b) for a, b in group)})
+
+    def _part_value(self, ws, r: int, c: int, fd: dict, value, open_row: bool = False) -> None:
         f = self.f
         typ = fd.get("type", "text")
+        if open_row and value in (None, ""):
+            kind = typ if typ in ("money", "number", "code") else "number" if typ == "integer" else "text"
+            ws.write_blank(r, c, None, f.open[kind])
+            return
         if typ in ("money", "number", "integer"):
             fmt = f.in_money if typ == "money" else f.in_number
             if value is None:
@@ -583,9 +623,11 @@ class TemplateWriter:
                   22 if fd["type"] == "code" else 16 if fd["type"] == "text" else 10 for fd in cols]
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
-        ws.write_string(1, 0, "每行一个项目；资金支出计划填截至各时点的累计数，12月底应等于预算数。", f.left)
+        ws.write_string(1, 0, "每行一个项目；资金支出计划填截至各时点的累计数，12月底应等于预算数。"
+                              "黄色行填满后接着往下填，填写的行自动加上表格线。", f.left)
         self._header_row(ws, first - 1, cols, widths=widths)
         projects = (self.b.supplement or {}).get("projects", [])
+        open_from = self._open_from(first, n, len(projects))
         for i in range(n):
             r = first + i
             rec = projects[i] if i < len(projects) else {}
@@ -593,9 +635,10 @@ class TemplateWriter:
                 if fd["key"].startswith("plan"):
                     vals = rec.get("plan") or []
                     k = int(fd["key"][4:])
-                    self._part_value(ws, r, c, fd, vals[k] if k < len(vals) else None)
+                    self._part_value(ws, r, c, fd, vals[k] if k < len(vals) else None, r >= open_from)
                 else:
-                    self._part_value(ws, r, c, fd, rec.get(fd["key"]))
+                    self._part_value(ws, r, c, fd, rec.get(fd["key"]), r >= open_from)
+        self._grid_when_typed(ws, open_from, first + n - 1, len(cols) - 1)
         for c, fd in enumerate(cols):
             self._part_validation(ws, first, first + n - 1, c, fd)
         ind_fields = [{"key": "project", "header": "项目编码", "type": "code"}] + parts["indicator_fields"]
@@ -607,10 +650,12 @@ class TemplateWriter:
                 for c, fd in enumerate(ind_fields):
                     self._part_value(ws, r, c, fd, rec.get("code") if fd["key"] == "project" else ind.get(fd["key"]))
                 r += 1
+        open_from = self._open_from(ind_first, n_ind, r - ind_first)
         while r < ind_first + n_ind:
             for c, fd in enumerate(ind_fields):
-                self._part_value(ws, r, c, fd, None)
+                self._part_value(ws, r, c, fd, None, r >= open_from)
             r += 1
+        self._grid_when_typed(ws, open_from, ind_first + n_ind - 1, len(ind_fields) - 1)
         code_src = f"=$A${first + 1}:$A${first + n}"
         self._list_validation(ws, ind_first, 0, ind_first + n_ind - 1, 0, code_src, "项目编码", "选择上表中的项目编码。")
         for c, fd in enumerate(ind_fields[1:], start=1):
@@ -666,6 +711,7 @@ class TemplateWriter:
                 self._formula(ws, total_row, c, f"=SUM({col}{first + 1}:{col}{first + n})", f.money_bold, float(total))
             elif c:
                 ws.write_blank(total_row, c, None, f.text)
+        open_from = self._open_from(first, n, len(lines))
         for i in range(n):
             r = first + i
             rec = lines[i] if i < len(lines) else {}
@@ -673,9 +719,12 @@ class TemplateWriter:
                 if fd.get("formula"):
                     node = expr.parse(fd["formula"])
                     terms = [f"{L.col_letter(keyidx[ref.col])}{r + 1}" for ref in expr.walk(node) if isinstance(ref, expr.Ref)]
-                    self._formula(ws, r, c, "=" + "+".join(terms), f.money, float(procurement_funds(self.p, rec)) if rec else 0)
+                    self._formula(ws, r, c, "=" + "+".join(terms), f.open_calc if r >= open_from else f.money,
+                                  float(procurement_funds(self.p, rec)) if rec else 0)
                 else:
-                    self._part_value(ws, r, c, fd, rec.get(fd["key"]))
+                    self._part_value(ws, r, c, fd, rec.get(fd["key"]), r >= open_from)
+        self._grid_when_typed(ws, open_from, first + n - 1, len(fields) - 1,
+                              [c for c, fd in enumerate(fields) if not fd.get("formula")])
         for c, fd in enumerate(fields):
             if not fd.get("formula"):
                 self._part_validation(ws, first, first + n - 1, c, fd)
