@@ -86,3 +86,23 @@ class Finding:
     def __str__(self) -> str:
         where = f"[{self.location}] " if self.location else ""
         return f"{self.code} {SEVERITY_CN[self.severity]} {where}{self.message}"
+
+
+def cause_note(cause: Finding | None) -> str:
+    """What a folded finding says of its cause, for notes and report rows ("" without one)."""
+    if cause is None:
+        return ""
+    where = f"{cause.sheet}!{cause.cell}" if cause.sheet and cause.cell else (cause.sheet or "")
+    return f"（由 {where} 的 {cause.code} 引起，先改那里）"
+
+
+def worst(findings: list[Finding]) -> Finding:
+    """The most severe of the findings at one place (the first of equals)."""
+    return min(findings, key=lambda f: ("error", "warning", "info").index(f.severity))
+
+
+def note_text(findings: list[Finding], caused: dict[int, Finding]) -> str:
+    """The note an annotated copy puts on one place: each finding with its severity, message and
+    cause (``caused`` maps id(finding) to the finding it is folded under)."""
+    return "\n".join(f"{f.code} {SEVERITY_CN[f.severity]}：{f.message}" + cause_note(caused.get(id(f)))
+                     for f in findings)

@@ -62,9 +62,20 @@ def _text_sample():
     return b
 
 
-def build_context(case: dict, base=None, table_name=lambda name: name) -> CheckContext:
+def _printed_as(value, printed):
+    """``value`` with every title and text in it passed through ``printed``."""
+    if isinstance(value, dict):
+        return {k: printed(v) if k in ("title", "text") and isinstance(v, str) else _printed_as(v, printed)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printed_as(v, printed) for v in value]
+    return value
+
+
+def build_context(case: dict, base=None, table_name=lambda name: name, printed=lambda text: text) -> CheckContext:
     """The sample unit (from the seed text for kind = "text"; or ``base``, with the cases' table
-    names mapped by ``table_name``) with the case's changes applied."""
+    names mapped by ``table_name`` and the printed titles and paragraphs of its supplement by
+    ``printed``) with the case's changes applied."""
     if base is None:
         base = _text_sample() if case.get("kind") == "text" else _SAMPLE
     b = copy.deepcopy(base, {id(base.profile): base.profile})
@@ -85,7 +96,7 @@ def build_context(case: dict, base=None, table_name=lambda name: name) -> CheckC
     sup = b.supplement
     sup["narrative"].update(case.get("narrative", {}))
     for k, v in case.get("supplement", {}).items():  # other supplement entries (title, table_notes …)
-        sup[k] = v
+        sup[k] = _printed_as(v, printed)
     for k, v in case.get("previous", {}).items():
         sup["previous"][k] = _amount(v)
     for patch in case.get("projects", []):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import BudgetxlError
-from ..findings import SEVERITY_CN, Finding
+from ..findings import SEVERITY_CN, Finding, note_text, worst
 
 COLOURS = {"error": "ff0000", "warning": "ff9900", "info": "0070c0"}
 PAD = 1.0  # points around the printed cell
@@ -48,7 +48,6 @@ def annotate_pdf(pdf: str | Path, findings: list[Finding], out: str | Path, prof
     from pypdf.generic import NameObject, TextStringObject
 
     from ..fileio import atomic_path
-    from .report import _cause_note
 
     boxes = cell_boxes(pdf, profile)
     notes: dict[tuple[int, tuple], list[Finding]] = {}
@@ -76,9 +75,8 @@ def annotate_pdf(pdf: str | Path, findings: list[Finding], out: str | Path, prof
         if page.rotation % 360:  # the box would be turned: say so rather than box the wrong place
             unplaced += fs
             continue
-        worst = min(fs, key=lambda f: ("error", "warning", "info").index(f.severity))
-        text = "\n".join(f"{f.code} {SEVERITY_CN[f.severity]}：{f.message}" + _cause_note(caused.get(id(f))) for f in fs)
-        box = Rectangle(rect=_rect(page, bbox), border_color=COLOURS[worst.severity])
+        text = note_text(fs, caused)
+        box = Rectangle(rect=_rect(page, bbox), border_color=COLOURS[worst(fs).severity])
         box[NameObject("/Contents")] = TextStringObject(text)
         box[NameObject("/T")] = TextStringObject("budgetxl")
         writer.add_annotation(page_number=page_no - 1, annotation=box)

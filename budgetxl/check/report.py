@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..findings import SEVERITY_CN, Finding
+from ..findings import SEVERITY_CN, Finding, cause_note, note_text, worst
 from .runner import CheckResult
 
 FIELDS = ["code", "severity", "message", "file", "unit", "table", "sheet", "cell", "row", "column", "expected",
@@ -194,7 +194,7 @@ def _findings_sheet(wb, findings: list[Finding], caused: dict | None = None):
         text(row, f"{col_letters(i)}1", h, header)
     message_width = FINDINGS_COLUMNS[2][1]
     for n, f in enumerate(findings, start=2):
-        message = f.message + _cause_note((caused or {}).get(id(f)))
+        message = f.message + cause_note((caused or {}).get(id(f)))
         row = etree.SubElement(data, q("row"), r=str(n), ht=f"{LINE_PT * text_lines(message, message_width) + 4:g}",
                                customHeight="1")
         values = [f.code, SEVERITY_CN[f.severity], message, f.sheet or "", f.cell or "",
@@ -220,13 +220,6 @@ def _findings_sheet(wb, findings: list[Finding], caused: dict | None = None):
     etree.SubElement(root, q("pageSetup"), paperSize="9", orientation="landscape", fitToWidth="1",
                      fitToHeight="0")
     return root
-
-
-def _cause_note(cause: Finding | None) -> str:
-    if cause is None:
-        return ""
-    where = f"{cause.sheet}!{cause.cell}" if cause.sheet and cause.cell else (cause.sheet or "")
-    return f"（由 {where} 的 {cause.code} 引起，先改那里）"
 
 
 NOTE_AUTHOR = "budgetxl"
@@ -269,10 +262,8 @@ def annotate(workbook: str | Path, findings: list[Finding], out: str | Path) -> 
                     notes.setdefault((f.sheet, f.cell.replace("$", "")), []).append(f)
         marked: dict[str, dict[str, str]] = {}
         for (sheet, cell), fs in notes.items():
-            worst = min(fs, key=lambda f: ("error", "warning", "info").index(f.severity))
-            if wb.highlight(sheet, cell, FILLS[worst.severity]):
-                text = "\n".join(f"{f.code} {SEVERITY_CN[f.severity]}：{f.message}" + _cause_note(caused.get(id(f)))
-                                  for f in fs)
+            if wb.highlight(sheet, cell, FILLS[worst(fs).severity]):
+                text = note_text(fs, caused)
                 marked.setdefault(sheet, {})[cell] = text[:30000]  # Excel holds 32,767 characters
         for sheet, cell_notes in marked.items():
             wb.notes(sheet, cell_notes, NOTE_AUTHOR)

@@ -78,7 +78,7 @@ def read_official(path: str | Path, profile=None):
 
     if SHEET_GUIDE in cal.sheet_names or SHEET_LISTS in cal.sheet_names:
         if Path(name).suffix.lower() not in (".xlsx", ".xlsm"):  # its formulas and fingerprint live in the xlsx
-            from ..inputs import OTHER_SPREADSHEETS, SAVE_AS_XLSX
+            from ..filekinds import OTHER_SPREADSHEETS, SAVE_AS_XLSX
 
             kind = OTHER_SPREADSHEETS.get(Path(name).suffix.lower(), Path(name).suffix)
             raise IsTemplate(f"{name}：这是另存为{kind}的填报模板，不能直接读取：{SAVE_AS_XLSX} 后再提交")

@@ -28,7 +28,7 @@ def scan_workbook(path: str | Path, name: str | None = None) -> PackageScan:
     try:
         return PackageScan((_xls_errors if suffix == ".xls" else _ods_errors)(path, name), {}, False, False)
     except BudgetxlError as e:  # what to do: the unit's own program can still open it, perhaps
-        from ..inputs import SAVE_AS_XLSX
+        from ..filekinds import SAVE_AS_XLSX
 
         raise BudgetxlError(f"{e.message}。若能打开，{SAVE_AS_XLSX} 后再提交", e.problems) from None
 
