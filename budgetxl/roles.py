@@ -88,6 +88,51 @@ class FundKind:
     name: str
 
 
+@dataclass(frozen=True)
+class Detail:
+    """One item the text must state (``[[disclosure.details]]``): the label its amount is stated
+    under, its official name as the profile's document prints it, and other names that are right."""
+
+    label: str
+    name: str
+    names: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        return (self.name, *self.names)
+
+
+@dataclass(frozen=True)
+class Vehicles:
+    """How many official vehicles the unit holds (``[disclosure.vehicles]``): the figure that needs
+    a vehicle (公务用车运行费), the words the text states the number held with and their measure
+    word, the words that make a count one of purchases instead, and the assets part's cell."""
+
+    figure: str
+    held: tuple[str, ...] = ()
+    measure: str = ""
+    not_after: tuple[str, ...] = ()
+    asset: tuple[str, str] | None = None  # (row key, field key) of the supplement's assets part
+
+
+@dataclass(frozen=True)
+class ProjectForm:
+    """A printed project table (``[[disclosure.project_tables]]``): words its title (or first rows)
+    print, each whole with the labels of its parts (其中 lines) as printed, and the label its
+    project's name is printed beside."""
+
+    titles: tuple[str, ...]
+    wholes: tuple[tuple[str, tuple[str, ...]], ...]
+    name_label: str | None = None  # the label the project's name is printed beside (项目名称)
+
+
+@dataclass
+class Disclosure:
+    details: tuple[Detail, ...] = ()
+    vehicles: Vehicles | None = None
+    project_tables: tuple[ProjectForm, ...] = ()
+
+
 @dataclass
 class Roles:
     profile_id: str
@@ -101,6 +146,7 @@ class Roles:
     partitions: tuple[Partition, ...] = ()
     fund_kinds: tuple[FundKind, ...] = ()
     wording: dict[str, str] = field(default_factory=dict)
+    disclosure: Disclosure = field(default_factory=Disclosure)  # the profile's [disclosure]
 
     # ------------------------------------------------------------------ lookups
     def table_id(self, role: str) -> str:
@@ -163,8 +209,11 @@ class Roles:
 
     def has(self, requirement: str) -> bool:
         """Whether a requirement such as ``tables.expenditure``, ``columns.basic``, ``figures.project``,
-        ``economic.personnel``, ``pairs``, ``labels``, ``partitions`` or ``headline`` is declared."""
+        ``economic.personnel``, ``pairs``, ``labels``, ``partitions``, ``headline`` or
+        ``disclosure.details`` (``.vehicles``, ``.project_tables``) is declared."""
         kind, _, name = requirement.partition(".")
+        if kind == "disclosure":
+            return bool(getattr(self.disclosure, name, None))
         if kind in ("pairs", "labels", "partitions", "headline", "fund_kinds") and not name:
             return bool(getattr(self, kind))
         store = {"tables": self.tables, "columns": self.columns, "economic": self.economic,
@@ -232,6 +281,38 @@ def load_roles(profile, raw: dict | None, check_refs) -> Roles:
             raise SpecError(f"角色 {k} 无法识别")
         r.wording[k] = v
     return r
+
+
+def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
+    """Read and validate a profile's ``[disclosure]``: what its document must state (W501, W502,
+    W503) and how its printed project tables relate their figures (P105)."""
+    raw = dict(raw or {})
+    d = Disclosure()
+    for x in raw.pop("details", None) or []:
+        det = Detail(x["label"], x.get("name") or roles.label(x["label"]).name, tuple(x.get("names", ())))
+        roles.label(det.label)
+        d.details += (det,)
+    v = raw.pop("vehicles", None)
+    if v is not None:
+        roles.figure(v["figure"])
+        asset = v.get("asset")
+        if asset is not None:
+            row, _, col = str(asset).partition(".")
+            if not row or not col:
+                raise SpecError("disclosure.vehicles 的 asset 应写作“行.栏”（如 vehicles.quantity）")
+            asset = (row, col)
+        held = tuple(v.get("held", ()))
+        if held and not v.get("measure"):
+            raise SpecError("disclosure.vehicles 给出 held 时应写明 measure（量词，如“辆”）")
+        d.vehicles = Vehicles(v["figure"], held, v.get("measure", ""), tuple(v.get("not_after", ())), asset)
+    for x in raw.pop("project_tables", None) or []:
+        wholes = tuple((w["whole"], tuple(w["parts"])) for w in x.get("wholes", []))
+        if not x.get("titles") or not wholes:
+            raise SpecError("disclosure.project_tables 每项应有 titles 和 wholes")
+        d.project_tables += (ProjectForm(tuple(x["titles"]), wholes, x.get("name")),)
+    if raw:
+        raise SpecError(f"disclosure 中有无法识别的项：{'、'.join(raw)}")
+    return d
 
 
 def _figure(profile, name: str, spec, check_refs) -> Figure:

@@ -18,7 +18,7 @@ from . import expr
 from .errors import SpecError
 from .labels import norm, norm_qualified
 from .resources import available_profiles, profile_dir
-from .roles import Roles, load_roles
+from .roles import Roles, load_disclosure, load_roles
 
 DEFAULT_PROFILE = "hebei-2024"
 from .expr import INPUT, TOTAL, TOTAL_LABEL  # noqa: E402,F401  (the language's words: 合计 row key and label)
@@ -645,6 +645,7 @@ def _load_folder(d: Path) -> Profile:
             _check_refs(profile, profile.tables[c.show[0]] if c.show else profile.ordered[0], node)
     _validate(profile)
     profile.roles = load_roles(profile, raw.get("roles"), _check_refs)
+    profile.roles.disclosure = load_disclosure(profile.roles, raw.get("disclosure"))
     profile.ref = raw["id"] if d == profile_dir(raw["id"]) else str(d)
     return profile
 

@@ -148,7 +148,8 @@ def test_from_document_gives_the_text_rules_what_they_read():
 
     fig = SimpleNamespace(value=Decimal("47.91"))
     table = SimpleNamespace(title="部门“三公”经费和机关运行经费预算表", title_place="第31页",
-                            notes=["注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"], figures=lambda: [(None, fig)])
+                            notes=["注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。"], figures=lambda: [(None, fig)],
+                            captions=["编制部门：上海市普陀区人民政府万里街道办事处  单位:万元"], rows=[], index=9, pages=[31])
     doc = SimpleNamespace(front=["上海市普陀区2024年区级部门预算"], tables=[table],
                           paragraphs=[SimpleNamespace(text="（五）基本支出预算：是市级预算主管部门及所属预算单位编制的年度基本支出计划。",
                                                       place="第5页", heading=None)])

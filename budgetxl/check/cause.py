@@ -189,8 +189,9 @@ def organize(ctx, findings: list[Finding], attribute: bool = True, rerun=None) -
         deps = [g for g in rest if g is not f and g.code != "I04" and (
             (g.code in ("I05", "I06") and (g.sheet == f.sheet or _mentions(g.expected, f.sheet)))
             or (tid is not None and id(g) in forms and any(v[1][0] == tid for v in forms[id(g)])))]
-        if deps:
-            _fold(f, deps, rest, "这张表的数据可能错位，以下结果由此引起", order)
+        if deps:  # the reader's I04 says already that the table's data may be shifted: said once
+            said = "数据可能错位" in f.message
+            _fold(f, deps, rest, "以下结果由此引起" if said else "这张表的数据可能错位，以下结果由此引起", order)
     by_cell = {(f.sheet, f.cell): f for f in rest if f.code == "I05" and f.cell}
     for g in [g for g in rest if g.code == "I06" and (g.sheet, g.cell) in by_cell]:
         _fold(by_cell[(g.sheet, g.cell)], [g], rest, "", order)

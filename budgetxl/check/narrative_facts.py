@@ -124,6 +124,22 @@ class Year:
     comparison: bool
 
 
+_PLACES = {1: "一", 2: "两", 3: "三"}
+
+
+def precision(half: Decimal) -> str:
+    """How precisely the text states an amount (``half``: half a unit of its last stated digit, in
+    万元), for a message: 整数万元, N 位小数, or 以元计 (to the 元 or finer)."""
+    if half == 0:
+        return "文字写的是 0，恰为零"
+    if half >= Decimal("0.5"):
+        return "文字为整数万元"
+    if half <= Decimal("0.00005"):
+        return "文字以元计"
+    places = -half.normalize().as_tuple().exponent - 1  # half = 5 × 10^-(places + 1)
+    return f"文字保留{_PLACES.get(places, str(places))}位小数"
+
+
 @dataclass
 class Stated:
     """One amount written in a narrative section, with what the text says about it."""
@@ -152,13 +168,8 @@ class Stated:
     @property
     def precision(self) -> str:
         """Why the tolerance is what it is, for a message."""
-        if self.half >= Decimal("0.5"):
-            return "文字为整数万元"
-        if self.half == Decimal("0.05"):
-            return "文字保留一位小数"
-        if self.half == Decimal("0.005"):
-            return "文字保留两位小数"
-        return "文字比 0.01 万元更精确，容差取表的 0.01 万元的一半"
+        said = precision(self.half)
+        return said if self.half >= Decimal("0.005") else f"{said}，比表的 0.01 万元更精确，容差取其一半"
 
     @property
     def signed(self) -> Decimal | None:
@@ -381,6 +392,29 @@ def previous_value(ctx, label: str) -> Decimal | None:
             return vals[0][0]
     v = ((ctx.supplement or {}).get("previous") or {}).get(head.key)
     return v if isinstance(v, Decimal) else None
+
+
+_COUNT_GAP = r"\s*(?:共|总计|合计|共计|为|有|计|：|:)*\s*"
+
+
+@functools.lru_cache(maxsize=64)
+def _count_re(words: tuple[str, ...], measure: str) -> re.Pattern:
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{alts}){_COUNT_GAP}(?P<n>\d+)\s*{re.escape(measure)}")
+
+
+def vehicle_counts(text: str, words, measure: str, not_after=()) -> list[tuple[int, int, int]]:
+    """Counts a text states of what ``words`` name, in ``measure`` ("共有车辆0辆", "车辆7辆"):
+    (start, end, count) of each. A count right after a word of ``not_after`` in its clause (购置车辆
+    0辆: a purchase, not what is held) is left out."""
+    out = []
+    t = normalize(text)
+    for m in _count_re(tuple(words), measure).finditer(t):
+        clause = re.split(f"[{re.escape(CLAUSE_BREAKS)}，,]", t[:m.start()])[-1]
+        if any(clause.endswith(w) or clause[-len(w) - 2:].find(w) >= 0 for w in not_after):
+            continue
+        out.append((m.start(), m.end(), int(m.group("n"))))
+    return out
 
 
 def changes(sec: Section) -> list[Stated]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .narrative_facts import normalize, where
+from .narrative_facts import normalize, precision, where
 
 WAN = Decimal(10000)
 LEVELS = ("类", "款", "项")
@@ -123,8 +123,10 @@ def _doc_paragraphs(ctx):
 def from_document(doc) -> dict:
     """What the text rules need of a published document (:class:`budgetxl.published.Document`), as
     supplement entries: its paragraphs in reading order with their place, its title lines, and
-    each printed table's title, notes, the short texts of its first row and whether it prints a
-    non-zero figure (for W307, W310 and W314)."""
+    each printed table's title, the lines between its title and its body (captions) and under it
+    (notes), the short texts of its first row, whether it prints a non-zero figure (W307, W309, W310,
+    W314), its first page and its cells' texts by grid row (a merged cell's text in every position it
+    covers; P105 reads printed project tables)."""
     paragraphs = [{"text": p.text, "place": str(p.place), "heading": p.heading is not None}
                   for p in getattr(doc, "paragraphs", None) or []]
     notes = []
@@ -134,8 +136,11 @@ def from_document(doc) -> dict:
         rows = getattr(t, "rows", None) or []
         heads = list(dict.fromkeys(c.text.strip() for c in (rows[0] if rows else []) if c is not None
                                    and c.text.strip() and len(c.text.strip()) <= 40))
-        notes.append({"title": t.title or "", "notes": list(t.notes), "figures": figures, "place": str(t.title_place),
-                      "heads": heads})
+        pages = getattr(t, "pages", None) or []
+        place = str(t.title_place) if t.title or not pages else f"第{pages[0]}页"
+        notes.append({"title": t.title or "", "notes": list(t.notes), "captions": list(getattr(t, "captions", None) or []),
+                      "figures": figures, "place": place, "index": getattr(t, "index", None), "heads": heads,
+                      "rows": [["" if c is None else c.text for c in r] for r in rows]})
     return {"paragraphs": paragraphs, "title": " ".join(str(x) for x in getattr(doc, "front", None) or []),
             "table_notes": notes}
 
@@ -204,15 +209,7 @@ class Amount:
     @property
     def precision(self) -> str:
         """How precisely the text states it, for a message."""
-        if self.half >= Decimal("0.5"):
-            return "文字为整数万元"
-        if self.half == Decimal("0.05"):
-            return "文字保留一位小数"
-        if self.half == Decimal("0.005"):
-            return "文字保留两位小数"
-        if self.half < Decimal("0.005"):
-            return "文字以元计"
-        return "按文字的末位"
+        return precision(self.half)
 
 
 def amount(num: str, unit: str, start: int = 0, end: int = 0) -> Amount:

@@ -144,6 +144,18 @@ _YEAR = re.compile(r"(?:预算年度|年度)\s*[:：]\s*(\d{4})|[（(]\s*(\d{4})
 _CAPTION = re.compile(r"编制部门|编制单位|预算单位\s*[:：]|^单位\s*[:：]|金额单位|单位\s*[:：]\s*(?:亿元|万元|千元|元)|预算年度|^[（(]\s*\d{4}\s*年度\s*[)）]$")
 
 
+# a line printed under a table that annotates it: "注：…"/"说明：…", or a short line saying the table
+# is empty and why ("本单位无此项预算。", "无政府性基金预算财政拨款安排的预算，故本表为空表。")
+_NOTE = re.compile(r"^\s*(?:注|说明|备注)\s*[:：]")
+_EMPTY_LINE = re.compile(r"空表|^[^。]{0,16}无[^，。；]{0,30}?(?:预算|经费|收支|支出|收入|此项|此类|数据)")
+
+
+def is_table_note(text: str) -> bool:
+    """Whether a line printed right after a table is a note on it (not narrative)."""
+    t = text.strip()
+    return bool(_NOTE.match(t)) or (len(t) <= 60 and bool(_EMPTY_LINE.search(t)))
+
+
 def is_caption(text: str) -> bool:
     return bool(_CAPTION.search(text.strip()))
 

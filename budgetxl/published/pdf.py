@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import BudgetxlError
 from .document import Cell, Document, Paragraph, Place, Table, header_count
-from .lines import HEADING, Grid, Line, edges, group_lines, is_caption, join_wrapped, snap
+from .lines import HEADING, Grid, Line, edges, group_lines, is_caption, is_table_note, join_wrapped, snap
 
 MAX_PAGES = 2000
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
@@ -177,7 +177,17 @@ def _paragraphs(lines: list[tuple[Line, int]], page_width: dict[int, float]) -> 
     sizes = Counter(round(ln.size) for ln, _ in lines)
     body_size = sizes.most_common(1)[0][0] or 1
     lefts = Counter(round(ln.x0) for ln, _ in lines)
-    left = min(x for x, n in lefts.items() if n >= max(2, lefts.most_common(1)[0][1] // 4)) if lefts else 0
+    margin = min(x for x, n in lefts.items() if n >= max(2, lefts.most_common(1)[0][1] // 4)) if lefts else 0
+    # pages set their margins apart (a document assembled from several files): a page's own left
+    # margin where it shows one beside an indent (two positions each starting several lines)
+    by_page: dict[int, Counter] = {}
+    for ln, pg in lines:
+        by_page.setdefault(pg, Counter())[round(ln.x0)] += 1
+    page_left: dict[int, float] = {}
+    for pg, c in by_page.items():
+        common = [x for x, n in c.items() if n >= max(2, c.most_common(1)[0][1] // 4)]
+        if len(common) >= 2:
+            page_left[pg] = min(common)
     # each page's right margin: where its long lines end
     page_right: dict[int, float] = {}
     for ln, pg in lines:
@@ -198,6 +208,7 @@ def _paragraphs(lines: list[tuple[Line, int]], page_width: dict[int, float]) -> 
     prev: Line | None = None
     for ln, pg in lines:
         right = page_right.get(pg, everywhere)
+        left = page_left.get(pg, margin)
         centre = (ln.x0 + ln.x1) / 2
         centred = ln.x0 > left + 3 * body_size and abs(centre - (left + right) / 2) < 3 * body_size and len(ln.text) < 50
         larger = ln.size > body_size * 1.15
@@ -283,7 +294,7 @@ def _assemble(doc: Document, pages_lines: list[list[Line]], drawn_pages: list[li
         for _, kind, obj in events:
             if kind == 0:
                 ln = obj
-                if after_table and last is not None and re.match(r"^\s*(?:注|说明)\s*[:：]", ln.text):
+                if after_table and last is not None and is_table_note(ln.text):
                     last[0].notes.append(ln.text)
                     last[0].printed.append((ln.text, Place(page=pg, bbox=ln.bbox)))
                     continue

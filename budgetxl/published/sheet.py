@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import BudgetxlError
 from .document import Cell, Document, Place, Table
-from .lines import is_caption
+from .lines import is_caption, is_table_note
 from .document import header_count
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -107,8 +107,11 @@ def _sheet(doc: Document, sheet: str, rows: list[list], merged) -> None:
         def next_title(k):  # a row with one text followed by a caption row: another table begins
             return len(filled(k)) == 1 and k + 1 < n and any(is_caption(texts[k + 1][c]) for c in filled(k + 1))
 
-        while i < n and not next_title(i) and not (filled(i) and re.match(r"^\s*(?:注|说明)\s*[:：]",
-                                                                           texts[i][filled(i)[0]])):
+        def note_row(k):  # "注：…", or a row of one short text saying the table is empty
+            first = texts[k][filled(k)[0]] if filled(k) else ""
+            return bool(first) and is_table_note(first) and (len(filled(k)) == 1 or bool(re.match(r"^\s*(?:注|说明)\s*[:：]", first)))
+
+        while i < n and not next_title(i) and not note_row(i):
             i += 1
         end = i
         while end > start and not filled(end - 1):

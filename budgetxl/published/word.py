@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import BudgetxlError
 from .document import Cell, Document, Paragraph, Place, Table
-from .lines import is_caption, join_wrapped
+from .lines import is_caption, is_table_note, join_wrapped
 from .document import header_count
 from .lines import HEADING
 
@@ -36,12 +36,18 @@ def read_docx(path: str | Path) -> Document:
     pending: list[tuple[str, int]] = []
     narrative: list[tuple[str, int]] = []
     n_par = 0
+    after_table = False  # paragraphs printed right after the last table (its notes)
     for child in d.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             n_par += 1
             text = DocxParagraph(child, d).text.strip()
+            if text and after_table and is_table_note(text):
+                doc.tables[-1].notes.append(text)
+                doc.tables[-1].printed.append((text, Place(paragraph=n_par)))
+                continue
             if text:
+                after_table = False
                 pending.append((text, n_par))
         elif tag == "tbl":
             t = _table(DocxTable(child, d), len(doc.tables) + 1)
@@ -63,6 +69,7 @@ def read_docx(path: str | Path) -> Document:
                 t.add_caption(text)
             t.find_year()
             doc.tables.append(t)
+            after_table = True
     narrative += pending
     doc.front = [text for text, _ in narrative[:3]]
     for text, k in narrative:

@@ -13,6 +13,7 @@ profile's province.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..narrative_items import clean, excerpt, items, matches, passages
 from ..registry import Rule, register
@@ -272,16 +273,33 @@ class W306(Rule):
 EMPTY_NOTE_RE = re.compile(r"空表|无[^，。；]{0,30}?(?:预算|经费|收支|支出|收入)")
 
 
-def printed_tables(ctx) -> list[tuple[str, list[str], bool, str]]:
-    """(title, notes, prints a non-zero figure, place) of every printed table of a published document."""
-    doc = (getattr(ctx, "meta", None) or {}).get("document")
+@dataclass(frozen=True)
+class PrintedTable:
+    """A table as a published document prints it (see narrative_items.from_document)."""
+
+    title: str
+    notes: tuple[str, ...]
+    figures: bool  # prints a non-zero figure
+    place: str
+    captions: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    index: int | None = None
+
+    def loc(self) -> dict:
+        loc = {"table": self.title or None}
+        if self.place:
+            loc["extra"] = {"place": self.place}
+        return loc
+
+
+def printed_tables(ctx) -> list[PrintedTable]:
+    """Every printed table of a published document, in document order."""
     out = []
-    for t in (getattr(doc, "tables", None) or []) if doc is not None else []:
-        figures = any(f.value != 0 for _, f in t.figures())
-        out.append((clean(t.title or ""), [clean(n) for n in t.notes], figures, str(t.title_place)))
     for t in (ctx.supplement or {}).get("table_notes") or []:
-        out.append((clean(t.get("title", "")), [clean(n) for n in t.get("notes", [])], bool(t.get("figures")),
-                    str(t.get("place", ""))))
+        out.append(PrintedTable(clean(t.get("title", "")), tuple(clean(n) for n in t.get("notes", [])),
+                                bool(t.get("figures")), str(t.get("place", "")),
+                                tuple(clean(n) for n in t.get("captions", [])),
+                                tuple(tuple(str(x) for x in r) for r in t.get("rows", [])), t.get("index")))
     return out
 
 
@@ -308,12 +326,13 @@ class W307(Rule):
     roles = ("fund_kinds",)  # the kinds of money titles and notes name, as the profile prints them
 
     def check(self, ctx):
-        for title, notes, figures, place in printed_tables(ctx):
-            for note in notes:
+        for pt in printed_tables(ctx):
+            title, place = pt.title, pt.place
+            for note in pt.notes:
                 if not EMPTY_NOTE_RE.search(note):
                     continue
-                loc = {"table": title or None, "extra": {"place": place}} if place else {"table": title or None}
-                if figures and "空表" in note:
+                loc = pt.loc()
+                if pt.figures and "空表" in note:
                     yield ctx.finding(self, f"{place}“{title}”印有数，表下却注“{note}”", actual=note, **loc)
                     break
                 kinds = ctx.profile.roles.fund_kinds
@@ -322,6 +341,49 @@ class W307(Rule):
                     yield ctx.finding(self, f"{place}“{title}”下的说明“{note}”说的是{'、'.join(said)}，不是本表的"
                                             f"{'、'.join(own)}", severity="warning", actual=note, **loc)
                     break
+
+
+# ------------------------------------------------------------------------------------------ W309
+def _profile_table(ctx, title: str):
+    """The profile table a printed title names (None for a table the profile has not)."""
+    from ...published.mapping import match_table
+
+    return match_table(title, ctx.profile) if title else None
+
+
+@register
+class W309(Rule):
+    """空表没有说明：印出的表没有一个非零的数（全为 0、“-”或空白），表下（或表题与表之间）却没有
+    说明为何为空（“注：本部门2025年无政府性基金预算财政拨款安排的预算，故本表为空表。”“本单位无此项
+    预算”）。
+
+    只检查表样中规定了空表说明（empty_note）的表；说明是表题下、表格前后印出的注、说明或写明“无……预算”
+    “空表”的短句。读者看到一张空表，无从知道是没有这项预算还是漏印了数字。
+
+    失败示例：上海市财政局2025年单位预算第15页《2025年预算单位政府性基金预算支出功能分类预算表》只有表头和
+    空白的合计行，表下没有任何说明。
+    通过示例：同一张空表下注“注:本单位2025年无政府性基金预算财政拨款安排的预算，故本表为空表。”
+    """
+    code, title, severity, group = "W309", "空表没有说明", "warning", "文字"
+
+    @classmethod
+    def not_applicable(cls, profile) -> str | None:
+        if not any(t.empty_note for t in profile.ordered):
+            return "表样没有为任何表规定空表说明（empty_note）"
+        return super().not_applicable(profile)
+
+    def check(self, ctx):
+        for pt in printed_tables(ctx):
+            if pt.figures:
+                continue
+            t = _profile_table(ctx, pt.title)
+            if t is None or not t.empty_note:
+                continue
+            if any(EMPTY_NOTE_RE.search(n) for n in (*pt.notes, *pt.captions)):
+                continue
+            expected = t.empty_note.format(year=ctx.budget.year)
+            yield ctx.finding(self, f"{pt.place}“{pt.title}”是空表（没有一个非零的数），表下却没有说明为何为空；"
+                                    f"应注明，如“{expected}”", expected=expected, actual="（没有说明）", **pt.loc())
 
 
 # ------------------------------------------------------------------------------------------ W308

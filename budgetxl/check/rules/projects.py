@@ -248,3 +248,119 @@ class P104(Rule):
             what = f"未填任何绩效指标（缺少{lacking}）" if not rec.get("indicators") else f"绩效指标缺少{lacking}"
             loc = part_where(ctx, PART, i, "name", row=rec.get("name") or f"项目{i + 1}", column="一级指标")
             yield ctx.finding(self, f"{project_label(i, rec)}{what}{also}", **loc)
+
+
+# ------------------------------------------------------------------------------------------ P105
+def _form_of(pt, forms):
+    """The project-table form (``[[disclosure.project_tables]]``) a printed table is, by the words
+    its title or its first rows print (a form printed inside the table's own first row)."""
+    from ...labels import norm
+
+    heads = [norm(pt.title)] + [norm(x) for r in pt.rows[:3] for x in dict.fromkeys(r) if x]
+    for f in forms:
+        if any(norm(w) in h for w in f.titles for h in heads if h):
+            return f
+    return None
+
+
+def _labelled(pt, label: str) -> list[tuple[int, int, str]]:
+    """(row, column, printed text) of each cell printing a label (first position of a merged cell)."""
+    from ...labels import norm
+
+    want = norm(label)
+    out = []
+    for i, r in enumerate(pt.rows):
+        for j, x in enumerate(r):
+            if x and norm(x) == want and (j == 0 or r[j - 1] != x) and (i == 0 or j >= len(pt.rows[i - 1])
+                                                                         or pt.rows[i - 1][j] != x):
+                out.append((i, j, x))
+    return out
+
+
+def _value_right(pt, i: int, j: int):
+    """The amount printed right of a label cell in its row (blank and dashes are zero), or None."""
+    from ...published.figures import parse_figure
+
+    r = pt.rows[i]
+    k = j
+    while k < len(r) and r[k] == r[j]:
+        k += 1  # the label's own (merged) cell
+    if k >= len(r):
+        return None
+    f = parse_figure(r[k])
+    if f is None:
+        return None
+    return f
+
+
+@register
+class P105(Rule):
+    """印出的项目表中，“其中”项大于它所属的总数：“其中：当年财政拨款 11,419,043.00”大于“年度资金申请总额
+    10,903,043.00”。
+
+    哪些表是项目表（表题或表中首行的文字）、每个总数下有哪些“其中”项，由表样的 [[disclosure.project_tables]]
+    规定；“其中”项在总数同一栏的下方，或同一行的右侧，金额印在各自名称的右边。每个项目、每个超出的“其中”项
+    报一次。
+
+    失败示例：普陀区万里街道2023年部门预算第35页“公共服务设施运行经费”项目：年度资金申请总额 10,903,043.00，
+    其中：当年财政拨款 11,419,043.00。
+    通过示例：年度资金申请总额 10,903,043.00，其中：当年财政拨款 10,903,043.00，上年结转资金 0.00。
+    """
+    code, title, severity, group = "P105", "项目表中其中项大于总数", "error", "项目"
+    roles = ("disclosure.project_tables",)
+
+    def check(self, ctx):
+        from .hygiene import printed_tables
+
+        forms = ctx.profile.roles.disclosure.project_tables
+        for pt in printed_tables(ctx):
+            form = _form_of(pt, forms)
+            if form is None:
+                continue
+            name = _project_name(pt, form.name_label)
+            for whole, parts in form.wholes:
+                for wi, wj, wtext in _labelled(pt, whole):
+                    wf = _value_right(pt, wi, wj)
+                    if wf is None or wf.blank:
+                        continue
+                    for part in parts:
+                        cell = _part_of(pt, part, wi, wj)
+                        if cell is None:
+                            continue
+                        pf = _value_right(pt, cell[0], cell[1])
+                        if pf is None or pf.blank or pf.value <= wf.value:
+                            continue
+                        what = f"“{name}”项目" if name else "项目"
+                        yield ctx.finding(
+                            self, f"{pt.place}{what}：“{cell[2]}”{pf.text}大于所属的“{wtext}”{wf.text}，"
+                                  f"多 {_printed_like(pf.value - wf.value, pf)}（其中项不能大于总数）",
+                            expected=f"≤ {wf.text}", actual=pf.text, row=name or None, column=cell[2], **pt.loc())
+
+
+def _printed_like(d: Decimal, f) -> str:
+    """A difference printed as the figure it comes from is (thousands separators, its decimals)."""
+    q = d.quantize(Decimal(1).scaleb(-f.places)) if f.places else d.quantize(Decimal(1))
+    return f"{q:,}" if "," in f.text else f"{q}"
+
+
+def _part_of(pt, part: str, wi: int, wj: int):
+    """The cell of a 其中 line belonging to the whole at (wi, wj): the nearest below it in the same
+    column, else the nearest right of it in the same row."""
+    cells = _labelled(pt, part)
+    below = sorted((c for c in cells if c[1] == wj and c[0] > wi), key=lambda c: c[0])
+    if below:
+        return below[0]
+    right = sorted((c for c in cells if c[0] == wi and c[1] > wj), key=lambda c: c[1])
+    return right[0] if right else None
+
+
+def _project_name(pt, label: str | None) -> str:
+    """The project's name as the table prints it: the text right of the form's name label."""
+    if not label:
+        return ""
+    for r in pt.rows[:6]:
+        for j, x in enumerate(r):
+            if norm_name(x) == norm_name(label):
+                rest = [y for y in r[j + 1:] if y and y != x]
+                return rest[0].strip() if rest else ""
+    return ""

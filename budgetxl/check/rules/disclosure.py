@@ -1,0 +1,215 @@
+"""文字: what the text must disclose about “三公”经费, as the profile's ``[disclosure]`` declares it —
+each item's amount (W501), a 公务用车运行费 that needs vehicles the text says the unit does not have
+(W502), and the items' official names written one character off (W503).
+
+The items, their official names and the words a vehicle count is stated with are profile data
+(``[[disclosure.details]]``, ``[disclosure.vehicles]`` in profile.toml); a profile that declares
+none of them is not applicable to these rules.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...money import fmt
+from ...roles import describe
+from ..narrative_facts import parse_section, vehicle_counts
+from ..narrative_items import _VARIANTS, excerpt, passages
+from ..registry import Rule, register
+
+
+def _stated(ctx) -> dict[str, list[tuple[Decimal, object]]]:
+    """Label id -> [(amount in 万元, passage)] of every amount the narrative states next to a label."""
+    cached = getattr(ctx, "_disclosure_stated", None)
+    ps = passages(ctx)
+    if cached is not None and cached[0] is ps:
+        return cached[1]
+    out: dict[str, list] = {}
+    for p in ps:
+        if p.heading or not p.text:
+            continue
+        sec = parse_section(p.section, p.title, p.text, ctx.budget.year, ctx.profile.roles)
+        for a in sec.amounts:
+            if a.kind == "plain" and a.label is not None:
+                out.setdefault(a.label, []).append((a.value, p))
+    try:
+        ctx._disclosure_stated = (ps, out)
+    except AttributeError:
+        pass
+    return out
+
+
+def _implied_zero(roles, label: str, stated) -> bool:
+    """Whether a label is a part of a whole the text states as zero (公务用车购置及运行费0万元: its
+    购置费 and 运行费 are zero too), through the profile's partitions."""
+    for part in roles.partitions:
+        if label in part.parts:
+            if any(v == 0 for v, _ in stated.get(part.whole, ())) or _implied_zero(roles, part.whole, stated):
+                return True
+    return False
+
+
+@register
+class W501(Rule):
+    """文字没有写出表样要求的“三公”经费明细：因公出国（境）费、公务接待费、公务用车购置及运行费（及其
+    中的购置费、运行费），每项应写明金额。
+
+    要写的明细由表样的 [[disclosure.details]] 规定（各项以其名目写在金额前，如“公务接待费25.40万元”）；
+    上级项目写明为 0 时（“公务用车购置及运行费0万元”），其下的明细视为已说明。文件没有文字部分（只有表）
+    时不检查。缺几项报一次，列出所缺各项。
+
+    失败示例：“2025年“三公”经费预算数为346.30万元。其中：因公出国（境）费288.70万元；公务用车购置及运行费
+    32.20万元。”——没有写公务接待费，也没有写公务用车购置费、运行费各多少。
+    通过示例：“（一）因公出国（境）费288.70万元……（二）公务用车购置及运行费32.20万元……其中：公务用车购置费
+    0.00万元……公务用车运行费32.20万元……（三）公务接待费25.40万元”。
+    """
+    code, title, severity, group = "W501", "文字缺少“三公”经费明细", "warning", "文字"
+    roles = ("disclosure.details", "labels")
+
+    def check(self, ctx):
+        ps = [p for p in passages(ctx) if not p.heading and p.text]
+        if not ps:
+            return  # no text at all (a document of tables only): nothing to say it lacks
+        roles = ctx.profile.roles
+        stated = _stated(ctx)
+        missing = [d for d in roles.disclosure.details
+                   if d.label not in stated and not _implied_zero(roles, d.label, stated)]
+        if not missing:
+            return
+        # placed at the paragraph that states the “三公” total, else the first one naming any item
+        wholes = {p.whole for p in roles.partitions if any(d.label in p.parts for d in roles.disclosure.details)}
+        at = next((p for lb in [*sorted(wholes), *(d.label for d in roles.disclosure.details)]
+                   for _, p in stated.get(lb, ())), None)
+        names = "、".join(d.name for d in missing)
+        where = f"{at.place}：" if at is not None and at.place else ""
+        loc = at.where() if at is not None else {"table": "情况说明"}
+        yield ctx.finding(self, f"{where}文字没有写出“三公”经费的{len(missing)}项明细：{names}（表样要求写明"
+                                f"{'、'.join(d.name for d in roles.disclosure.details)}各项的金额）",
+                          expected=names, actual="（未写）", **loc)
+
+
+@register
+class W502(Rule):
+    """文字说单位没有公务用车（保有量 0 辆），却安排了公务用车运行费。
+
+    车辆数从文字中读取（“共有车辆0辆”“车辆7辆”，购置、更新的车辆数不算；用哪些词写、量词是什么由表样的
+    [disclosure.vehicles] 规定），表样规定了资产表的车辆数时也读资产表。文字各处写的保有量都为 0 而
+    运行费大于 0 时报一次。
+
+    失败示例：上海市财政局2025年单位预算写“截至2024年8月31日，上海市财政局共有车辆0辆”，而“三公”经费表
+    公务用车运行费 32.20 万元。
+    通过示例：“共有车辆0辆”，公务用车运行费 0 万元；或“共有车辆8辆”，运行费 21.56 万元。
+    """
+    code, title, severity, group = "W502", "没有公务用车却安排了运行费", "warning", "文字"
+    roles = ("disclosure.vehicles",)
+
+    def check(self, ctx):
+        roles = ctx.profile.roles
+        v = roles.disclosure.vehicles
+        fig = roles.figure(v.figure)
+        spending = ctx.figure(v.figure)
+        if spending.is_nan() or spending <= 0:
+            return
+        held = []  # (count, passage or None, excerpt)
+        if v.held:
+            for p in passages(ctx):
+                for start, end, n in vehicle_counts(p.text, v.held, v.measure, v.not_after):
+                    held.append((n, p, excerpt(p.text, start, end)))
+        if v.asset is not None:
+            row, col = v.asset
+            q = (((ctx.supplement or {}).get("assets") or {}).get("values") or {}).get(row, {}).get(col)
+            if q is not None:
+                held.append((Decimal(q), None, None))
+        if not held or any(n != 0 for n, _, _ in held):
+            return
+        unit = ctx.profile.figure_unit(fig.node)
+        label = next((lb.name for lb in roles.labels.values() if v.figure in lb.figures), None)
+        what = f"{label}（{describe(ctx.profile, fig)}）" if label else describe(ctx.profile, fig)
+        n, p, text = next(((n, p, t) for n, p, t in held if p is not None), held[0])
+        if p is not None:
+            said, loc = f"{p.place}：文字写“{text}”（保有量 0 {v.measure}）", p.where()
+        else:
+            title = ((ctx.profile.parts or {}).get("assets") or {}).get("title") or "资产"
+            said, loc = f"{title}的车辆数为 0", {"table": title}
+        yield ctx.finding(self, f"{said}，而{what}为 {fmt(spending)} {unit}：没有公务用车却安排了运行费"
+                                f"（若车辆由他处调用或租用，应在文字中说明）",
+                          expected=f"0 {unit}", actual=f"{fmt(spending)} {unit}", **loc)
+
+
+# ------------------------------------------------------------------------------------------ W503
+def one_edit(a: str, b: str) -> bool:
+    """Whether two different strings are one insertion, deletion or substitution apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
+
+
+def _key(text: str) -> str:
+    return text.translate(_VARIANTS)  # bracket widths and 其它 folded, one character for one
+
+
+def near_names(text: str, official: str, right: set[str], known: set[str] = frozenset()) -> list[tuple[int, int]]:
+    """Spans of ``text`` one edit from ``official`` with the same first and last character (an edit
+    at either end is the wording around the name, not a slip in it), that neither overlap a right
+    name (``right``: the official names and their other right forms) nor are a ``known`` name."""
+    t, n = _key(text), _key(official)
+    out = []
+    spans = [(i, i + len(a)) for a in right for i in _find_all(t, a)]
+    for i, ch in enumerate(t):
+        if ch != n[0]:
+            continue
+        for length in (len(n) - 1, len(n), len(n) + 1):
+            sub = t[i:i + length]
+            if len(sub) != length or sub[-1] != n[-1] or sub in right or sub in known or not one_edit(sub, n):
+                continue
+            if any(s < i + length and i < e for s, e in spans):
+                continue
+            out.append((i, i + length))
+            break
+    return out
+
+
+def _find_all(t: str, a: str):
+    i = t.find(a)
+    while a and i >= 0:
+        yield i
+        i = t.find(a, i + 1)
+
+
+@register
+class W503(Rule):
+    """“三公”经费项目的名称与正式名称差一个字：“公务车用车运行费”（公务用车运行费）、“公务车购置及运行费”
+    （公务用车购置及运行费）——多一个字、少一个字或错一个字。
+
+    正式名称和其他正确写法由表样的 [[disclosure.details]] 规定；与其中一个名称恰差一个字（插入、删除或替换，
+    首尾两字相同）、又不是正确写法或代码表中的名称（如经济分类的“因公出国（境）费用”）的写法报出。
+    同一个错写只报一次，列出各处。
+
+    失败示例：“公务车用车运行费21.56万元，比2022年预算持平，主要原因是公务车用车运行费保持不变。”
+    通过示例：“公务用车运行费21.56万元，比2022年预算持平。”
+    """
+    code, title, severity, group = "W503", "“三公”项目名称写错", "warning", "文字"
+    roles = ("disclosure.details",)
+
+    def check(self, ctx):
+        details = ctx.profile.roles.disclosure.details
+        right = {_key(a) for d in details for a in d.accepted}
+        known = {_key(x) for cl in ctx.codes.values() for x in cl.entries.values() if x}  # code list names
+        found: dict[tuple[str, str], list] = {}
+        for p in passages(ctx):
+            for a in dict.fromkeys(a for d in details for a in d.accepted):
+                for s, e in near_names(p.text, a, right, known):
+                    found.setdefault((p.text[s:e], a), []).append((p, s, e))
+        for (slip, name), hits in found.items():
+            p, s, e = hits[0]
+            more = f"；共 {len(hits)} 处：{'、'.join(dict.fromkeys(q.place for q, _, _ in hits))}" if len(hits) > 1 else ""
+            place = f"{p.place}：" if p.place else ""
+            yield ctx.finding(self, f"{place}“{excerpt(p.text, s, e)}”中的“{slip}”应为“{name}”"
+                                    f"（与正式名称差一个字）{more}", expected=name, actual=slip, **p.where())

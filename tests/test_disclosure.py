@@ -1,0 +1,104 @@
+"""What a published document must disclose, on the real documents of ../shared/realdocs/ where
+each rule fires (W309 empty tables without a note, W501 “三公” details, W502 vehicles, W503 names
+one character off, P105 a project's 其中 line above its whole), and on the others where it must not.
+Skipped where the documents are not present (a fresh clone)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from budgetxl.check.rules.disclosure import near_names, one_edit
+from budgetxl.check.runner import check_file
+from budgetxl.published.lines import is_table_note
+
+REALDOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs"
+DOCS = {p.name[:2]: p for p in sorted(REALDOCS.glob("*.pdf"))} if REALDOCS.is_dir() else {}
+CODES = ("W309", "W501", "W502", "W503", "P105")
+
+
+def _doc(n: str) -> Path:
+    if n not in DOCS:
+        pytest.skip("../shared/realdocs not present")
+    return DOCS[n]
+
+
+_RESULTS: dict = {}
+
+
+def _findings(n: str):
+    if n not in _RESULTS:
+        [r] = check_file(_doc(n))
+        _RESULTS[n] = [f for f in r.findings if f.code in CODES]
+    return _RESULTS[n]
+
+
+def test_doc13_empty_tables_without_a_note_are_named():
+    """Doc 13 prints tables 6 and 7 (政府性基金, 国有资本经营) with a header and a blank 合计 only."""
+    w = [f for f in _findings("13") if f.code == "W309"]
+    assert len(w) == 2
+    assert {f.table for f in w} == {"2025年预算单位政府性基金预算支出功能分类预算表", "2025年预算单位国有资本经营预算支出功能分类预算表"}
+    assert all(f.severity == "warning" and "故本表为空表" in str(f.expected) for f in w)
+    assert {f.extra.get("place") for f in w} == {"第15页", "第16页"}
+
+
+def test_doc13_vehicles_and_running_cost():
+    """Doc 13: 共有车辆0辆, while table 9 budgets 公务用车运行费 32.20 万元."""
+    [w] = [f for f in _findings("13") if f.code == "W502"]
+    assert "共有车辆0辆" in w.message and "32.20" in w.message and w.actual == "32.20 万元"
+    assert w.extra.get("place") == "第21页"
+
+
+def test_doc02_a_project_part_above_its_whole():
+    """Doc 02 page 35, 公共服务设施运行经费: 其中：当年财政拨款 11,419,043.00 > 年度资金申请总额 10,903,043.00."""
+    [p] = [f for f in _findings("02") if f.code == "P105"]
+    assert p.severity == "error" and p.actual == "11,419,043.00" and "10,903,043.00" in p.message
+    assert "多 516,000.00" in p.message and p.extra.get("place") == "第35页" and p.row == "公共服务设施运行经费"
+
+
+@pytest.mark.parametrize("n, slips", [("02", {"公务车购置及运行费", "公务车用车运行费"}), ("03", {"公务车用车运行费"}),
+                                      ("04", {"公务车用车运行费"}), ("09", {"公务车购置及运行费", "公务车用车运行费"})])
+def test_names_one_character_off(n, slips):
+    w = [f for f in _findings(n) if f.code == "W503"]
+    assert {f.actual for f in w} == slips
+    assert all(f.expected in ("公务用车运行费", "公务用车购置及运行费") for f in w)
+
+
+@pytest.mark.parametrize("n", ["02", "03", "04", "05", "06", "09", "13"])
+def test_no_finding_where_the_document_is_right(n):
+    """Where the document prints its notes, its details, its vehicles and its names right, nothing."""
+    wanted = {"02": {"P105", "W503"}, "03": {"W503"}, "04": {"W503"}, "09": {"W503"}, "13": {"W309", "W502"}}
+    assert {f.code for f in _findings(n)} == wanted.get(n, set()), [str(f) for f in _findings(n)]
+
+
+def test_a_wrapped_line_on_a_page_with_its_own_margin_stays_in_its_paragraph():
+    """Doc 13 page 21 sets its text further right than the pages before; “公务用车运行\\n费32.20万元”
+    is one paragraph (it was cut in two, and W501 took 公务用车运行费 for unstated)."""
+    from budgetxl.published import read_document
+
+    d = read_document(_doc("13"))
+    assert any("公务用车运行费32.20万元" in p.text for p in d.paragraphs)
+    assert not [f for f in _findings("13") if f.code == "W501"]
+
+
+def test_one_edit():
+    assert one_edit("公务车用车运行费", "公务用车运行费")  # one inserted
+    assert one_edit("公务车购置及运行费", "公务用车购置及运行费")  # one left out
+    assert one_edit("公务招待费", "公务接待费")  # one replaced
+    assert not one_edit("公务用车运行费", "公务用车运行费")
+    assert not one_edit("公务用车运行维护费", "公务用车运行费")
+
+
+def test_near_names_leave_the_wording_around_a_name_alone():
+    right = {"因公出国（境）费", "公务接待费"}
+    assert near_names("30212因公出国（境）费用10万元", "因公出国（境）费", right) == []
+    assert near_names("公务接待等支出", "公务接待费", right) == []  # an edit at the end is the sentence
+    assert near_names("公务招待费1万元", "公务接待费", right) == [(0, 5)]
+
+
+def test_table_notes_are_told_from_narrative():
+    assert is_table_note("注:本单位2025年无政府性基金预算财政拨款安排的预算，故本表为空表。")
+    assert is_table_note("本单位无此项预算。")
+    assert not is_table_note("2025年部门国有资本经营预算支出功能分类预算表")
+    assert not is_table_note("一、2025年“三公”经费预算情况说明")
