@@ -126,7 +126,7 @@ def from_document(doc) -> dict:
     each printed table's title, the lines between its title and its body (captions) and under it
     (notes), the short texts of its first row, whether it prints a non-zero figure (W307, W309, W310,
     W314), its first page and its cells' texts by grid row (a merged cell's text in every position it
-    covers; P105 reads printed project tables)."""
+    covers; P105 reads printed project tables); and the pages printed as images only (no text read)."""
     paragraphs = [{"text": p.text, "place": str(p.place), "heading": p.heading is not None}
                   for p in getattr(doc, "paragraphs", None) or []]
     notes = []
@@ -142,7 +142,7 @@ def from_document(doc) -> dict:
                       "figures": figures, "place": place, "index": getattr(t, "index", None), "heads": heads,
                       "rows": [["" if c is None else c.text for c in r] for r in rows]})
     return {"paragraphs": paragraphs, "title": " ".join(str(x) for x in getattr(doc, "front", None) or []),
-            "table_notes": notes}
+            "table_notes": notes, "image_pages": list(getattr(doc, "unreadable_pages", None) or [])}
 
 
 def passages(ctx) -> list[Passage]:

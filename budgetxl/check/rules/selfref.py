@@ -74,8 +74,8 @@ class W310(Rule):
     按表名比对文件印出的每张表的标题、表内首行的文字（如表头里的“财政项目支出绩效目标填报表”）、
     目录和各级标题，不计“部门/单位/年份”之类的字；表名是表样的一张表（按表样的标题及其变体）且
     文件中读到了这张表的，也算印了；“详见下表”“见附表”这类不指名的说法不查。
-    只对公开的文件检查（填报模板和数据文件还不是印出的文件），且只在表样的表都读到时检查（缺表时
-    已有 V05，读到的不全就说不清文件印了什么）。同一张表报一次，列出各处。
+    只对公开的文件检查（填报模板和数据文件还不是印出的文件），且只在表样的表都读到、没有只印成图片的
+    页时检查（缺表时已有 V05；读到的不全就说不清文件印了什么）。同一张表报一次，列出各处。
 
     失败示例：部门预算“七、绩效目标”写“详见单位的项目绩效目标表”，全文没有项目绩效目标表。
     通过示例：文字写“详见项目绩效目标表”，文件后附“财政项目支出绩效目标填报表”。
@@ -84,8 +84,8 @@ class W310(Rule):
 
     def check(self, ctx):
         tables = _printed(ctx)
-        if not tables or ctx.budget.absent:  # a partial reading (V05) cannot tell what is not printed
-            return
+        if not tables or ctx.budget.absent or (ctx.supplement or {}).get("image_pages"):
+            return  # a partial reading (V05; pages printed as images) cannot tell what is not printed
         ps = passages(ctx)
         refs: dict[str, list] = {}
         for p in ps:
