@@ -124,6 +124,11 @@ class ProjectForm:
     titles: tuple[str, ...]
     wholes: tuple[tuple[str, tuple[str, ...]], ...]
     name_label: str | None = None  # the label the project's name is printed beside (项目名称)
+    total: str | None = None  # the whole whose sum over the printed forms the text states (年度资金申请总额)
+    unit: str | None = None  # the money unit the forms print (元)
+    counted: tuple[str, ...] = ()  # words the text states how many projects with (编报绩效目标的项目)
+    measure: str = ""  # their measure word (个)
+    amount: tuple[str, ...] = ()  # words the text states the projects' money with (涉及项目预算资金)
 
 
 @dataclass
@@ -309,7 +314,13 @@ def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
         wholes = tuple((w["whole"], tuple(w["parts"])) for w in x.get("wholes", []))
         if not x.get("titles") or not wholes:
             raise SpecError("disclosure.project_tables 每项应有 titles 和 wholes")
-        d.project_tables += (ProjectForm(tuple(x["titles"]), wholes, x.get("name")),)
+        total = x.get("total")
+        if total is not None and total not in {w for w, _ in wholes}:
+            raise SpecError(f"disclosure.project_tables 的 total“{total}”不是其 wholes 中的总数")
+        if total is not None and x.get("unit") not in ("元", "万元"):
+            raise SpecError("disclosure.project_tables 给出 total 时应写明 unit（项目表的金额单位：元或万元）")
+        d.project_tables += (ProjectForm(tuple(x["titles"]), wholes, x.get("name"), total, x.get("unit"),
+                                         tuple(x.get("counted", ())), x.get("measure", ""), tuple(x.get("money", ()))),)
     if raw:
         raise SpecError(f"disclosure 中有无法识别的项：{'、'.join(raw)}")
     return d

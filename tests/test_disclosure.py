@@ -1,10 +1,12 @@
 """What a published document must disclose, on the real documents of ../shared/realdocs/ where
 each rule fires (W309 empty tables without a note, W501 “三公” details, W502 vehicles, W503 names
-one character off, P105 a project's 其中 line above its whole), and on the others where it must not.
+one character off, P105 a project's 其中 line above its whole, P106 the text's project money against
+the printed forms), and on the others where it must not.
 Skipped where the documents are not present (a fresh clone)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from budgetxl.published.lines import is_table_note
 
 REALDOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs"
 DOCS = {p.name[:2]: p for p in sorted(REALDOCS.glob("*.pdf"))} if REALDOCS.is_dir() else {}
-CODES = ("W309", "W501", "W502", "W503", "P105")
+CODES = ("W309", "W501", "W502", "W503", "P105", "P106")
 
 
 def _doc(n: str) -> Path:
@@ -57,6 +59,14 @@ def test_doc02_a_project_part_above_its_whole():
     assert "多 516,000.00" in p.message and p.extra.get("place") == "第35页" and p.row == "公共服务设施运行经费"
 
 
+def test_doc02_the_text_projects_money_against_the_printed_forms():
+    """Doc 02 page 29: 项目5个，涉及项目预算资金3328.13万元; the five forms (pages 31–35, two of them
+    printed as one table over a page break) add up to 33,513,343.00 元 = 3351.33 万元."""
+    [p] = [f for f in _findings("02") if f.code == "P106"]
+    assert p.severity == "error" and p.actual == Decimal("3328.13") and p.expected == Decimal("3351.33")
+    assert "5 张项目表" in p.message and "33,513,343.00 元" in p.message and p.extra.get("place") == "第29页"
+
+
 @pytest.mark.parametrize("n, slips", [("02", {"公务车购置及运行费", "公务车用车运行费"}), ("03", {"公务车用车运行费"}),
                                       ("04", {"公务车用车运行费"}), ("09", {"公务车购置及运行费", "公务车用车运行费"})])
 def test_names_one_character_off(n, slips):
@@ -68,7 +78,7 @@ def test_names_one_character_off(n, slips):
 @pytest.mark.parametrize("n", ["02", "03", "04", "05", "06", "09", "13"])
 def test_no_finding_where_the_document_is_right(n):
     """Where the document prints its notes, its details, its vehicles and its names right, nothing."""
-    wanted = {"02": {"P105", "W503"}, "03": {"W503"}, "04": {"W503"}, "09": {"W503"}, "13": {"W309", "W502"}}
+    wanted = {"02": {"P105", "P106", "W503"}, "03": {"W503"}, "04": {"W503"}, "09": {"W503"}, "13": {"W309", "W502"}}
     assert {f.code for f in _findings(n)} == wanted.get(n, set()), [str(f) for f in _findings(n)]
 
 

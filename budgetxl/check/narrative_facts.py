@@ -403,9 +403,9 @@ def _count_re(words: tuple[str, ...], measure: str) -> re.Pattern:
     return re.compile(rf"(?:{alts}){_COUNT_GAP}(?P<n>\d+)\s*{re.escape(measure)}")
 
 
-def vehicle_counts(text: str, words, measure: str, not_after=()) -> list[tuple[int, int, int]]:
-    """Counts a text states of what ``words`` name, in ``measure`` ("共有车辆0辆", "车辆7辆"):
-    (start, end, count) of each. A count right after a word of ``not_after`` in its clause (购置车辆
+def stated_counts(text: str, words, measure: str, not_after=()) -> list[tuple[int, int, int]]:
+    """Counts a text states of what ``words`` name, in ``measure`` ("共有车辆0辆", "车辆7辆",
+    "编报绩效目标的项目共4个"): (start, end, count) of each. A count right after a word of ``not_after`` in its clause (购置车辆
     0辆: a purchase, not what is held) is left out."""
     out = []
     t = normalize(text)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ...money import fmt
 from ...roles import describe
-from ..narrative_facts import parse_section, vehicle_counts
+from ..narrative_facts import parse_section, stated_counts
 from ..narrative_items import _VARIANTS, excerpt, passages
 from ..registry import Rule, register
 
@@ -113,7 +113,7 @@ class W502(Rule):
         held = []  # (count, passage or None, excerpt)
         if v.held:
             for p in passages(ctx):
-                for start, end, n in vehicle_counts(p.text, v.held, v.measure, v.not_after):
+                for start, end, n in stated_counts(p.text, v.held, v.measure, v.not_after):
                     held.append((n, p, excerpt(p.text, start, end)))
         if v.asset is not None:
             row, col = v.asset

@@ -8,6 +8,7 @@ read from one, else at the project (table, row and column of the supplement).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -364,3 +365,82 @@ def _project_name(pt, label: str | None) -> str:
                 rest = [y for y in r[j + 1:] if y and y != x]
                 return rest[0].strip() if rest else ""
     return ""
+
+
+# ------------------------------------------------------------------------------------------ P106
+def _form_totals(ctx, form) -> list:
+    """Every printed project form's total (the form's ``total`` whole, each time it is printed: two
+    forms joined over a page break are still two), as (figure, place)."""
+    from .hygiene import printed_tables
+
+    out = []
+    for pt in printed_tables(ctx):
+        if _form_of(pt, (form,)) is None:
+            continue
+        for i, j, _ in _labelled(pt, form.total):
+            f = _value_right(pt, i, j)
+            if f is not None:
+                out.append((f, pt.place))
+    return out
+
+
+@register
+class P106(Rule):
+    """文字所说的项目预算资金与印出的各项目表不符：“编报绩效目标的项目5个，涉及项目预算资金3328.13万元”，
+    而印出的 5 张项目表“年度资金申请总额”合计 3,351.33 万元。
+
+    项目表、其中哪个总数是项目的预算资金、表的金额单位，以及文字用哪些词写项目个数和金额，由表样的
+    [[disclosure.project_tables]] 规定（total、unit、counted、measure、money）。只在文字写的项目个数等于
+    印出的项目表个数时比较（只印了部分项目时无从核对）；文字与表各自四舍五入，容差为文字末位的半个单位
+    （至少 0.005 万元）。
+
+    失败示例：普陀区万里街道2023年部门预算第29页“编报绩效目标的项目5个，涉及项目预算资金3328.13万元”，
+    第31–35页五张绩效目标填报表的年度资金申请总额 4,100,000.00 + 6,351,000.00 + 4,563,800.00 + 7595500.00 +
+    10,903,043.00 = 33,513,343.00 元。
+    通过示例：同样五张表，文字写“涉及项目预算资金3351.33万元”；或文字写 11 个项目而文件没有印出项目表。
+    """
+    code, title, severity, group = "P106", "文字所说的项目资金与项目表不符", "error", "项目"
+    roles = ("disclosure.project_tables",)
+
+    @classmethod
+    def not_applicable(cls, profile) -> str | None:
+        why = super().not_applicable(profile)
+        if why is None and not any(f.total and f.counted and f.amount
+                                   for f in profile.roles.disclosure.project_tables):
+            return "表样的 [[disclosure.project_tables]] 没有规定 total、counted 和 money"
+        return why
+
+    def check(self, ctx):
+        from ...money import convert
+        from ..narrative_facts import stated_counts
+        from ..narrative_items import AMOUNT, amount, excerpt, fmt_wan, passages
+
+        text_unit = ctx.profile.text_unit
+        for form in ctx.profile.roles.disclosure.project_tables:
+            if not (form.total and form.counted and form.amount):
+                continue
+            totals = _form_totals(ctx, form)
+            if not totals:
+                continue  # no form printed: nothing to add up
+            words = "|".join(re.escape(w) for w in form.amount)
+            amount_re = re.compile(rf"(?:{words})\s*(?:共|为|合计|共计|：|:)*\s*{AMOUNT}")
+            for p in passages(ctx):
+                for start, end, n in stated_counts(p.text, form.counted, form.measure):
+                    m = amount_re.search(p.text, end)
+                    if m is None or n != len(totals) or re.search(r"[。；;]", p.text[end:m.start()]):
+                        continue
+                    said = amount(m.group("num"), m.group("unit"))
+                    whole = sum((f.value for f, _ in totals), Decimal(0))
+                    in_text = convert(whole, form.unit, text_unit)
+                    tol = max(said.half, Decimal("0.005"))
+                    if abs(said.value - in_text) <= tol:
+                        continue
+                    parts = " + ".join(f.text for f, _ in totals)
+                    places = "、".join(dict.fromkeys(pl for _, pl in totals if pl))
+                    also = f"（{in_text:.2f} {text_unit}）" if form.unit != text_unit else ""
+                    shown = f"{whole:,.2f}" if "," in "".join(f.text for f, _ in totals) else f"{whole:.2f}"
+                    yield ctx.finding(
+                        self, f"{p.place}：文字写“{excerpt(p.text, start, m.end())}”，而文件印出的 {n} 张项目表"
+                              f"（{places}）“{form.total}”合计 {parts} = {shown} {form.unit}{also}，"
+                              f"相差 {fmt_wan(said.value - in_text)} {text_unit}（容差 ±{fmt_wan(tol)} {text_unit}，{said.precision}）",
+                        expected=in_text.quantize(Decimal("0.01")), actual=said.value, tolerance=tol, **p.where())
