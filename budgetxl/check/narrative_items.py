@@ -345,12 +345,12 @@ def find_items(passage: Passage) -> list[Item]:
 
 
 # ---------------------------------------------------------------------------------- code names
-_VARIANTS = str.maketrans({"它": "他", "(": "（", ")": "）", "﹙": "（", "﹚": "）"})
+NAME_VARIANTS = str.maketrans({"它": "他", "(": "（", ")": "）", "﹙": "（", "﹚": "）"})
 
 
 def name_key(name: str) -> str:
     """A name for comparison: spaces, quotes and bracket widths ignored, 其它 read as 其他."""
-    return re.sub(r"[\s“”\"'‘’「」]", "", name or "").translate(_VARIANTS)
+    return re.sub(r"[\s“”\"'‘’「」]", "", name or "").translate(NAME_VARIANTS)
 
 
 @dataclass(frozen=True)

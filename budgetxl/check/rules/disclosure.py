@@ -14,7 +14,7 @@ from decimal import Decimal
 from ...money import fmt
 from ...roles import describe
 from ..narrative_facts import parse_section, stated_counts
-from ..narrative_items import _VARIANTS, excerpt, passages
+from ..narrative_items import NAME_VARIANTS, excerpt, passages
 from ..registry import Rule, register
 
 
@@ -152,7 +152,7 @@ def one_edit(a: str, b: str) -> bool:
 
 
 def _key(text: str) -> str:
-    return text.translate(_VARIANTS)  # bracket widths and 其它 folded, one character for one
+    return text.translate(NAME_VARIANTS)  # bracket widths and 其它 folded, one character for one
 
 
 def near_names(text: str, official: str, right: set[str], known: set[str] = frozenset()) -> list[tuple[int, int]]:
