@@ -17,7 +17,7 @@ from typing import Callable, Iterator, TypeVar
 T = TypeVar("T")
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     """A worker reads thousands of files, allocating many short-lived objects and almost no
     reference cycles: import what it needs, set that aside from the collector, and collect the
     young generation less often (about 3% of the time per workbook otherwise)."""
@@ -25,16 +25,18 @@ def _worker_start() -> None:
 
     from .check import all_rules
 
-    _die_with_parent()
+    _die_with_parent(parent)
     all_rules()
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """A worker is killed when the parent process dies, however it dies (kill -9 included):
-    Linux's PR_SET_PDEATHSIG. Without it a killed run leaves its workers running."""
+    Linux's PR_SET_PDEATHSIG. Without it a killed run leaves its workers running. ``parent`` is
+    the parent's pid as the parent saw it before the fork: read in the worker, a parent that died
+    between the fork and prctl would already show as the reaper, and the worker would live on."""
     import signal
     import sys
 
@@ -42,7 +44,6 @@ def _die_with_parent() -> None:
         return  # pragma: no cover
     import ctypes
 
-    parent = os.getppid()
     pr_set_pdeathsig = 1
     try:
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
@@ -84,7 +85,8 @@ def map_files(fn: Callable[[str], T], paths: list[str], jobs: int = 0,
     batches = [paths[i:i + chunk] for i in range(1, total, chunk)]
     from .fileio import signalled, signals_as_interrupt
 
-    with signals_as_interrupt(), ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
+    with signals_as_interrupt(), ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start,
+                                                  initargs=(os.getpid(),)) as pool:
         try:
             for batch, results in zip(batches, pool.map(_Batch(fn), batches)):
                 yield from results
