@@ -73,7 +73,8 @@ def county_files(d: Path, n: int, distinct: int) -> list[Path]:
 def _consolidate_job(paths: list[str], jobs: int, out_dir: str, queue) -> None:
     """What `budgetxl consolidate … --facts` does, timed, in a fresh process (so that its peak
     memory is the consolidation's own, not the file generator's)."""
-    from budgetxl.consolidate import consolidate, write_facts_file, write_manifest_csv, write_workbook
+    from budgetxl.consolidate import consolidate, write_facts_file, write_manifest_csv
+    from budgetxl.consolidate_workbook import write_workbook
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,8 @@ from xlsxwriter.worksheet import Worksheet
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import budgetxl  # noqa: E402
-from budgetxl.template.writer import TemplateWriter, _ProtectedWorkbook  # noqa: E402
+from budgetxl.template.workbook import ProtectedWorkbook  # noqa: E402
+from budgetxl.template.writer import TemplateWriter  # noqa: E402
 
 WS_METHODS = ["write_string", "write_number", "write_blank", "write_formula", "merge_range", "data_validation",
               "set_column", "set_row", "conditional_format", "protect", "hide", "very_hidden", "freeze_panes",
@@ -61,7 +62,7 @@ def record(budget) -> list:
 
 
 def replay_with_formats(calls: list, recorded_formats: list, path: Path) -> None:
-    wb = _ProtectedWorkbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+    wb = ProtectedWorkbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     sheets: dict[str, Worksheet] = {}
     # the first formats are the ones every Workbook creates in its constructor: map, don't re-add

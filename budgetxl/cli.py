@@ -588,7 +588,8 @@ def consolidate(inputs, output: Path, facts_out, groups, jobs, include_errors, s
     不同年度或不同表样混在一起时拒绝汇总（退出码 2）；没有一个单位可以汇总时也不写出任何结果（退出码 2）。
     """
     from .consolidate import (STATUS_CN, consolidate as run, expand_inputs, facts_overflow, included,
-                              manifest_rows, read_groups, write_facts_file, write_manifest_csv, write_workbook)
+                              manifest_rows, read_groups, write_facts_file, write_manifest_csv)
+    from .consolidate_workbook import write_workbook
     from .fileio import all_or_nothing, check_output
 
     files = expand_inputs(inputs)

@@ -105,7 +105,7 @@ def test_groups_totals(county):
 
     c = consolidate([d / "451.xlsx", d / "501.xlsx", d / "502.xlsx"], groups=read_groups(groups), jobs=2)
     assert set(c.totals) == {"全部单位", "公安局", "教育局"}
-    from budgetxl.consolidate import write_workbook
+    from budgetxl.consolidate_workbook import write_workbook
 
     out = d.parent / f"{d.name}_groups.xlsx"
     write_workbook(c, out)

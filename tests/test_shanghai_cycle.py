@@ -144,7 +144,8 @@ def test_render_docx(tmp_path, budget):
 
 def test_consolidate_shanghai_workbooks(tmp_path, entry, budget):
     """Two Shanghai units' returned workbooks (the profile from their fingerprints) add up exactly."""
-    from budgetxl.consolidate import consolidate, write_workbook
+    from budgetxl.consolidate import consolidate
+    from budgetxl.consolidate_workbook import write_workbook
 
     other = UnitBudget(budget.profile, "310107-XYZ", "另一单位", budget.year, dict(budget.inputs))
     for t in budget.profile.ordered:

@@ -16,7 +16,8 @@ from budgetxl import UnitBudget
 from budgetxl.cli import main
 from budgetxl.lo import find_soffice, recalculate
 from budgetxl.template.layout import SHEET_LISTS, SHEET_META
-from budgetxl.template.writer import TemplateWriter, formula_hash
+from budgetxl.template.fingerprint import formula_hash
+from budgetxl.template.writer import TemplateWriter
 
 from .conftest import REPO
 from .workbook_structure import REFERENCE, reference_template, structure

@@ -27,8 +27,9 @@ from ..labels import ascii_digits, norm
 from ..model import UnitBudget
 from ..spec import DEFAULT_PROFILE, LEVEL_LENGTHS, TOTAL, TOTAL_LABEL, Profile, Table, load_profile
 from ..template import layout as L
-from ..template.layout import EntryLayout, a1
-from .xlsxscan import PackageScan, scan_package
+from ..template.layout import EntryLayout, a1, col_letter
+from ..template.writer import TemplateWriter
+from .xlsxscan import PackageScan, col_index, rescan, scan_package
 
 CHECK_MARK = "校验"
 _ZERO = Decimal("0.00")
@@ -101,7 +102,7 @@ class _Plan:
     def __init__(self, formulas: dict[str, dict[tuple[int, int], str]], labels, inputs, order, states):
         self.formulas = formulas
         # each sheet's formulas as the byte-level scan sees an untouched file: (letters, row, xml text)
-        self.raw = {sheet: [(_col_letters(c).encode(), str(r + 1).encode(), _xml_escape(f[1:]).encode())
+        self.raw = {sheet: [(col_letter(c).encode(), str(r + 1).encode(), _xml_escape(f[1:]).encode())
                             for (r, c), f in sorted(fs.items())] for sheet, fs in formulas.items()}
         self.labels = labels
         self.inputs = inputs
@@ -111,8 +112,6 @@ class _Plan:
 
 @lru_cache(maxsize=64)
 def _plan(profile_id: str, layout_key: tuple) -> _Plan:
-    from ..template.writer import TemplateWriter
-
     profile = load_profile(profile_id)
     layout = EntryLayout.from_meta(profile, dict(layout_key))
     stub = UnitBudget(profile, "0", "", 2000)
@@ -133,19 +132,11 @@ def _plan(profile_id: str, layout_key: tuple) -> _Plan:
     return plan
 
 
-def _col_letters(c: int) -> str:
-    from ..template.layout import col_letter
-
-    return col_letter(c)
-
-
 def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _rc(cell: str) -> tuple[int, int]:
-    from .xlsxscan import col_index
-
     i = 0
     while cell[i].isalpha():
         i += 1
@@ -626,8 +617,6 @@ class EntryReader:
             return
         sheet = self.scan.sheet(L.SHEET_LISTS)
         if sheet.light:  # bounds-check it before calamine reads it
-            from .xlsxscan import rescan
-
             rescan(self.path, sheet, self.name)
         if L.grid_hash(self._values(L.SHEET_LISTS).rows) != meta["lists_hash"]:
             self.add("I08", "error", "隐藏的代码表被修改（下拉列表来源与模板不符）", sheet=L.SHEET_LISTS)

@@ -9,7 +9,14 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterator
 
+from ..codes import code_list, load_bureau_codes
 from ..errors import BudgetxlError
+from ..fileio import check_output
+from ..inputs import load_budgets, select_unit
+from ..model import UnitBudget
+from ..spec import DEFAULT_PROFILE, load_profile
+from ..supplement import load_supplement
+from .writer import write_template
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -21,8 +28,6 @@ def template_filename(budget) -> str:
 
 
 def _codes(profile, codes_file):
-    from ..codes import code_list, load_bureau_codes
-
     if not codes_file:
         return None, None
     fcodes, ecodes = load_bureau_codes(codes_file)
@@ -31,8 +36,6 @@ def _codes(profile, codes_file):
 
 def _write_one(args) -> str:
     budget, out, fcodes, ecodes, password = args
-    from .writer import write_template
-
     write_template(budget, out, function_codes=fcodes, economic_codes=ecodes, password=password)
     return str(out)
 
@@ -42,14 +45,6 @@ def template_command(*, output, data, unit, supplement, unit_code, unit_name, ye
     """Write one template (-o) or one per unit (--out-dir). Nothing is overwritten without
     ``force`` (a template's name may be the unit's filled-in workbook); ``progress(done, total)``
     is called as a batch's units are written."""
-    from ..inputs import load_budgets, select_unit
-    from ..model import UnitBudget
-    from ..spec import DEFAULT_PROFILE, load_profile
-    from ..supplement import load_supplement
-    from .writer import write_template
-
-    from ..fileio import check_output
-
     ins = tuple(p for p in (data, supplement, codes_file) if p)
     check_output(output, suffixes=(".xlsx",), what="填报模板", force=force, inputs=ins)
     if data and (unit_code or unit_name or year):

@@ -6,6 +6,9 @@ mean is the template's own and the same for every profile (:data:`LEGEND`)."""
 from __future__ import annotations
 
 from ..errors import SpecError
+from ..render.page import text_lines
+from .printing import print_setup
+from .workbook import protect
 
 LEGEND = (  # (format name, text) under the guide's lines
     ("legend_in", "黄色单元格：需要填写的数"),
@@ -43,3 +46,29 @@ def guide_lines(budget) -> list[str]:
     fields = {"year": budget.year, "label": budget.label, "unit_name": budget.unit_name,
               "money_units": money_units(budget.profile)}
     return [line.format(**fields) for line in _guide(budget.profile)["lines"]]
+
+
+GUIDE_WIDTH = 92  # one column of wrapped text that fits a portrait A4 page at full size
+
+
+def write_guide(w, ws) -> None:
+    """The 填报说明 sheet of the workbook the :class:`~budgetxl.template.writer.TemplateWriter`
+    ``w`` writes: the profile's title and lines, the code lists it uses, the legend."""
+    f = w.f
+    width = GUIDE_WIDTH
+    ws.set_column(0, 0, width)
+    title = guide_title(w.b)
+    ws.write_string(0, 0, title, f.guide_title)
+    ws.set_row(0, 19 * text_lines(title, width / 1.4) + 5)  # 14-pt lines
+    # which code lists the dropdowns come from: the bureau's, or budgetxl's own (not official),
+    # and whether they are for another year than the budget's
+    lines = guide_lines(w.b) + [f"科目代码表：{cl.describe(w.b.year)}。" for cl in (w.fcodes, w.ecodes)]
+    r = 2
+    for line in lines:
+        ws.write_string(r, 0, line, f.guide)
+        ws.set_row(r, 13.5 * text_lines(line, width) + 4)  # wrapped within the page, every line shown
+        r += 1
+    for i, (fmt, text) in enumerate(LEGEND, start=1):
+        ws.write_string(r + i, 0, text, getattr(f, fmt))
+    print_setup(ws, [width])
+    protect(ws, w.password)

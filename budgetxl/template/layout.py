@@ -47,6 +47,17 @@ def a1(r: int, c: int, absolute: bool = False) -> str:
     return f"{col_letter(c)}{r + 1}"
 
 
+def runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row (or column) numbers as (first, last) runs of consecutive ones."""
+    out: list[tuple[int, int]] = []
+    for r in sorted(set(rows)):
+        if out and r == out[-1][1] + 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
 def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
