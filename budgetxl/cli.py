@@ -658,6 +658,7 @@ def _import_document(text_file: Path, output: Path, derived: bool, profile: str,
         from .textimport import read_disclosure_text
 
         budget, printed = read_disclosure_text(text_file, profile)
+    notes = budget.read_notes
     if unit_code and budget.unit_code and unit_code != budget.unit_code:
         raise BudgetxlError(f"{text_file}：文件中印的单位编码是 {budget.unit_code}，与 --unit-code {unit_code} 不符")
     if unit_code:
@@ -667,6 +668,8 @@ def _import_document(text_file: Path, output: Path, derived: bool, profile: str,
                             f"{budget.label}”），而 facts CSV 每行都要有单位编码：请用 --unit-code 给出该单位的编码")
     n = write_facts([budget], output, derived=derived, inputs=(text_file,))
     click.echo(f"已从 {text_file} 读出 {len(printed)} 张表，写出 {n} 条数据：{output}")
+    for note in notes:  # read, but printed irregularly: what check reports as V01
+        click.echo(f"注意：{note}", err=True)
     for key, given, computed in budget.mismatches():
         from .facts import describe_cell
 

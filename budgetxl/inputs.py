@@ -84,12 +84,16 @@ def _official(p: Path, profile) -> list[UnitBudget]:
 
 
 def _published(p: Path, profile) -> list[UnitBudget]:
-    """A published document read onto its profile; anything unreadable is refused (every problem listed)."""
+    """A published document read onto its profile; anything unreadable is refused (every problem
+    listed); what was read but printed irregularly (V01) is kept in ``read_notes``, as the text
+    reader keeps it."""
     from .published.mapping import read_published
 
     reading = read_published(p, profile)
-    if reading.findings:
-        raise BudgetxlError(f"{p}：有无法读取的内容", [Problem(f.message, file=str(p)) for f in reading.findings])
+    bad = [f for f in reading.findings if f.severity == "error"]
+    if bad:
+        raise BudgetxlError(f"{p}：有无法读取的内容", [Problem(f.message, file=str(p)) for f in bad])
+    reading.budget.read_notes = [Problem(f.message, file=str(p)) for f in reading.findings]
     return [reading.budget]
 
 

@@ -18,6 +18,19 @@ def ascii_digits(s: str) -> bool:
     return s.isascii() and s.isdigit()
 
 
+def pad_code_parts(parts: list[str], widths: list[int]) -> tuple[str, str | None]:
+    """The code a row prints in its 类 | 款 | 项 cells (``parts``, digits or blank; ``widths`` the
+    digits of each level), and what to say when a level is printed without its leading zero
+    ("301 | 2" is 30102): read padded, unambiguously, so a format warning (V01), the same words
+    wherever it is read (a published PDF or Word file, a published text)."""
+    short = [p for p, w in zip(parts, widths) if p and len(p) < w]
+    code = "".join(p.zfill(w) if p else "" for p, w in zip(parts, widths))
+    if not short:
+        return code, None
+    given = " | ".join(p for p in parts if p)
+    return code, f"科目编码印作“{given}”，有一级少了前导零，按 {code} 读取"
+
+
 _WS = re.compile(r"[\s\u3000]+")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
 _TRANS = str.maketrans({"（": "(", "）": ")", "“": "", "”": "", "‘": "", "’": "", '"': "", "'": "",

@@ -50,6 +50,7 @@ class UnitBudget:
     _origin: dict[CellKey, str] = field(default_factory=dict, repr=False)  # where a value came from
     supplement: dict | None = None
     read_problems: list = field(default_factory=list)  # what a lenient reader could not read
+    read_notes: list = field(default_factory=list)  # what a reader read but found printed irregularly (V01)
     absent: set = field(default_factory=set)  # ids of tables the source did not have: their cells are unknown
     # derived cells whose given value was typed into an input cell of a workbook (a 类/款 code in a
     # spare row) and differs from the sum of its leaves: H101 reports them in workbooks too

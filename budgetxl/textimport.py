@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import BudgetxlError, ProblemList
-from .labels import norm
+from .labels import ascii_digits, norm, pad_code_parts
 from .model import UnitBudget
 from .money import AmountError, convert, parse_amount
 from .detect import by_text, resolve
@@ -188,7 +188,8 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
     (derived cells, to be compared with the computed values).
 
     ``strict`` (import): anything unreadable is an error. Otherwise (check): what can be read is
-    read, and the rest is kept in ``budget.read_problems`` to be reported as findings (V05).
+    read, and the rest is kept in ``budget.read_problems`` to be reported as findings (V05). What
+    is read but printed irregularly is in ``budget.read_notes`` either way (format warnings, V01).
     """
     lines = text.count("\n") + 1
     if lines > MAX_TEXT_LINES:
@@ -214,11 +215,13 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
         year = 0
     budget = UnitBudget(prof, code, unit_name, year)
     budget.mark_absent(t.id for t in absent)
+    notes = ProblemList()
     for pt in printed:
-        load_table(budget, pt, name, problems)
+        load_table(budget, pt, name, problems, notes)
     if strict:
         problems.raise_if_any(f"{name}：表格内容无法识别")
     budget.read_problems = list(problems.items)
+    budget.read_notes = list(notes.items)
     budget.supplement = complete(extract_parts(text, prof), prof,
                                  {"code": budget.unit_code, "name": budget.unit_name, "year": budget.year})
     return budget, printed
@@ -262,31 +265,30 @@ def _widen(t: Table, cells: list[str], width: int) -> list[str]:
     return cells
 
 
-def _code(t: Table, parts: list[str], where: dict, problems: ProblemList) -> str | None:
+def _code(t: Table, parts: list[str], where: dict, problems: ProblemList, notes: ProblemList) -> str | None:
     """The code a row's code cell(s) print (类 | 款 | 项 joined), None when they print none; a
-    level printed without its leading zero (``301 | 2``) is read padded, with a problem."""
+    level printed without its leading zero (``301 | 2``) is read padded, with a note (V01, as the
+    published-document reader says it)."""
     parts = ["" if p in _ZERO_MARKS else p for p in parts]
     given = [p for p in parts if p]
     if not given:
         return None
-    if not all(p.isdigit() for p in given):
+    if not all(ascii_digits(p) for p in given):
         problems.add(f"{t.name}的科目编码“{' | '.join(given)}”不是数字", **where)
         return ""
     if len(parts) == 1:
         return given[0]
-    widths = [b - a for a, b in t.code_parts]
-    short = [p for p, w in zip(parts, widths) if p and len(p) < w]
-    fixed = [p.zfill(w) if p else "" for p, w in zip(parts, widths)]
-    code = "".join(fixed)
-    if short:
-        problems.add(f"{t.name}的科目编码印作“{' | '.join(given)}”，有一级少了前导零，按 {code} 读取", **where)
+    code, note = pad_code_parts(parts, [b - a for a, b in t.code_parts])
+    if note:
+        notes.add(f"{t.name}的{note}", **where)
     return code
 
 
-def load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: ProblemList) -> None:
+def load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: ProblemList, notes: ProblemList) -> None:
     """Put every amount of a printed table into the budget, the cells found by the table's printed
     columns as the profile lays them out (序号 or not, one code cell or 类 | 款 | 项, a label column
-    per side or none); where each came from goes to ``pt.cells``."""
+    per side or none); where each came from goes to ``pt.cells``. What is read but printed
+    irregularly goes to ``notes`` (format warnings, V01)."""
     t = pt.table
     grid = t.grid
     width = len(grid)
@@ -316,7 +318,7 @@ def load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: Proble
             if t.total_spans_code and not label and parts and norm(parts[0]) == TOTAL_LABEL \
                     and not any(parts[1:]):
                 parts, label = [""] * len(parts), parts[0]  # the merged 合计 cell of a workbook
-            code = _code(t, parts, where, problems)
+            code = _code(t, parts, where, problems, notes)
             if code == "":
                 continue
             row = code if code else (TOTAL if norm(label) == TOTAL_LABEL else None)

@@ -7,6 +7,8 @@ or 类 | 款 | 项, the 合计 label over the code cells, each table's money uni
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -135,27 +137,92 @@ def test_a_table_printed_in_another_unit_is_converted_exactly_or_refused(rendere
         assert any(t.name in pr.message and "换算" in pr.message for pr in e.value.problems)
 
 
-def test_a_code_level_printed_without_its_leading_zero_is_read_padded_and_reported(rendered):
-    """``201 | 3 | 01`` in a 类 | 款 | 项 table: read as 2010301, and said so (an error on import,
-    a problem kept for check)."""
-    from budgetxl.errors import BudgetxlError
-    from budgetxl.textimport import parse_disclosure_text
-
-    _, budget, _, text = rendered
+def _short_code(budget):
+    """A table printing 类 | 款 | 项 and one of its codes whose 款 has a leading zero (201 | 03 | 01)."""
     p = budget.profile
     t = next((t for t in p.ordered if t.coded and t.code_layout == "split" and budget.codes(t)), None)
     if t is None:
         pytest.skip(f"{p.id} prints its codes in one cell")
     code = next(c for c in budget.codes(t) if len(c) == t.leaf_length and t.split_code(c)[1].startswith("0"))
-    cls, kuan, xiang = t.split_code(code)
+    return t, code, t.split_code(code)
+
+
+def test_a_code_level_printed_without_its_leading_zero_is_read_padded_and_reported(rendered, tmp_path):
+    """``201 | 3 | 01`` in a 类 | 款 | 项 table: read as 2010301 and said so, the same way on every
+    path: a format warning (V01) with the same words from the text reader and the published-document
+    reader, on check and on import alike (import writes the facts and says it; it refuses nothing)."""
+    import docx
+
+    from budgetxl.check.runner import check_file
+    from budgetxl.inputs import load_budgets
+    from budgetxl.render.document import render_document
+    from budgetxl.textimport import parse_disclosure_text
+
+    import openpyxl
+
+    name, budget, xlsx, text = rendered
+    p = budget.profile
+    t, code, (cls, kuan, xiang) = _short_code(budget)
+    said = f"{t.name}的科目编码印作“{cls} | {kuan.lstrip('0')} | {xiang}”，有一级少了前导零，按 {code} 读取"
+    own = {k: v for k, v in budget.inputs.items() if k[0] == t.id}
+    # the text: the 款 line of the code's row in table t printed without its zero
     lines = text.read_text("utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == p.printed_title(t, budget.year))
     at = next(i for i in range(start, len(lines) - 2)
               if lines[i: i + 3] == [f"\t{cls}", f"\t{kuan}", f"\t{xiang}"])
     lines[at + 1] = f"\t{kuan.lstrip('0')}"
-    damaged = "\n".join(lines) + "\n"
-    with pytest.raises(BudgetxlError) as e:
-        parse_disclosure_text(damaged, "x.txt", p.ref)
-    assert any("前导零" in pr.message and code in pr.message for pr in e.value.problems)
-    back, _ = parse_disclosure_text(damaged, "x.txt", p.ref, strict=False)
-    assert {k: v for k, v in back.inputs.items() if k[0] == t.id} == {k: v for k, v in budget.inputs.items() if k[0] == t.id}
+    damaged = tmp_path / "短码.txt"
+    damaged.write_text("\n".join(lines) + "\n", "utf-8")
+    # the document: the same row of the same table printed so
+    src = render_document(load_sample(name), tmp_path / "公开.docx")
+    d = docx.Document(str(src))
+    # t is the first table printing the code in 类 | 款 | 项 cells: its row is the first so printed
+    row = next(r for x in d.tables for r in x.rows if [c.text.strip() for c in r.cells[:3]] == [cls, kuan, xiang])
+    cell = row.cells[1]
+    cell.paragraphs[0].runs[0].text = kuan.lstrip("0")
+    for extra in cell.paragraphs[0].runs[1:]:
+        extra.text = ""
+    d.save(str(tmp_path / "短码.docx"))
+    # the official workbook: the 款 cell of that row holds "3", not "03"
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb[t.name]
+    [cell] = [r[1] for r in ws.iter_rows(max_col=3) if [str(c.value or "").strip() for c in r] == [cls, kuan, xiang]]
+    cell.value = kuan.lstrip("0")
+    wb.save(tmp_path / "短码.xlsx")
+
+    for source in (damaged, tmp_path / "短码.docx", tmp_path / "短码.xlsx"):
+        [ctx] = check_file(source, profile=p.ref)
+        v01 = [f for f in ctx.findings if f.code == "V01"]
+        assert len(v01) == 1 and v01[0].severity == "warning" and v01[0].message.endswith(said), \
+            (source.suffix, [str(f) for f in ctx.findings if f.code.startswith("V")])
+        assert not [f for f in ctx.findings if f.code == "V05" and t.name in f.message]
+    # import reads the text and the workbook the same (nothing refused), and says what check says
+    for source in (damaged, tmp_path / "短码.xlsx"):
+        [back] = load_budgets(source, p.ref)
+        assert {k: v for k, v in back.inputs.items() if k[0] == t.id} == own
+        assert [n.message for n in back.read_notes] == [said]
+        res = run("import", source, "-o", tmp_path / f"{source.suffix[1:]}.csv", "--profile", p.ref, "--unit-code", "X1")
+        assert res.exit_code == 0 and f"注意：{source}，第" in res.output and said in res.output, res.output
+    strict, _ = parse_disclosure_text(damaged.read_text("utf-8"), "x.txt", p.ref)
+    assert [n.message for n in strict.read_notes] == [said]
+
+
+REALDOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs"
+
+
+@pytest.mark.skipif(not (REALDOCS / "03_sh_putuo_wanli_dept_2024.pdf").is_file(), reason="real documents not here")
+def test_a_published_pdf_with_codes_printed_without_their_zero_imports_as_it_checks(tmp_path):
+    """Document 03 prints 30102 as "301 | 2": check says V01 (read padded), and import reads the same
+    document (it refused it before) and says the same words, one line per code."""
+    from budgetxl.check.runner import check_file
+
+    pdf = REALDOCS / "03_sh_putuo_wanli_dept_2024.pdf"
+    [ctx] = check_file(pdf)
+    v01 = [f.message for f in ctx.findings if f.code == "V01" and "前导零" in f.message]
+    assert v01 and all(f.severity == "warning" for f in ctx.findings if f.code == "V01")
+    res = run("import", pdf, "-o", tmp_path / "f.csv", "--unit-code", "X1")
+    assert res.exit_code == 0, res.output
+    said = [line.split("：", 2)[2] for line in res.output.splitlines() if line.startswith("注意：") and "前导零" in line]
+    assert said == v01 and (tmp_path / "f.csv").is_file()
+    facts = (tmp_path / "f.csv").read_text("utf-8")
+    assert ",30102," in facts and ",30107," in facts

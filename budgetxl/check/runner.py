@@ -130,7 +130,9 @@ def _official(p: Path, profile) -> list[CheckContext]:
             return _published(p, profile)
         except BudgetxlError:
             raise e from None
-    return [CheckContext(budget, str(p), positions, kind="official")]
+    notes = [Finding("V01", "warning", n.message, file=str(p), unit=budget.unit_code, sheet=n.sheet)
+             for n in budget.read_notes]
+    return [CheckContext(budget, str(p), positions, notes, kind="official")]
 
 
 def load_for_check(path: str | Path, profile: str | None = None,
@@ -154,9 +156,10 @@ def load_for_check(path: str | Path, profile: str | None = None,
         from ..textimport import read_disclosure_text
 
         budget, _ = read_disclosure_text(p, profile, strict=False)
-        read = [Finding("V05", "error", pr.message, file=str(p), unit=budget.unit_code,
+        read = [Finding(code, severity, pr.message, file=str(p), unit=budget.unit_code,
                         extra={"origin": f"{p} 第{pr.line}行"} if pr.line else {})
-                for pr in getattr(budget, "read_problems", [])]
+                for code, severity, found in (("V05", "error", budget.read_problems), ("V01", "warning", budget.read_notes))
+                for pr in found]
         return [CheckContext(budget, str(p), read_findings=read, kind="text")]
     if suffix == ".csv":  # a derived figure that disagrees is a finding at its line, not a refusal
         from ..facts import read_facts

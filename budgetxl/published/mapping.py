@@ -15,12 +15,11 @@ from decimal import Decimal
 
 from ..errors import BudgetxlError
 from ..findings import Finding
-from ..labels import norm
+from ..labels import ascii_digits, norm, pad_code_parts
 from ..spec import TOTAL, Profile, Table, load_profile
 from .document import Cell, Document, is_column_numbers
 from .document import Table as PTable
 from .figures import MONEY_UNITS
-from ..labels import ascii_digits
 
 # what may stand before a title form on its line: a table number ("附表2：", "表二", "4．", "（二）", "二、"),
 # then the year ("2025年", "XX区2025年度"), then the unit's name ("上海市XX局") — a name only where it
@@ -309,14 +308,12 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
             code = "".join(p for p in code_parts if p and ascii_digits(p))
             widths = [b - a for a, b in getattr(t, "code_parts", ())] if len(code_parts) > 1 else []
             if widths and len(widths) == len(code_parts):
-                short = [k for k, (p, w) in enumerate(zip(code_parts, widths)) if ascii_digits(p) and 0 < len(p) < w]
-                if short:  # "301 | 2": a level printed without its leading zero
-                    fixed = [p.zfill(w) if ascii_digits(p) else p for p, w in zip(code_parts, widths)]
-                    code = "".join(p for p in fixed if p)
+                padded, note = pad_code_parts(code_parts, widths)
+                if note and all(ascii_digits(p) for p in code_parts if p):  # "301 | 2": a level without its leading zero
+                    code = padded
                     # printed irregularly but read unambiguously: a format warning (V01), not unreadable
-                    reading.findings.append(Finding(
-                        "V01", "warning", f"{where}第{i + 1}行：科目编码印作“{' | '.join(p for p in code_parts if p)}”，"
-                        f"有一级少了前导零，按 {code} 读取", file=doc.path, table=t.name))
+                    reading.findings.append(Finding("V01", "warning", f"{where}第{i + 1}行：{t.name}的{note}",
+                                                    file=doc.path, table=t.name))
             label_cell = next((c for j, c in cells.items() if cols.get(j) is not None
                                and cols[j].kind in ("code", "name") and c.text.strip()), None)
             if code:

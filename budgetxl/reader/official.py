@@ -89,6 +89,7 @@ def read_official(path: str | Path, profile=None):
         missing = [t.name for t in prof.ordered if t.name not in cal.sheet_names]
         raise BudgetxlError(f"{name}：既不是填报模板，也不是官方格式的公开表（缺少工作表：{'、'.join(missing)}）")
     problems = ProblemList()
+    notes = ProblemList()  # read, but printed irregularly (a code level without its leading zero): V01
     budget = None
     positions = Positions()
     for t in prof.ordered:
@@ -118,10 +119,11 @@ def read_official(path: str | Path, profile=None):
         if budget is None:
             code, unit_name = prof.read_unit_line(pt.unit_line)
             budget = UnitBudget(prof, code, unit_name, pt.year or 0)
-        load_table(budget, pt, name, problems)
+        load_table(budget, pt, name, problems, notes)
         for key, (k, col) in pt.cells.items():
             positions[key] = (t.name, pt.row_lines[k] - 1, col)
     problems.raise_if_any(f"{name}：公开表内容无法识别")
+    budget.read_notes = list(notes.items)
     for key in list(budget.origin):
         if key in positions:
             sheet, cell = positions[key]
