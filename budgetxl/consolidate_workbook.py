@@ -46,7 +46,8 @@ def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -
     with atomic_path(out) as tmp:
         # in memory: xlsxwriter's own temporary files would outlive a killed run
         wb = xlsxwriter.Workbook(str(tmp), {**SAFE_OPTIONS, "in_memory": True})
-        wb.set_properties({"title": f"{c.year}年部门预算汇总", "author": "budgetxl"})
+        kind = c.totals[ALL].profile.budget_kind
+        wb.set_properties({"title": f"{c.year}年{kind}汇总", "author": "budgetxl"})
         st = Styles(wb)
         bold = wb.add_format({"bold": True, "font_name": "宋体"})
         money = wb.add_format({"num_format": "#,##0.00", "font_name": "宋体"})
@@ -67,7 +68,7 @@ def write_workbook(c: Consolidation, out: Path, facts_name: str | None = None) -
         files = len({o.file for o in c.outcomes})
         summary.set_column(0, 0, 28)
         summary.set_column(1, 8, 16)
-        summary.write_string(0, 0, f"{c.year}年部门预算汇总（表样 {c.profile}）", wb.add_format({"bold": True, "font_size": 14}))
+        summary.write_string(0, 0, f"{c.year}年{kind}汇总（表样 {c.profile}）", wb.add_format({"bold": True, "font_size": 14}))
         lines = [("输入文件", files), ("单位", len(c.outcomes))] + [(STATUS_CN[k], v) for k, v in sorted(counts.items())]
         for i, (k, v) in enumerate(lines, start=2):
             summary.write_string(i, 0, k, text)

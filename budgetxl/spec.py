@@ -372,6 +372,15 @@ class Profile:
             fn = self._cell_fns[key] = self.tables[key[0]].compiled(key[1], key[2])
             return fn
 
+    @property
+    def budget_kind(self) -> str:
+        """What the disclosure is, as its documents call it ([document] kind: 部门预算, 单位预算):
+        the word of the titles and properties budgetxl writes."""
+        kind = self.parts.get("document", {}).get("kind")
+        if not kind:
+            raise SpecError(f"表样“{self.id}”的 parts.toml 没有写明预算的种类（[document] 的 kind，如“部门预算”）")
+        return kind
+
     def printed_title(self, table: Table, year: int | str) -> str:
         """A table's title as printed for a budget year (``2025年部门收入预算总表``)."""
         return self.title_format.format(year=year, title=table.title)
@@ -557,8 +566,9 @@ def _read_profile(d: Path, depth: int = 0) -> tuple[dict, dict]:
     """A profile folder's profile.toml and parts.toml as data. ``base = "../other"`` makes it a
     variant of another profile: its top-level keys replace the base's, a table it declares replaces
     only the keys it sets (a variant can retitle a table or redraw one side), its [[checks]] come
-    after the base's (one with the same code replaces it), and without a parts.toml of its own it
-    has the base's parts."""
+    after the base's (one with the same code replaces it), and a parts.toml of its own replaces the
+    base's parts key by key (a variant can give its own [[narrative]] and [document], the 单位
+    wording of a 部门 profile's, and keep the base's [guide])."""
     path = d / "profile.toml"
     if not path.is_file():
         raise SpecError(f"没有名为“{d.name}”的表样定义（{path}）")
@@ -584,7 +594,7 @@ def _read_profile(d: Path, depth: int = 0) -> tuple[dict, dict]:
             table[k] = {**table[k], **v} if isinstance(v, dict) and isinstance(table.get(k), dict) else v
         tables[tid] = table
     merged["tables"] = tables
-    return merged, parts if parts is not None else bparts
+    return merged, {**bparts, **(parts or {})}
 
 
 def profile_folder(name_or_folder: str | Path) -> Path:

@@ -353,7 +353,7 @@ def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget
     core = d.doc.core_properties
     core.title = P.fill(spec["title"], budget)
     core.author = "budgetxl"
-    core.subject = "部门预算公开"
+    core.subject = f"{budget.profile.budget_kind}公开"
 
     def f(template: str) -> str:
         return P.fill(template, budget)

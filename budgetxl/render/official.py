@@ -313,8 +313,8 @@ def render_official(budget: UnitBudget, out: str | Path, *, inputs=(), parts: bo
     out = Path(out)
     with atomic_path(out, inputs=inputs) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), SAFE_OPTIONS)
-        wb.set_properties({"title": f"{budget.unit_name}{budget.year}年部门预算公开表",
-                           "subject": "部门预算公开", "author": "budgetxl", "company": budget.unit_name})
+        wb.set_properties({"title": f"{budget.unit_name}{budget.year}年{budget.profile.budget_kind}公开表",
+                           "subject": f"{budget.profile.budget_kind}公开", "author": "budgetxl", "company": budget.unit_name})
         styles = Styles(wb)
         for table in budget.profile.ordered:
             write_table_sheet(wb, styles, table, budget)

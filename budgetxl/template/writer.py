@@ -91,7 +91,8 @@ class TemplateWriter:
         return rec
 
     def _build(self, wb) -> None:
-        wb.set_properties({"title": f"{self.b.unit_name}{self.b.year}年部门预算填报表", "subject": "部门预算公开填报",
+        kind = self.p.budget_kind
+        wb.set_properties({"title": f"{self.b.unit_name}{self.b.year}年{kind}填报表", "subject": f"{kind}公开填报",
                            "author": "budgetxl", "company": self.b.unit_name,
                            "created": datetime.datetime(2000, 1, 1)})
         self.f = Formats(wb)
