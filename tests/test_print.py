@@ -274,7 +274,7 @@ def test_template_procurement_header_merged_and_high_enough(tmp_path):
 
     b = budgetxl.load_sample()
     write_template(b, tmp_path / "e.xlsx")
-    ws = openpyxl.load_workbook(tmp_path / "e.xlsx")[L.SHEET_PROCUREMENT]
+    ws = openpyxl.load_workbook(tmp_path / "e.xlsx")[L.part_sheet(b.profile, "procurement")]
     fields = b.profile.parts["procurement"]["fields"]
     merged = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
     c = 1

@@ -180,11 +180,34 @@ def profile_literals() -> dict[str, str]:
     return out
 
 
-def literals_in_package() -> list[tuple[str, int, str, str]]:
-    """(module, line, literal, what it is) for every string constant of budgetxl/ equal to one."""
-    known = profile_literals()
+def part_words(p) -> list[tuple[str, str]]:
+    """The words of the supplementary parts a profile declares, as their entry sheets and printed
+    forms show them: titles, field and column headers, groups, row labels, and every text of their
+    ``entry`` and ``print`` declarations (sheet names, notes, labels)."""
+    out = []
+    for key in ("institutions", "projects", "procurement", "assets"):
+        part = p.parts.get(key)
+        if not part:
+            continue
+        out.append((f"{key} title", part["title"]))
+        for fd in part.get("fields", []) + part.get("indicator_fields", []) + part.get("columns", []):
+            out.append((f"{key} header", fd["header"]))
+            if fd.get("group"):
+                out.append((f"{key} group", fd["group"]))
+        out += [(f"{key} row label", row["label"]) for row in part.get("rows", [])]
+        keys = {fd["key"] for fd in part.get("fields", []) + part.get("indicator_fields", [])}
+        for section in ("entry", "print"):  # their texts (a field's key names the field: not a word)
+            out += [(f"{key}.{section}.{k}", v) for k, v in part.get(section, {}).items()
+                    if isinstance(v, str) and v not in keys]
+    return [(what, text.strip()) for what, text in out if text.strip()]
+
+
+def literals_in_package(known: dict[str, str] | None = None, paths=None) -> list[tuple[str, int, str, str]]:
+    """(module, line, literal, what it is) for every string constant of budgetxl/ (or of ``paths``)
+    equal to one of ``known`` (the profiles' table words unless given)."""
+    known = profile_literals() if known is None else known
     found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted(paths if paths is not None else PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text("utf-8"), str(path))
         docstrings = {id(n.body[0].value) for n in ast.walk(tree)
                       if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
@@ -205,3 +228,36 @@ def test_no_profile_literals_in_package():
     found = literals_in_package()
     listing = "\n".join(f"{m}:{line}: {s!r} ({what})" for m, line, s, what in found)
     assert LITERALS_LEFT is not None and len(found) <= LITERALS_LEFT, f"{len(found)} literals:\n{listing}"
+
+
+
+def part_literals() -> dict[str, str]:
+    """The parts' words of every shipped profile, the tool's own (合计, the facts CSV's columns) aside."""
+    out: dict[str, str] = {}
+    for pid in available_profiles():
+        for what, text in part_words(load_profile(pid)):
+            out.setdefault(text, f"{pid} {what}")
+    for word in (TOTAL_LABEL, *FACT_COLUMNS):
+        out.pop(word, None)
+    return out
+
+
+# The modules that write and read the entry sheets of the supplementary parts: they take every
+# word of those sheets from the parts' declarations (their fields, [<part>.entry], [<part>.print]).
+ENTRY_SHEET_MODULES = sorted(PACKAGE.glob("template/*.py")) + [PACKAGE / "reader" / "entry.py"]
+# Elsewhere (the project and procurement rules, the supplement's messages) part words remain:
+# how many; the test fails when one is added. Generic words count too ("项目", "数量").
+PART_LITERALS_LEFT = 29
+
+
+def test_entry_sheets_of_the_parts_are_declared_not_written_in_python():
+    assert {p.name for p in ENTRY_SHEET_MODULES} >= {"part_sheets.py", "tables.py", "unit_sheets.py", "lists.py",
+                                                     "writer.py", "entry.py"}
+    found = literals_in_package(part_literals(), ENTRY_SHEET_MODULES)
+    assert not found, "\n".join(f"{m}:{line}: {s!r} ({what})" for m, line, s, what in found)
+
+
+def test_part_literals_elsewhere_do_not_grow():
+    found = literals_in_package(part_literals())
+    listing = "\n".join(f"{m}:{line}: {s!r} ({what})" for m, line, s, what in found)
+    assert PART_LITERALS_LEFT is not None and len(found) <= PART_LITERALS_LEFT, f"{len(found)} literals:\n{listing}"

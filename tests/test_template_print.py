@@ -60,10 +60,11 @@ def _typed(src: Path, dst: Path) -> tuple[Path, dict[str, str]]:
     as a unit types them (openpyxl keeps the cells' own formats)."""
     wb = openpyxl.load_workbook(src)
     typed = {}
-    if L.SHEET_PROJECTS in wb.sheetnames:
-        layout = L.EntryLayout.from_meta(load_profile_of(wb), _meta(wb))
+    prof = load_profile_of(wb)
+    if "projects" in prof.parts:
+        layout = L.EntryLayout.from_meta(prof, _meta(wb))
         first, n, ind_first, n_ind = L.project_rows(layout.parts)
-        ws = wb[L.SHEET_PROJECTS]
+        ws = wb[L.part_sheet(prof, "projects")]
         ws.cell(first + n, 1).value = "451001"  # the last project row (1-based: first + n)
         ws.cell(first + n, 2).value = "交通安全宣传项目"
         ws.cell(ind_first + n_ind, 1).value = "451001"  # the last indicator row
@@ -120,9 +121,10 @@ def test_spare_rows_are_open_but_not_formatted(profile, tmp_path):
             continue
         long_runs = [(a, b) for a, b in _empty_formatted_runs(ws) if b - a + 1 > L.PART_SHOWN]
         assert not long_runs, f"{profile} {ws.title}: empty rows printed as a grid {long_runs}"
-    if L.SHEET_PROJECTS in wb.sheetnames:
-        ws = wb[L.SHEET_PROJECTS]
-        layout = L.EntryLayout.from_meta(load_profile(profile), _meta(wb))
+    prof = load_profile(profile)
+    if "projects" in prof.parts:
+        ws = wb[L.part_sheet(prof, "projects")]
+        layout = L.EntryLayout.from_meta(prof, _meta(wb))
         first, n, ind_first, n_ind = L.project_rows(layout.parts)
         last = ws.cell(ind_first + n_ind, 2)  # the last indicator row, 1-based
         assert last.protection.locked is False and not _visible(last)

@@ -650,37 +650,41 @@ class EntryReader:
             if "institutions" in parts:
                 sup["institutions"] = self._records(sh, L.SHEET_UNIT, hr + 1, self.layout.parts.get("institutions", 0),
                                                 parts["institutions"]["fields"])
-        if L.SHEET_PROJECTS in present and "projects" in parts:
-            sh = self._values(L.SHEET_PROJECTS)
+        sheets = {key: L.part_sheet(p, key) for key in L.PART_SHEETS if key in parts}
+        if sheets.get("projects") in present:
+            name = sheets["projects"]
+            sh = self._values(name)
             first, n, ind_first, n_ind = L.project_rows(self.layout.parts)
-            fields = [fd for fd in parts["projects"]["fields"] if fd["type"] != "money4"]
-            plan = next(fd for fd in parts["projects"]["fields"] if fd["type"] == "money4")
-            cols = fields[:5] + [{"key": f"plan{i}", "header": f"资金支出计划·{x}", "type": "money"}
-                                 for i, x in enumerate(plan["periods"])] + fields[5:]
-            projects = self._records(sh, L.SHEET_PROJECTS, first, n, cols, part="projects")
+            cols, ind_fields = L.project_columns(p)
+            projects = self._records(sh, name, first, n, cols, part="projects")
+            by_field: dict[str, list[str]] = {}  # a money4 field: its periods' columns, in order
+            for col in cols:
+                if "of" in col:
+                    by_field.setdefault(col["of"], []).append(col["key"])
             for rec in projects:
-                rec["plan"] = [rec.pop(f"plan{i}") for i in range(len(plan["periods"]))]
+                for key, periods in by_field.items():
+                    rec[key] = [rec.pop(k) for k in periods]
                 rec["indicators"] = []
-            by_code = {rec["code"]: rec for rec in projects}
-            ind_fields = [{"key": "project", "header": "项目编码", "type": "code"}] + parts["projects"]["indicator_fields"]
-            for rec in self._records(sh, L.SHEET_PROJECTS, ind_first, n_ind, ind_fields):
-                owner = by_code.get(rec.pop("project"))
+            link = L.part_entry(p, "projects")["indicator_project"]
+            by_code = {rec[link]: rec for rec in projects}
+            for rec in self._records(sh, name, ind_first, n_ind, ind_fields):
+                owner = by_code.get(rec.pop(ind_fields[0]["key"]))
                 if owner is None:
-                    self.add("V04", "warning", "绩效指标所属的项目编码不在项目表中，未归入任何项目", sheet=L.SHEET_PROJECTS)
+                    self.add("V04", "warning", f"绩效指标所属的{ind_fields[0]['header']}不在项目表中，未归入任何项目",
+                             sheet=name)
                     continue
                 owner["indicators"].append(rec)
             sup["projects"] = projects
-        if L.SHEET_PROCUREMENT in present and "procurement" in parts:
-            sh = self._values(L.SHEET_PROCUREMENT)
+        if sheets.get("procurement") in present:
+            name = sheets["procurement"]
+            sh = self._values(name)
             _total, first, n = L.procurement_rows(self.layout.parts)
-            fields = [fd for fd in parts["procurement"]["fields"] if not fd.get("formula")]
             all_fields = parts["procurement"]["fields"]
-            recs = self._records(sh, L.SHEET_PROCUREMENT, first, n, all_fields, part="procurement",
-                                 skip={f["key"] for f in all_fields if f.get("formula")})
-            sup["procurement"] = recs
-            del fields
-        if L.SHEET_ASSETS in present and "assets" in parts:
-            sh = self._values(L.SHEET_ASSETS)
+            sup["procurement"] = self._records(sh, name, first, n, all_fields, part="procurement",
+                                               skip={f["key"] for f in all_fields if f.get("formula")})
+        if sheets.get("assets") in present:
+            name = sheets["assets"]
+            sh = self._values(name)
             rows = L.asset_rows(p)
             values = {}
             for row in parts["assets"]["rows"]:
@@ -689,8 +693,8 @@ class EntryReader:
                     if row.get("formula"):
                         rec[col["key"]] = None
                         continue
-                    rec[col["key"]] = self._typed(sh, L.SHEET_ASSETS, rows[row["key"]], c, col)
-                    self.positions[("assets", row["key"], col["key"])] = (L.SHEET_ASSETS, rows[row["key"]], c)
+                    rec[col["key"]] = self._typed(sh, name, rows[row["key"]], c, col)
+                    self.positions[("assets", row["key"], col["key"])] = (name, rows[row["key"]], c)
                 values[row["key"]] = rec
             sup["assets"] = {"as_of": parse_text_cell(sh.get(L.ASSET_ASOF_ROW, 1)), "values": values}
         if L.SHEET_TEXT in present:

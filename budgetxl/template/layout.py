@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import SpecError
 from ..spec import TOTAL, Profile, Table
 
 SHEET_GUIDE = "填报说明"
 SHEET_UNIT = "单位信息"
-SHEET_PROJECTS = "项目"
-SHEET_PROCUREMENT = "政府采购"
-SHEET_ASSETS = "固定资产"
 SHEET_TEXT = "情况说明"
 SHEET_LISTS = "代码表"
 SHEET_META = "_budgetxl"
@@ -258,6 +256,42 @@ def unit_rows(profile: Profile) -> dict[str, int]:
 
 def institutions_header_row(profile: Profile) -> int:
     return UNIT_FIRST_ROW + len(unit_fields(profile)) + 1
+
+
+PART_SHEETS = ("projects", "procurement", "assets")  # the parts entered on a sheet of their own, in order
+
+
+def part_entry(profile: Profile, part: str) -> dict:
+    """How a supplementary part is entered (parts.toml ``[<part>.entry]``): its sheet and words."""
+    entry = profile.parts.get(part, {}).get("entry")
+    if not entry or "sheet" not in entry:
+        raise SpecError(f"表样“{profile.id}”的 parts.toml 没有写明“{profile.parts[part].get('title', part)}”的填报页"
+                        f"（[{part}.entry] 的 sheet）")
+    return entry
+
+
+def part_sheet(profile: Profile, part: str) -> str:
+    return part_entry(profile, part)["sheet"]
+
+
+def project_columns(profile: Profile) -> tuple[list[dict], list[dict]]:
+    """The 项目 sheet's columns (one project a row, in the declared order; a money4 field one
+    column per period, ``of`` naming the field and ``period`` its index) and the indicator rows'
+    (the project's field they belong to first, then the indicator fields)."""
+    part = profile.parts["projects"]
+    entry = part_entry(profile, "projects")
+    fields = {fd["key"]: fd for fd in part["fields"]}
+    cols: list[dict] = []
+    for key in entry["columns"]:
+        fd = fields[key]
+        if fd["type"] == "money4":
+            cols += [{"key": f"{key}{i}", "header": entry["period_header"].format(header=fd["header"], period=p),
+                      "type": "money", "of": key, "period": i} for i, p in enumerate(fd["periods"])]
+        else:
+            cols.append(fd)
+    link = fields[entry["indicator_project"]]
+    indicators = [{"key": "project", "header": link["header"], "type": link["type"]}] + part["indicator_fields"]
+    return cols, indicators
 
 
 def project_rows(parts: dict[str, int]) -> tuple[int, int, int, int]:

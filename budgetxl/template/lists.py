@@ -4,16 +4,21 @@ grid the fingerprint keeps (so the reader sees a list that was changed)."""
 
 from __future__ import annotations
 
+from ..codes import CLASSIFICATION_NAMES
+from ..spec import LEVEL_LENGTHS, LEVEL_NAMES
 from . import layout as L
 from .layout import quote_sheet
 
 
 def write_lists(w, ws) -> None:
     """Write the sheet; sets ``w.list_ranges``, ``w.choice_ranges``, ``w.lists_rows`` and ``w.lists_hash``."""
-    ws.write_string(0, 0, "支出功能分类科目（项）")
-    ws.write_string(0, 3, "部门预算支出经济分类科目（款）")
-    fl = [(c, n) for c, n in w.fcodes.entries.items() if len(c) == 7]
-    el = [(c, n) for c, n in w.ecodes.entries.items() if len(c) == 5]
+    # each classification's leaf codes (项, 7 digits; 款, 5), as the tables are filled in
+    leaf = {k: LEVEL_LENGTHS[k][-1] for k in ("function", "economic")}
+    heads = {k: f"{CLASSIFICATION_NAMES[k]}（{LEVEL_NAMES[n]}）" for k, n in leaf.items()}
+    ws.write_string(0, 0, heads["function"])
+    ws.write_string(0, 3, heads["economic"])
+    fl = [(c, n) for c, n in w.fcodes.entries.items() if len(c) == leaf["function"]]
+    el = [(c, n) for c, n in w.ecodes.entries.items() if len(c) == leaf["economic"]]
     for i, (c, n) in enumerate(fl, start=1):
         ws.write_string(i, 0, c)
         ws.write_string(i, 1, n)
@@ -37,7 +42,7 @@ def write_lists(w, ws) -> None:
         letter = L.col_letter(col)
         w.choice_ranges[f["key"]] = f"{sheet}!${letter}$2:${letter}${len(f['choices']) + 1}"
         col += 1
-    grid: dict[tuple[int, int], str] = {(0, 0): "支出功能分类科目（项）", (0, 3): "部门预算支出经济分类科目（款）"}
+    grid: dict[tuple[int, int], str] = {(0, 0): heads["function"], (0, 3): heads["economic"]}
     for i, (c, n) in enumerate(fl, start=1):
         grid[(i, 0)], grid[(i, 1)] = c, n
     for i, (c, n) in enumerate(el, start=1):

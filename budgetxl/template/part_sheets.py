@@ -110,20 +110,17 @@ def write_institutions(w, ws) -> None:
 
 def write_projects(w, ws) -> None:
     f = w.f
-    parts = w.p.parts["projects"]
+    entry = L.part_entry(w.p, "projects")
     first, n, ind_first, n_ind = L.project_rows(w.layout.parts)
-    fields = [fd for fd in parts["fields"] if fd["type"] != "money4"]
-    plan = next(fd for fd in parts["fields"] if fd["type"] == "money4")
-    cols = fields[:5] + [{"key": f"plan{i}", "header": f"资金支出计划·{p}", "type": "money"} for i, p in
-                         enumerate(plan["periods"])] + fields[5:]
-    title_row(ws, f, "项目支出及绩效目标", len(cols))
+    cols, ind_fields = L.project_columns(w.p)
+    title_row(ws, f, entry["title"], len(cols))
     # one project a row, on one landscape page: codes whole, long texts wrapped
-    widths = [30 if fd["type"] == "text" and fd["key"] in ("purpose", "goal") else
+    wide = set(entry.get("wide", ()))
+    widths = [30 if fd["type"] == "text" and fd["key"] in wide else
               22 if fd["type"] == "code" else 16 if fd["type"] == "text" else 10 for fd in cols]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    ws.write_string(1, 0, "每行一个项目；资金支出计划填截至各时点的累计数，12月底应等于预算数。"
-                          "黄色行填满后接着往下填，填写的行自动加上表格线。", f.left)
+    ws.write_string(1, 0, entry["note"], f.left)
     header_row(w, ws, first - 1, cols, widths=widths)
     projects = (w.b.supplement or {}).get("projects", [])
     start = open_from(first, n, len(projects))
@@ -131,23 +128,22 @@ def write_projects(w, ws) -> None:
         r = first + i
         rec = projects[i] if i < len(projects) else {}
         for c, fd in enumerate(cols):
-            if fd["key"].startswith("plan"):
-                vals = rec.get("plan") or []
-                k = int(fd["key"][4:])
+            if "of" in fd:  # one period of a money4 field
+                vals = rec.get(fd["of"]) or []
+                k = fd["period"]
                 part_value(w, ws, r, c, fd, vals[k] if k < len(vals) else None, r >= start)
             else:
                 part_value(w, ws, r, c, fd, rec.get(fd["key"]), r >= start)
     grid_when_typed(w, ws, start, first + n - 1, len(cols) - 1)
     for c, fd in enumerate(cols):
         part_validation(w, ws, first, first + n - 1, c, fd)
-    ind_fields = [{"key": "project", "header": "项目编码", "type": "code"}] + parts["indicator_fields"]
-    ws.write_string(ind_first - 2, 0, "绩效指标（每行一个指标，第一列填所属项目的项目编码）", f.left)
+    ws.write_string(ind_first - 2, 0, entry["indicators_note"], f.left)
     header_row(w, ws, ind_first - 1, ind_fields, widths=widths)
     r = ind_first
     for rec in projects:
         for ind in rec.get("indicators", []):
             for c, fd in enumerate(ind_fields):
-                part_value(w, ws, r, c, fd, rec.get("code") if fd["key"] == "project" else ind.get(fd["key"]))
+                part_value(w, ws, r, c, fd, rec.get(entry["indicator_project"]) if c == 0 else ind.get(fd["key"]))
             r += 1
     start = open_from(ind_first, n_ind, r - ind_first)
     while r < ind_first + n_ind:
@@ -156,7 +152,8 @@ def write_projects(w, ws) -> None:
         r += 1
     grid_when_typed(w, ws, start, ind_first + n_ind - 1, len(ind_fields) - 1)
     code_src = f"=$A${first + 1}:$A${first + n}"
-    list_validation(ws, ind_first, 0, ind_first + n_ind - 1, 0, code_src, "项目编码", "选择上表中的项目编码。")
+    link = ind_fields[0]["header"]
+    list_validation(ws, ind_first, 0, ind_first + n_ind - 1, 0, code_src, link, f"选择上表中的{link}。")
     for c, fd in enumerate(ind_fields[1:], start=1):
         part_validation(w, ws, ind_first, ind_first + n_ind - 1, c, fd)
     print_setup(ws, widths, [width if width <= 22 else 16 for width in widths], label_cols=2)
@@ -171,7 +168,8 @@ def write_procurement(w, ws) -> None:
     title_row(ws, f, parts["title"], len(fields))
     ws.write_string(1, 0, w.b.label, f.left)
     ws.write_string(1, len(fields) - 1, f"单位：{w.p.money_unit}", f.right)
-    widths = [22 if fd["key"] in ("project", "item") else 12 for fd in fields]
+    wide = set(L.part_entry(w.p, "procurement").get("wide", ()))
+    widths = [22 if fd["key"] in wide else 12 for fd in fields]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     # two header rows: a group's name merged across its columns, an ungrouped header merged
@@ -203,10 +201,11 @@ def write_procurement(w, ws) -> None:
     lines = (w.b.supplement or {}).get("procurement", [])
     keyidx = {fd["key"]: c for c, fd in enumerate(fields)}
     ws.write_string(total_row, 0, TOTAL_LABEL, f.text)
+    summed = set(parts["print"]["sum_fields"])  # the columns the 合计 row sums, as the printed form does
     for c, fd in enumerate(fields):
-        if fd["type"] == "money" and fd["key"] not in ("project_budget", "unit_price"):
+        if fd["key"] in summed:
             col = L.col_letter(c)
-            total = sum((line.get(fd["key"]) or Decimal(0)) for line in lines) if fd["key"] != "total" else \
+            total = sum((line.get(fd["key"]) or Decimal(0)) for line in lines) if not fd.get("formula") else \
                 sum(procurement_funds(w.p, line) for line in lines)
             w.formula(ws, total_row, c, f"=SUM({col}{first + 1}:{col}{first + n})", f.money_bold, float(total))
         elif c:
@@ -236,14 +235,15 @@ def write_procurement(w, ws) -> None:
 def write_assets(w, ws) -> None:
     f = w.f
     parts = w.p.parts["assets"]
+    entry = L.part_entry(w.p, "assets")
     title_row(ws, f, parts["title"], 3)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 2, 18)
     assets = (w.b.supplement or {}).get("assets", {})
-    ws.write_string(L.ASSET_ASOF_ROW, 0, "截止时间（上年末，YYYY-MM-DD）", f.text)
+    ws.write_string(L.ASSET_ASOF_ROW, 0, entry["as_of_label"], f.text)
     ws.write_string(L.ASSET_ASOF_ROW, 1, assets.get("as_of") or f"{w.b.year - 1}-12-31", f.in_code)
-    date_validation(ws, L.ASSET_ASOF_ROW, 1, "截止时间")
-    ws.write_string(3, 0, "项目", f.header)
+    date_validation(ws, L.ASSET_ASOF_ROW, 1, entry["as_of_title"])
+    ws.write_string(3, 0, entry["label_header"], f.header)
     for c, col in enumerate(parts["columns"], start=1):
         ws.write_string(3, c, col["header"], f.header)
     rows = L.asset_rows(w.p)

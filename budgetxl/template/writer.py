@@ -101,9 +101,7 @@ class TemplateWriter:
         unit = wb.add_worksheet(L.SHEET_UNIT)
         table_sheets = [(t, wb.add_worksheet(t.name)) for t in self.p.ordered]
         parts = self.p.parts  # a supplementary part's sheet only where the profile declares the part
-        projects = wb.add_worksheet(L.SHEET_PROJECTS) if "projects" in parts else None
-        procurement = wb.add_worksheet(L.SHEET_PROCUREMENT) if "procurement" in parts else None
-        assets = wb.add_worksheet(L.SHEET_ASSETS) if "assets" in parts else None
+        part_sheets = [(key, wb.add_worksheet(L.part_sheet(self.p, key))) for key in L.PART_SHEETS if key in parts]
         text = wb.add_worksheet(L.SHEET_TEXT)
         lists = wb.add_worksheet(L.SHEET_LISTS)
         meta = wb.add_worksheet(L.SHEET_META)
@@ -111,9 +109,9 @@ class TemplateWriter:
         write_unit(self, unit)
         for t, ws in table_sheets:
             write_table(self, t, ws)
-        for ws, write in ((projects, write_projects), (procurement, write_procurement), (assets, write_assets)):
-            if ws is not None:
-                write(self, ws)
+        writers = {"projects": write_projects, "procurement": write_procurement, "assets": write_assets}
+        for key, ws in part_sheets:
+            writers[key](self, ws)
         write_text(self, text)
         write_guide(self, guide)
         self.meta_values = write_meta(self, meta)
