@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# a line that is only a page number ("- 3 -", "第3页 共20页", "3/20", "(3)")
+PAGE_NUMBER = re.compile(r"^\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+                         r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[（(]\s*\d{1,4}\s*[)）])\s*$")
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’]")
 
@@ -25,6 +29,7 @@ class Line:
     size: float
     segments: list[tuple[str, float, float]]  # (text, x0, x1)
     bold: bool = False
+    chars: list[dict] = field(default_factory=list, repr=False, compare=False)  # left to right
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -105,7 +110,7 @@ def group_lines(chars: list[dict]) -> list[Line]:
         bold = sum(1 for c in visible if "bold" in str(c.get("fontname", "")).lower()) > len(visible) / 2
         out.append(Line(text, min(c["x0"] for c in visible), min(c["top"] for c in visible),
                         max(c["x1"] for c in visible), max(c["bottom"] for c in visible),
-                        sizes[len(sizes) // 2] if sizes else 0.0, segments, bold))
+                        sizes[len(sizes) // 2] if sizes else 0.0, segments, bold, r))
     return out
 
 

@@ -16,11 +16,10 @@ from pathlib import Path
 
 from ..errors import BudgetxlError
 from .document import Cell, Document, Paragraph, Place, Table, header_count
-from .lines import HEADING, Grid, Line, edges, group_lines, is_caption, is_table_note, join_wrapped, snap
+from .texttables import find_text_tables
+from .lines import HEADING, PAGE_NUMBER, Grid, Line, edges, group_lines, is_caption, is_table_note, join_wrapped, snap
 
 MAX_PAGES = 2000
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-                          r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,4}|[（(]\s*\d{1,4}\s*[)）])\s*$")
 
 
 class _Drawn:
@@ -33,6 +32,7 @@ class _Drawn:
         self.cells = cells
         self.cover = cover  # (row, col) -> Cell
         self.chars: dict[int, list[dict]] = {}
+        self.header_rows: int | None = None  # known where the table was read from its words
 
     @property
     def nrows(self) -> int:
@@ -67,6 +67,17 @@ def _drawn_tables(page, page_no: int) -> list[_Drawn]:
                     cover.setdefault((r, c), cell)
         out.append(_Drawn(page_no, tuple(ft.bbox), xs, ys, cells, cover))
     return out
+
+
+def _text_tables(lines: list[Line], page_no: int, drawn: list[_Drawn]) -> tuple[list[Line], list[_Drawn]]:
+    """Tables printed without ruling lines among a page's free lines (budgetxl.published.texttables)."""
+    found, rest = find_text_tables(lines, page_no, [d.bbox[1] for d in drawn])
+    out = []
+    for bbox, xs, ys, cells, cover, heads in found:
+        d = _Drawn(page_no, bbox, xs, ys, cells, cover)
+        d.header_rows = heads
+        out.append(d)
+    return rest, out
 
 
 def _assign(chars, drawn: list[_Drawn]) -> list[dict]:
@@ -129,7 +140,7 @@ def _strip_margins(pages_lines: list[list[Line]], heights: list[float]) -> list[
         keep = []
         for ln in lines:
             in_margin = ln.top < 0.1 * h or ln.bottom > 0.9 * h
-            if in_margin and (_PAGE_NUMBER.match(ln.text) or (key(ln) in repeated and not is_caption(ln.text))):
+            if in_margin and (PAGE_NUMBER.match(ln.text) or (key(ln) in repeated and not is_caption(ln.text))):
                 dropped.append((pg, ln.text))
                 continue
             keep.append(ln)
@@ -268,8 +279,9 @@ def read_pdf(path: str | Path) -> Document:
                 continue
             any_text = True
             free = _assign(chars, drawn)
-            pages_lines.append(group_lines(free))
-            drawn_pages.append(drawn)
+            lines, texts = _text_tables(group_lines(free), i, drawn)
+            pages_lines.append(lines)
+            drawn_pages.append(sorted(drawn + texts, key=lambda d: d.bbox[1]))
             heights.append(float(page.height))
             widths[i] = float(page.width)
             page.flush_cache()
@@ -322,7 +334,7 @@ def _assemble(doc: Document, pages_lines: list[list[Line]], drawn_pages: list[li
 def _new_table(index: int, d: _Drawn, title, captions) -> Table:
     rows = _grid_rows(d)
     t = Table(index, rows=rows, pages=[d.page])
-    t.header_rows = header_count(rows)
+    t.header_rows = header_count(rows) if d.header_rows is None else d.header_rows
     t.title = join_wrapped([ln.text for ln, _ in title]) if title else ""
     if title:
         t.title_place = Place(page=title[0][1], bbox=title[0][0].bbox)
