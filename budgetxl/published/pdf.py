@@ -11,6 +11,7 @@ that holds their centre, so wrapped text stays in its cell and is joined.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -188,7 +189,9 @@ def _paragraphs(lines: list[tuple[Line, int]], page_width: dict[int, float]) -> 
     sizes = Counter(round(ln.size) for ln, _ in lines)
     body_size = sizes.most_common(1)[0][0] or 1
     lefts = Counter(round(ln.x0) for ln, _ in lines)
-    margin = min(x for x, n in lefts.items() if n >= max(2, lefts.most_common(1)[0][1] // 4)) if lefts else 0
+    # the left margin: the leftmost start shared by several lines (every line may start elsewhere)
+    margin = min((x for x, n in lefts.items() if n >= max(2, lefts.most_common(1)[0][1] // 4)),
+                 default=lefts.most_common(1)[0][0]) if lefts else 0
     # pages set their margins apart (a document assembled from several files): a page's own left
     # margin where it shows one beside an indent (two positions each starting several lines)
     by_page: dict[int, Counter] = {}
@@ -241,53 +244,260 @@ def _paragraphs(lines: list[tuple[Line, int]], page_width: dict[int, float]) -> 
     return out
 
 
+MAX_BYTES = 100 * 1024 * 1024  # a published document is a few MB
+# Limits per page, checked before pdfminer interprets the page and before the table finder runs;
+# the largest real pages (../shared/realdocs, the rendered sample) have 110 KB of content, 2,515
+# characters and 3,244 ruling edges.
+MAX_PAGE_CONTENT = 4 * 1024 * 1024  # a page's content streams, inflated
+MAX_STREAM = 32 * 1024 * 1024  # any other stream the page uses (a font program, a CMap, a form), inflated
+MAX_PAGE_OBJECTS = 10_000  # objects reachable from a page's content and resources
+MAX_PAGE_CHARS = 50_000  # characters on one page
+MAX_PAGE_EDGES = 20_000  # ruling lines and rectangle sides on one page (the table finder is quadratic in them)
+_CID = re.compile(r"^\(cid:\d+\)$")
+_FIX = "请从原软件（Word、WPS、Excel）重新导出 PDF，或提供原始的 Word/Excel 文件"
+
+
 def read_pdf(path: str | Path) -> Document:
-    import pdfplumber
+    """The document, read in a child process with limits on CPU time and memory
+    (:func:`budgetxl.safety.run_limited`): pdfminer and the table finder can take minutes or
+    gigabytes on a hostile PDF (a decompression bomb, a page of a million lines)."""
+    from ..safety import run_limited
 
     name = str(path)
+    p = Path(path)
     try:
+        size = p.stat().st_size
+        with open(p, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as e:
+        raise BudgetxlError(f"{name}：无法打开文件（{e.strerror}）") from None
+    if size > MAX_BYTES:
+        raise BudgetxlError(f"{name}：PDF 文件 {size / 1048576:.0f} MB，超过 {MAX_BYTES // 1048576} MB 的上限，"
+                            "不像一份预算公开文件，拒绝读取")
+    if b"%PDF-" not in head:
+        raise BudgetxlError(f"{name}：不是 PDF 文件（文件开头没有 PDF 标记，可能已损坏或改了扩展名）。{_FIX}")
+    return run_limited(_read_pdf, p, name, name=name, what="PDF")
+
+
+def _damage(e: BaseException) -> str:
+    """What is wrong with a PDF, in Chinese, from what pdfminer raised (never the bare name)."""
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    while isinstance(e, PdfminerException) and e.args and isinstance(e.args[0], BaseException):
+        e = e.args[0]
+    kind = type(e).__name__
+    text = f"{kind} {e}".lower()
+    if "password" in text or "encrypt" in text or "crypt" in text:
+        return "文件设置了打开密码或使用了无法解开的加密，请提供未加密的 PDF"
+    if isinstance(e, zlib.error) or "decompress" in text or "flate" in text:
+        return "压缩数据损坏"
+    if "bounding box" in text or "mediabox" in text or "cropbox" in text:
+        return "页面尺寸（MediaBox/CropBox）不合规范"
+    if "xref" in text or "trailer" in text:
+        return "交叉引用表（xref）损坏"
+    if "eof" in text:
+        return "文件不完整（可能在下载或复制时被截断）"
+    if isinstance(e, (OverflowError, ValueError, TypeError, KeyError, IndexError, AttributeError)):
+        return "对象的数值或结构不合规范"
+    return "文件结构损坏"
+
+
+def _inflated(stream, limit: int) -> int:
+    """A stream's decoded size, or ``limit + 1`` past the limit. A deflated stream is inflated
+    here at most to the limit (a decompression bomb stops there); pdfminer decodes the others
+    (the guard bounds them)."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE
+
+    if stream.data is not None:
+        return len(stream.data)
+    filters = stream.get_filters()
+    if len(filters) == 1 and filters[0][0] in LITERALS_FLATE_DECODE:
+        try:
+            return len(zlib.decompressobj().decompress(stream.rawdata or b"", limit + 1))
+        except zlib.error:
+            return 0  # pdfminer repairs or reports it
+    if not filters:
+        return len(stream.rawdata or b"")
+    return len(stream.get_data())
+
+
+def _check_page(page, name: str, i: int) -> None:
+    """The page's streams before pdfminer decodes them: its content (all streams together) within
+    MAX_PAGE_CONTENT, every other stream it reaches (fonts, CMaps, forms; images are not decoded)
+    within MAX_STREAM, and no more than MAX_PAGE_OBJECTS objects reached."""
+    from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+    from pdfminer.psparser import LIT
+
+    image = LIT("Image")
+    content = 0
+    for s in page.page_obj.contents:
+        s = resolve1(s)
+        if isinstance(s, PDFStream):
+            content += _inflated(s, MAX_PAGE_CONTENT)
+            if content > MAX_PAGE_CONTENT:
+                raise BudgetxlError(f"{name}：第{i}页的内容解压后超过 {MAX_PAGE_CONTENT // 1048576} MB 的上限"
+                                    "（真实的公开文件每页不足 1 MB），文件可能含有压缩炸弹或已损坏，拒绝读取。" + _FIX)
+    seen: set[int] = set()
+    stack = [page.page_obj.resources]
+    count = 0
+    while stack:
+        o = stack.pop()
+        if isinstance(o, PDFObjRef):
+            if o.objid in seen:
+                continue
+            seen.add(o.objid)
+            o = resolve1(o)
+        if isinstance(o, (PDFStream, dict, list)):
+            count += 1
+            if count > MAX_PAGE_OBJECTS:
+                raise BudgetxlError(f"{name}：第{i}页引用的对象超过 {MAX_PAGE_OBJECTS} 个的上限，"
+                                    "文件可能已损坏或被篡改，拒绝读取")
+        if isinstance(o, PDFStream):
+            if resolve1(o.attrs.get("Subtype")) is not image and _inflated(o, MAX_STREAM) > MAX_STREAM:
+                raise BudgetxlError(f"{name}：第{i}页使用的数据（字体、字符映射或图形）解压后超过 "
+                                    f"{MAX_STREAM // 1048576} MB 的上限，文件可能含有压缩炸弹或已损坏，拒绝读取。" + _FIX)
+            stack.extend(o.attrs.values())
+        elif isinstance(o, dict):
+            stack.extend(o.values())
+        elif isinstance(o, list):
+            stack.extend(o)
+
+
+MAX_CHAIN = 32  # references to references before an object (writers never chain them)
+
+
+def _check_tree(path: Path, name: str) -> None:
+    """The page tree and what its nodes refer to, before pdfplumber resolves them: pdfminer
+    follows a reference to a reference without end, so a cycle of references (or a chain of
+    thousands) is refused here. Walks the tree's nodes, their values and their resources' values
+    once each."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFObjRef, PDFStream
+
+    with open(path, "rb") as fh:
+        doc = PDFDocument(PDFParser(fh))
+
+        def deref(x):
+            chain: set[int] = set()
+            while isinstance(x, PDFObjRef):
+                if x.objid in chain or len(chain) > MAX_CHAIN:
+                    raise BudgetxlError(f"{name}：PDF 的对象 {x.objid} 处有循环或过长的引用链，文件已损坏或被篡改，"
+                                        f"拒绝读取。{_FIX}")
+                chain.add(x.objid)
+                x = doc.getobj(x.objid)
+            return x
+
+        seen: set[int] = set()
+        stack = [(doc.catalog.get("Pages"), 2)]  # (object, how many levels of its values to look into)
+        while stack:
+            o, depth = stack.pop()
+            if isinstance(o, PDFObjRef):
+                if o.objid in seen:
+                    continue
+                seen.add(o.objid)
+            o = deref(o)
+            if isinstance(o, PDFStream) or depth <= 0:
+                continue
+            values = o.values() if isinstance(o, dict) else o if isinstance(o, list) else ()
+            for v in values:
+                if isinstance(v, (PDFObjRef, dict, list)):
+                    stack.append((v, 2 if isinstance(o, dict) and v is o.get("Kids") else depth - 1))
+
+
+def _close(pdf) -> None:
+    """Close the PDF; pdfplumber's close() builds every page again, which fails on the damage
+    that stopped the reading: the file is then closed without it."""
+    try:
+        pdf.close()
+    except Exception:
+        stream = getattr(pdf, "stream", None)
+        if stream is not None and not getattr(pdf, "stream_is_external", False):
+            stream.close()
+
+
+def _read_pdf(path: Path, name: str, progress) -> Document:
+    import logging
+
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings are English internals
+    progress("文件结构")
+    try:
+        _check_tree(path, name)
         pdf = pdfplumber.open(path)
+    except BudgetxlError:
+        raise
     except Exception as e:
-        raise BudgetxlError(f"{name}：无法打开 PDF 文件（{type(e).__name__}），文件可能已损坏或加密") from None
-    with pdf:
+        raise BudgetxlError(f"{name}：无法打开 PDF 文件（{_damage(e)}）。{_FIX}") from None
+    try:
         try:
             n = len(pdf.pages)
         except Exception as e:
-            raise BudgetxlError(f"{name}：无法读取 PDF 的页面（{type(e).__name__}），文件可能已损坏") from None
+            raise BudgetxlError(f"{name}：无法读取 PDF 的页面（{_damage(e)}）。{_FIX}") from None
         if n > MAX_PAGES:
             raise BudgetxlError(f"{name}：PDF 有 {n} 页，超过 {MAX_PAGES} 页的上限，不像一份预算公开文件")
+        if n == 0:
+            raise BudgetxlError(f"{name}：PDF 中没有任何页面（页面树为空或已损坏）。{_FIX}")
         doc = Document(name, "pdf", pages=n)
         pages_lines: list[list[Line]] = []
         heights, widths = [], {}
         drawn_pages: list[list[_Drawn]] = []
-        any_text = False
+        any_text = undecodable = False
         for i, page in enumerate(pdf.pages, 1):
+            progress(f"第{i}页")
             try:
+                page.bbox  # noqa: B018 - pdfplumber checks the page's boxes here
+                _check_page(page, name, i)
                 # text drawn outside the page's visible box is not printed: leave it out
                 x0, top, x1, bottom = page.bbox
                 chars = [c for c in page.chars
                          if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+                if len(chars) > MAX_PAGE_CHARS:
+                    raise BudgetxlError(f"{name}：第{i}页有 {len(chars)} 个字符，超过每页 {MAX_PAGE_CHARS} 个的上限，"
+                                        "不像预算公开文件的页面，拒绝读取")
+                ruled = len(page.lines) + 4 * len(page.rects)
+                if ruled > MAX_PAGE_EDGES:
+                    raise BudgetxlError(f"{name}：第{i}页有 {ruled} 条线段，超过每页 {MAX_PAGE_EDGES} 条的上限，"
+                                        "不像预算公开文件的页面，拒绝读取")
                 drawn = _drawn_tables(page, i) if (page.rects or page.lines) else []
+                images = bool(page.images)
+                height, width = float(page.height), float(page.width)
+            except BudgetxlError:
+                raise
+            except MemoryError:
+                raise
+            except RecursionError:
+                raise
             except Exception as e:
-                raise BudgetxlError(f"{name}：第{i}页无法解析（{type(e).__name__}），文件可能已损坏") from None
+                raise BudgetxlError(f"{name}：第{i}页无法解析（{_damage(e)}），文件可能已损坏。{_FIX}") from None
+            if chars and all(_CID.match(c["text"]) for c in chars):  # glyphs whose text the fonts do not give
+                undecodable = True
+                chars = []
             if not chars:
-                if page.images:
+                if images or undecodable:
                     doc.unreadable_pages.append(i)
                 pages_lines.append([])
                 drawn_pages.append([])
-                heights.append(float(page.height))
+                heights.append(height)
                 continue
             any_text = True
             free = _assign(chars, drawn)
             lines, texts = _text_tables(group_lines(free), i, drawn)
             pages_lines.append(lines)
             drawn_pages.append(sorted(drawn + texts, key=lambda d: d.bbox[1]))
-            heights.append(float(page.height))
-            widths[i] = float(page.width)
+            heights.append(height)
+            widths[i] = width
             page.flush_cache()
         if not any_text:
+            if undecodable:
+                raise BudgetxlError(f"{name}：这个 PDF 的文字无法解码（字体缺少 ToUnicode 映射，只有字形没有文字），"
+                                    "相当于没有文字层，无法可靠读取其中的数字。" + _FIX)
             raise BudgetxlError(f"{name}：这个 PDF 没有文字层（可能是扫描件或图片），无法可靠读取其中的数字。"
                                 "请使用由 Word、WPS 或 Excel 直接导出的 PDF，或提供原始的 Word/Excel 文件")
+    finally:
+        _close(pdf)
+    progress("版面")
     doc.margins = _strip_margins(pages_lines, heights)
     _assemble(doc, pages_lines, drawn_pages, widths)
     return doc
