@@ -89,9 +89,15 @@ class Family:
     commands: list[tuple[int, list[str]]]
     max_ops: int = 3
     weight: int = 1
+    available: Callable[["Bases"], bool] | None = None  # whether its base could be made here (e.g. LibreOffice)
 
 
 FAMILIES: dict[str, Family] = {}
+
+
+def available(bases: "Bases", names: list[str] | None = None) -> list[str]:
+    """The families (all, or ``names``) whose base this machine could make."""
+    return [n for n in (names or sorted(FAMILIES)) if FAMILIES[n].available is None or FAMILIES[n].available(bases)]
 
 
 def register(family: Family) -> Family:
@@ -151,9 +157,60 @@ class Bases:
         from budgetxl.template.layout import SHEET_META
 
         self.meta_sheet = SHEET_META
+        self.published = _render_published(root, self.entry)
+
+    def document(self, kind: str) -> bytes:
+        """A rendered published document of the sample: "docx", "pdf" (the document through
+        LibreOffice Writer), "pdf_tables" (the tables through Calc), "pdf_encrypted" (the
+        document's PDF with an open password)."""
+        path = self.published.get(kind)
+        if path is None:
+            raise RuntimeError(f"fuzz: no {kind} base (LibreOffice not found?)")
+        return path.read_bytes()
 
     def raw(self, key: str) -> bytes:
         return {"entry": self.entry, "blank": self.blank, "facts": self.facts, "text": self.text}[key].read_bytes()
+
+
+_RENDER = r"""
+import sys
+from pathlib import Path
+from budgetxl.cli import main
+entry, root, pdf = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
+args = ["render", str(entry), "-o", str(root / "published.xlsx"), "--docx", str(root / "document.docx"), "--force"]
+if pdf:
+    args += ["--pdf", str(root / "tables.pdf")]
+try:
+    main.main(args=args, prog_name="budgetxl", standalone_mode=True)
+except SystemExit as e:
+    if e.code:
+        raise
+if pdf:
+    from budgetxl import lo
+    opts = ('{"EncryptFile":{"type":"boolean","value":"true"},'
+            '"DocumentOpenPassword":{"type":"string","value":"fuzz"}}')
+    lo._convert_many([(root / "document.docx", root / "encrypted.pdf")], "pdf", "pdf:writer_pdf_Export:" + opts,
+                     180, "encrypt")
+"""
+
+
+def _render_published(root: Path, entry: Path) -> dict[str, Path]:
+    """The sample rendered as published documents (budgetxl render in a subprocess: LibreOffice is
+    never started from the harness process): the docx always, the PDFs where LibreOffice is
+    installed."""
+    import subprocess
+
+    from budgetxl.lo import find_soffice
+
+    pdf = find_soffice() is not None
+    done = subprocess.run([sys.executable, "-c", _RENDER, str(entry), str(root), "1" if pdf else "0"],
+                          stdin=subprocess.DEVNULL, capture_output=True, timeout=600)
+    if done.returncode:
+        raise RuntimeError("fuzz: rendering the published bases failed:\n" + done.stderr.decode("utf-8", "replace"))
+    got = {"docx": root / "document.docx"}
+    if pdf:
+        got.update(pdf=root / "document.pdf", pdf_tables=root / "tables.pdf", pdf_encrypted=root / "encrypted.pdf")
+    return got
 
 
 def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:

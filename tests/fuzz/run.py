@@ -32,6 +32,11 @@ def warm() -> None:
     import budgetxl.reader.official  # noqa: F401
     import budgetxl.render.official  # noqa: F401
     import budgetxl.textimport  # noqa: F401
+    import budgetxl.published.mapping  # noqa: F401
+    import budgetxl.published.pdf  # noqa: F401
+    import budgetxl.published.word  # noqa: F401
+    import docx  # noqa: F401
+    import pdfplumber  # noqa: F401
     import budgetxl.template.batch  # noqa: F401
     import python_calamine  # noqa: F401
     import xlsxwriter  # noqa: F401
@@ -68,7 +73,7 @@ def main(argv=None) -> int:
         o = core.run_one(case, bases, out / "replay", a.timeout)
         print(f"{case.label()}: {o.klass} (exit {o.exit}, {o.seconds:.2f} s wall, {o.cpu:.2f} s CPU, {o.peak_mb:.0f} MB) {o.detail}")
         return 0 if o.klass == "clean" else 1
-    fams = [f for f in a.families.split(",") if f] or sorted(core.FAMILIES)
+    fams = core.available(bases, [f for f in a.families.split(",") if f])
     cases = core.schedule(a.cases, a.seed, fams)
     started = time.perf_counter()
 

@@ -68,7 +68,8 @@ def _entries(raw: bytes) -> list[tuple[int, int]]:
 
 def _pick(rng: random.Random, raw: bytes):
     ents = _entries(raw)
-    sheets = [e for e in ents if b"worksheets/sheet" in raw[e[0] + 46:e[0] + 46 + 60]]
+    # the parts the readers interpret first: an entry workbook's worksheets, a docx's document
+    sheets = [e for e in ents if re.search(rb"worksheets/sheet|word/document\.xml", raw[e[0] + 46:e[0] + 46 + 60])]
     return rng.choice(sheets if sheets and rng.random() < 0.7 else ents) if ents else None
 
 
