@@ -166,10 +166,22 @@ def header_count(rows) -> int:
     """How many leading rows are header rows: those before the first body row."""
     n = 0
     for r in rows:
-        if is_data_row(r):
+        if is_data_row(r) or (n and joins_columns(rows[n - 1], r)):
             break
         n += 1
     return n
+
+
+def joins_columns(above, row) -> bool:
+    """A row with one cell across columns the row above names apart: not a header row, since a
+    header only divides its columns further down. It is the body of an empty table: its 合计 label
+    spanning the code and name columns, printed right under the header."""
+    for j in range(1, min(len(row), len(above))):
+        c, a, b = row[j], above[j - 1], above[j]
+        if c is not None and c is row[j - 1] and a is not None and b is not None and a is not b \
+                and a.text.strip() and b.text.strip():
+            return True
+    return False
 
 
 def is_column_numbers(row) -> bool:

@@ -17,7 +17,7 @@ from ..errors import BudgetxlError
 from ..findings import Finding
 from ..labels import ascii_digits, norm, pad_code_parts
 from ..spec import TOTAL, Profile, Table, load_profile
-from .document import Cell, Document, is_column_numbers
+from .document import Cell, Document, is_column_numbers, joins_columns
 from .document import Table as PTable
 from .figures import MONEY_UNITS
 
@@ -185,7 +185,7 @@ def _header_rows(pt: PTable, t: Table) -> int:
     n = 0
     for r in pt.rows:
         texts = {_hnorm(c.text) for c in r if c is not None and c.text.strip()}
-        if texts and (texts <= words or is_column_numbers(r)):
+        if texts and (texts <= words or is_column_numbers(r)) and not (n and joins_columns(pt.rows[n - 1], r)):
             n += 1
             continue
         break
