@@ -52,6 +52,9 @@ class UnitBudget:
     read_problems: list = field(default_factory=list)  # what a lenient reader could not read
     read_notes: list = field(default_factory=list)  # what a reader read but found printed irregularly (V01)
     absent: set = field(default_factory=set)  # ids of tables the source did not have: their cells are unknown
+    # input cells a document prints but a reader could not read ("12,3a4"): key -> where, as said in
+    # the reader's finding; their value is unknown, not zero, and so is all computed from them
+    unreadable: dict = field(default_factory=dict)
     # derived cells whose given value was typed into an input cell of a workbook (a 类/款 code in a
     # spare row) and differs from the sum of its leaves: H101 reports them in workbooks too
     typed_given: set = field(default_factory=set)
@@ -182,6 +185,11 @@ class UnitBudget:
         self.absent = set(table_ids)
         self._cache.clear()
 
+    def mark_unreadable(self, key: CellKey, where: str) -> None:
+        """An input cell printed but not readable: unknown (NaN), like a cell of an absent table."""
+        self.unreadable[key] = where
+        self._cache.clear()
+
     def set_origin(self, key: CellKey, origin: str) -> None:
         self._origin[key] = origin
 
@@ -220,7 +228,10 @@ class UnitBudget:
         if self.absent and key[0] in self.absent:
             return UNKNOWN  # absent is not zero: every figure computed from it is unknown too
         fn = self.profile.cell_function(key)
-        v = self._inputs.get(key, ZERO) if fn is None else fn(self)
+        if fn is None:
+            v = UNKNOWN if self.unreadable and key in self.unreadable else self._inputs.get(key, ZERO)
+        else:
+            v = fn(self)
         self._cache[key] = v
         return v
 

@@ -19,6 +19,7 @@ from .errors import BudgetxlError, ProblemList
 from .labels import ascii_digits, norm, pad_code_parts
 from .model import UnitBudget
 from .money import AmountError, convert, parse_amount
+from .facts import describe_cell
 from .detect import by_text, resolve
 from .published.figures import money_unit
 from .published.mapping import title_forms
@@ -230,12 +231,18 @@ def parse_disclosure_text(text: str, name: str = "<text>", profile: Profile | st
 _ZERO_MARKS = {"-", "—", "－", "–", "/", "／", "——", "--"}
 
 
+def _printed(text: str) -> bool:
+    """A cell that prints something other than a blank or a dash (zero)."""
+    s = text.strip().replace(",", "").replace("，", "")
+    return s != "" and s not in _ZERO_MARKS
+
+
 def _amount(text: str, printed_unit: str | None, t: Table, places: int, where: dict, problems: ProblemList):
     """The amount a printed cell holds in its table's unit (a caption stating another unit —
     单位：元 over a 万元 table — converts exactly; what cannot be held to ``places`` decimals is refused)."""
-    s = text.strip().replace(",", "").replace("，", "")
-    if s == "" or s in _ZERO_MARKS:  # a dash is how some publications print zero
+    if not _printed(text):  # a dash is how some publications print zero
         return None
+    s = text.strip().replace(",", "").replace("，", "")
     try:
         value = parse_amount(s)
     except AmountError as e:
@@ -308,9 +315,12 @@ def load_table(budget: UnitBudget, pt: PrintedTable, name: str, problems: Proble
 
         def put(row: str, col, j: int) -> None:
             v = _amount(cells[j], pt.money_unit, t, places, where, problems)
+            key = (t.id, row, col.key)
             if v is not None:
-                budget.put((t.id, row, col.key), v, origin=origin)
-                pt.cells[(t.id, row, col.key)] = (k, j)
+                budget.put(key, v, origin=origin)
+                pt.cells[key] = (k, j)
+            elif _printed(cells[j]) and t.id in budget.profile.tables and budget.profile.cell_function(key) is None:
+                budget.mark_unreadable(key, describe_cell(budget.profile, key))  # refused: unknown, not zero
 
         if t.coded:
             parts = [cells[i].strip() for i in code_cols]

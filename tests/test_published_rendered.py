@@ -2,7 +2,8 @@
 
 Every shipped sample's .docx (and the Shanghai sample's PDF) checks with no V05: an empty table
 printed with its header, its 合计 row and its note is a table without rows, not a table whose
-columns cannot be found; its figures are the sample's facts."""
+columns cannot be found; its figures are the sample's facts. A figure printed unreadably is one
+finding, and what depends on it is not checked: absent is not zero (no X100 "可能漏填" at 0.00)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,62 @@ def test_the_rendered_shanghai_pdf_reads_its_empty_tables(tmp_path):
     pdf = convert(render_document(budget, tmp_path / "公开.docx"), tmp_path / "公开.pdf")
     _, empty = _reads_back(pdf, budget)
     assert empty  # the sample prints tables without rows: the case this test is about
+
+
+def _damaged(budget, tmp_path):
+    """The sample's document, official workbook and text with one input figure (a leaf cell of a
+    coded table, printed once in its row) printed as "12,3a4"; the cell's key."""
+    import docx
+    import openpyxl
+
+    from budgetxl.render.document import render_document
+    from budgetxl.render.official import render_official
+    from .text_export import workbook_text
+
+    p = budget.profile
+    d = docx.Document(str(render_document(budget, tmp_path / "公开.docx")))
+    assert len(d.tables) == len(p.ordered)  # the profile's tables in order, each one Word table
+    for key, value in budget.inputs.items():
+        t = p.tables[key[0]]
+        if not value or not t.coded or len(key[1]) != t.leaf_length:
+            continue
+        row = next((r for r in d.tables[p.ordered.index(t)].rows
+                    if "".join(c.text.strip() for c in r.cells[:3]) == key[1]), None)
+        texts = [c.text.strip() for c in row.cells] if row is not None else []
+        if texts.count(f"{value:.2f}") == 1:
+            break
+    c = row.cells[texts.index(f"{value:.2f}")]
+    c.paragraphs[0].runs[0].text = "12,3a4"
+    for r in c.paragraphs[0].runs[1:]:
+        r.text = ""
+    d.save(str(tmp_path / "坏.docx"))
+    xlsx = render_official(budget, tmp_path / "公开表.xlsx")
+    wb = openpyxl.load_workbook(xlsx)
+    [cell] = [r[texts.index(f"{value:.2f}")] for r in wb[t.name].iter_rows()
+              if "".join(str(x.value or "").strip() for x in r[:3]) == key[1]]
+    assert cell.value == value or str(cell.value) == f"{value:.2f}", cell.value
+    cell.value = "12,3a4"
+    wb.save(tmp_path / "坏.xlsx")
+    text = workbook_text(tmp_path / "坏.xlsx", [t.name for t in p.ordered])
+    assert "12,3a4" in text
+    (tmp_path / "坏.txt").write_text(text, "utf-8")
+    return key, [tmp_path / "坏.docx", tmp_path / "坏.xlsx", tmp_path / "坏.txt"]
+
+
+@pytest.mark.parametrize("kind", [".docx", ".xlsx", ".txt"])
+def test_an_unreadable_figure_is_one_finding_and_its_dependents_are_not_checked(kind, tmp_path):
+    budget = load_sample("putuo_zfb_2025")
+    key, sources = _damaged(budget, tmp_path)
+    [source] = [s for s in sources if s.suffix == kind]
+    t = budget.profile.tables[key[0]]
+    [ctx] = check_file(source, profile=budget.profile.ref)
+    every = ctx.all_findings
+    said = [f for f in every if "3a4" in f.message]  # the text reader quotes it without its comma
+    assert len(said) == 1 and said[0].severity == "error", [str(f) for f in every]
+    assert not [f for f in every if f.code == "X100"], [str(f) for f in every if f.code == "X100"]
+    assert not [f for f in every if f.key == key or (f.actual == 0 and f.table == t.name and f.row == key[1])]
+    # what depends on it is listed as not checked, naming the cell; nothing is reported from a zero
+    assert ctx.not_checked and all("可读的" in n["missing"] for n in ctx.not_checked), ctx.not_checked
+    assert {"H101", "X101"} <= {n["rule"] for n in ctx.not_checked}
+    assert not [f for f in every if f.severity == "error" and f is not said[0]], [str(f) for f in every]
+    assert ctx.budget.cell_value(key).is_nan()

@@ -147,6 +147,9 @@ def corrected_budget(budget, corrections: dict):
         b.set_given(key, v)
     for (kind, key), v in corrections.items():
         (b.set_given if kind == GIVEN else b.set_input)(key, v)
+    b.mark_absent(budget.absent)  # unknown stays unknown in the corrected copy
+    for key, where in budget.unreadable.items():
+        b.mark_unreadable(key, where)
     return b
 
 

@@ -39,8 +39,9 @@ class CheckResult:
         return [g for f in self.findings for g in f.flatten()]
 
 
-def _unknown(f: Finding) -> bool:
-    """A finding computed from a cell of an absent table (its figures are unknown, not zero)."""
+def unknown(f: Finding) -> bool:
+    """A finding computed from a cell of an absent table or an unreadable cell (its figures are
+    unknown, not zero)."""
     return any(isinstance(v, Decimal) and v.is_nan() for v in (f.expected, f.actual, f.difference)) \
         or "NaN" in f.message
 
@@ -54,7 +55,10 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
     rules = rules if rules is not None else rules_for(ctx.profile)
     out: list[Finding] = []
     absent = sorted(ctx.budget.absent)
-    missing = "、".join(ctx.profile.tables[t].name for t in absent)
+    unreadable = ctx.budget.unreadable
+    missing = "、".join([ctx.profile.tables[t].name for t in absent]
+                       + [f"可读的{where}" for where in unreadable.values()])
+    absent = absent or list(unreadable)  # either makes a check that needs it not checkable
     skipped: dict[str, dict] = {}
     folds = []
     for rule_cls in rules:
@@ -85,7 +89,7 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
                                file=ctx.file, unit=ctx.budget.unit_code))
             continue
         for f in found:
-            if absent and _unknown(f):
+            if absent and unknown(f):
                 entry = skipped.setdefault(rule.code, {"rule": rule.code, "title": rule.title, "missing": missing,
                                                        "count": 0})
                 entry["count"] += 1

@@ -16,6 +16,7 @@ from decimal import Decimal
 from ..errors import BudgetxlError
 from ..findings import Finding
 from ..labels import ascii_digits, norm, pad_code_parts
+from ..facts import describe_cell
 from ..spec import TOTAL, Profile, Table, load_profile
 from .document import Cell, Document, is_column_numbers, joins_columns
 from .document import Table as PTable
@@ -380,24 +381,31 @@ def _unread(reading: Reading, pt: PTable, nhead: int, consumed: set[int]) -> Non
                 reading.unread.append((pt, c))
 
 
+def _unknown(prof, budget, key) -> None:
+    """A printed figure the reader refused (its finding says why): unknown, not zero, when it is an
+    input; a derived cell is computed from its inputs either way."""
+    if prof.cell_function(key) is None:
+        budget.mark_unreadable(key, describe_cell(prof, key))
+
+
 def _value(doc, prof, t, pt, budget, reading, problem, put, row_key, col_key, c: Cell, wanted, where, i) -> None:
     f = c.figure
+    key = (t.id, row_key, col_key)
     if f is None:  # named by its own place (a workbook's cell, an error value such as #DIV/0! included)
         at = {"sheet": c.place.sheet, "cell": c.place.cell} if c.place.sheet and c.place.cell else {}
         problem(f"{_where(doc, pt, c)}第{i + 1}行：“{c.text}”不是金额", table=t.name, **at)
-        return
+        return _unknown(prof, budget, key)
     if f.blank or f.zero_mark:
         return
     if f.value < 0:
         problem(f"{where}第{i + 1}行：金额不能为负数（“{c.text}”）", table=t.name)
-        return
+        return _unknown(prof, budget, key)
     v = _scale(f.value, pt.unit, wanted)
     places = getattr(prof, "money_places", 2)
     if v is None or v != v.quantize(Decimal(1).scaleb(-places)):
         problem(f"{where}第{i + 1}行：“{c.text}”（{pt.unit or wanted}）换算为{wanted}后超过{places}位小数", table=t.name)
-        return
+        return _unknown(prof, budget, key)
     v = v.quantize(Decimal(1).scaleb(-places))
-    key = (t.id, row_key, col_key)
     origin = f"{where}第{i + 1}行“{c.text}”"
     put(budget, t, row_key, col_key, v, origin)
     pl = c.place
