@@ -248,3 +248,15 @@ def test_docx_encrypted_member(docs, tmp_path):
     p = tmp_path / "hostile.docx"
     p.write_bytes(raw)
     assert_refused(run("check", p), p, "被加密", "Word/WPS")
+
+
+def test_docx_main_part_that_is_not_a_word_body(docs, tmp_path):
+    """The full campaign's docx_zip/exit3 (seed 1000016, bomb): word/document.xml replaced by a
+    worksheet's XML was AttributeError ('_Element' has no 'body'), exit 3."""
+    parts = _docx_parts(docs)
+    parts["word/document.xml"] = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                                  b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+                                  b"</sheetData></worksheet>")
+    p = _docx(tmp_path, parts)
+    assert_refused(run("import", p, "-o", tmp_path / "f.csv"), p, "word/document.xml", "w:document")
+    assert not (tmp_path / "f.csv").exists()

@@ -67,7 +67,10 @@ def _read_docx(p: Path, name: str, progress) -> Document:
         d = docx.Document(str(p))
     except Exception as e:
         raise BudgetxlError(f"{name}：无法读取 Word 文件（{_damage(e)}）。{_FIX}") from None
-    body = d.element.body
+    body = getattr(d.element, "body", None)
+    if body is None:  # the main part parsed, but its root is not a w:document (a worksheet, another XML)
+        raise BudgetxlError(f"{name}：{DOC_PART} 不是 Word 文档的正文（根元素不是 w:document），"
+                            f"文件可能已损坏或被篡改。{_FIX}")
     _check_body(body, name)
     doc = Document(name, "docx")
     pending: list[tuple[str, int]] = []
