@@ -65,7 +65,8 @@ def check_container(path: str | Path, *, keep_open: bool = False, kind: str = "x
             zf = Package(p.read_bytes())
         else:
             zf = zipfile.ZipFile(p)
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        # NotImplementedError: a member's "version needed to extract" beyond what zipfile knows (a flipped byte)
         raise BudgetxlError(f"{name}：文件已损坏或不完整（不是有效的 zip/xlsx）") from None
     try:
         _check_entries(zf, name, kind)

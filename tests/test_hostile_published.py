@@ -260,3 +260,16 @@ def test_docx_main_part_that_is_not_a_word_body(docs, tmp_path):
     p = _docx(tmp_path, parts)
     assert_refused(run("import", p, "-o", tmp_path / "f.csv"), p, "word/document.xml", "w:document")
     assert not (tmp_path / "f.csv").exists()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_zip_member_needing_an_unknown_zip_version(docs, tmp_path, kind):
+    """The full campaign's zip_blank/exit3 (seed 1000114, flip): a central-directory "version
+    needed to extract" of 19.2 made zipfile raise NotImplementedError while opening, exit 3."""
+    from tests.test_hostile import patch_member
+
+    src, member = (ENTRY, "xl/workbook.xml") if kind == "xlsx" else (docs["docx"], "word/document.xml")
+    raw = patch_member(src.read_bytes(), member, 6, 4, 192)  # version needed to extract: central +6, local +4
+    p = tmp_path / f"hostile.{kind}"
+    p.write_bytes(raw)
+    assert_refused(run("check", p), p, "损坏")

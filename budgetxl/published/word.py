@@ -178,7 +178,7 @@ def _check_zip(p: Path, name: str) -> None:
     try:
         with zipfile.ZipFile(p) as zf:
             names = check_members(zf, name, _FIX, "Word/WPS", ".docx")
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise BudgetxlError(f"{name}：不是 Word 文档（.docx 应是 zip 压缩包），文件可能已损坏或改了扩展名") from None
     if DOC_PART not in names:
         raise BudgetxlError(f"{name}：不是 Word 文档（缺少 {DOC_PART}）")
