@@ -131,9 +131,19 @@ class ProjectForm:
     amount: tuple[str, ...] = ()  # words the text states the projects' money with (涉及项目预算资金)
 
 
+@dataclass(frozen=True)
+class Topic:
+    """A topic the document must cover (``[[disclosure.topics]]``): its name for messages and the
+    words any one of which, printed in a heading or a paragraph, shows the document covers it."""
+
+    name: str
+    words: tuple[str, ...]
+
+
 @dataclass
 class Disclosure:
     details: tuple[Detail, ...] = ()
+    topics: tuple[Topic, ...] = ()
     vehicles: Vehicles | None = None
     project_tables: tuple[ProjectForm, ...] = ()
 
@@ -290,7 +300,7 @@ def load_roles(profile, raw: dict | None, check_refs) -> Roles:
 
 def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
     """Read and validate a profile's ``[disclosure]``: what its document must state (W501, W502,
-    W503) and how its printed project tables relate their figures (P105)."""
+    W503, W504) and how its printed project tables relate their figures (P105)."""
     raw = dict(raw or {})
     d = Disclosure()
     for x in raw.pop("details", None) or []:
@@ -321,6 +331,11 @@ def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
             raise SpecError("disclosure.project_tables 给出 total 时应写明 unit（项目表的金额单位：元或万元）")
         d.project_tables += (ProjectForm(tuple(x["titles"]), wholes, x.get("name"), total, x.get("unit"),
                                          tuple(x.get("counted", ())), x.get("measure", ""), tuple(x.get("money", ()))),)
+    for x in raw.pop("topics", None) or []:
+        words = tuple(str(w) for w in x.get("words", ()) if str(w).strip())
+        if not x.get("name") or not words:
+            raise SpecError("disclosure.topics 每项应有 name 和 words（至少一个词）")
+        d.topics += (Topic(str(x["name"]), words),)
     if raw:
         raise SpecError(f"disclosure 中有无法识别的项：{'、'.join(raw)}")
     return d

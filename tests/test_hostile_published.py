@@ -273,3 +273,42 @@ def test_zip_member_needing_an_unknown_zip_version(docs, tmp_path, kind):
     p = tmp_path / f"hostile.{kind}"
     p.write_bytes(raw)
     assert_refused(run("check", p), p, "损坏")
+
+
+# A page printed as an image: the rest is read, the page is one finding, and the checks that say
+# what the text lacks are not checkable (they might be answered on that page).
+_INLINE_IMAGE = b"\nq 200 0 0 200 100 300 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x00\xff\xff\x00 EI Q\n"
+
+
+@needs_lo
+def test_a_page_printed_as_an_image_is_a_finding_and_its_checks_not_checked(docs, tmp_path):
+    from budgetxl.check.runner import check_file
+
+    data = docs["pdf"].read_bytes()
+    objs = fam._objects(data)
+    pages = fam._pages(objs)
+    num, ops = fam._content(objs, pages[-1])  # the last page: narrative text
+    p = _pdf(tmp_path, fam._update(data, {num: fam._stream(fam._strip_text(ops) + _INLINE_IMAGE)}))
+    before = p.read_bytes()
+    [ctx] = check_file(p)
+    last = len(pages)
+    v05 = [f for f in ctx.findings if f.code == "V05" and "没有可读的文字" in f.message]
+    assert len(v05) == 1 and f"第{last}页" in v05[0].message, [str(f) for f in ctx.findings]
+    skipped = {n["rule"]: n["missing"] for n in ctx.not_checked}
+    for code in ("W501", "W504", "W310"):
+        assert skipped.get(code) == f"第{last}页（只印成图片）的文字", skipped
+    assert not {"W501", "W504", "W310"} & {f.code for f in ctx.findings}
+    assert p.read_bytes() == before
+
+
+@needs_lo
+def test_a_blank_page_is_not_an_image_page(docs, tmp_path):
+    from budgetxl.check.runner import check_file
+
+    data = docs["pdf"].read_bytes()
+    objs = fam._objects(data)
+    num, ops = fam._content(objs, fam._pages(objs)[-1])
+    p = _pdf(tmp_path, fam._update(data, {num: fam._stream(fam._strip_text(ops))}))
+    [ctx] = check_file(p)
+    assert not [f for f in ctx.findings if "没有可读的文字" in f.message]
+    assert not [n for n in ctx.not_checked if "图片" in n["missing"]]

@@ -112,7 +112,7 @@ class Passage:
         return loc
 
 
-def _doc_paragraphs(ctx):
+def document_paragraphs(ctx):
     doc = (getattr(ctx, "meta", None) or {}).get("document")
     if doc is not None and getattr(doc, "paragraphs", None) is not None:
         return [{"text": p.text, "place": str(p.place), "heading": p.heading is not None} for p in doc.paragraphs]
@@ -155,7 +155,7 @@ def passages(ctx) -> list[Passage]:
     if cached is not None and cached[0] == key:
         return cached[1]
     out: list[Passage] = []
-    given = _doc_paragraphs(ctx)
+    given = document_paragraphs(ctx)
     if given is not None:
         section = ""
         for i, p in enumerate(given, start=1):

@@ -31,6 +31,9 @@ class Rule:
     roles: tuple[str, ...] = ()  # profile roles needed (budgetxl.roles.Roles.has): "tables.income" …
     profile_check = False  # one of a profile's [[checks]] (made per profile by rules_for)
     parts: tuple[str, ...] = ()  # supplementary parts needed in parts.toml: "projects", "assets" …
+    # the rule reports what the text does not say: with pages printed as images (no text read) it
+    # cannot tell, so it is not checkable there (budgetxl.check.runner.check_budget)
+    says_absent = False
 
     def check(self, ctx) -> Iterator[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError

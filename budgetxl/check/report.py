@@ -86,9 +86,11 @@ def human(results: list[CheckResult], colour: bool = False, folded: int = 5) -> 
                 sev = click.style(sev, fg=COLOURS[f.severity], bold=f.severity == "error")
             out.append(f"  {n}. {f.code} {sev}{_where(f)}：{f.message}")
             out.extend(_folded_lines(f, "       ", folded))
-        if r.not_checked:
-            out.append(f"  无法审核（缺少{r.not_checked[0]['missing']}）：" + "、".join(
-                f"{n['rule']} {n['title']}" for n in r.not_checked))
+        by_missing: dict[str, list[dict]] = {}
+        for n in r.not_checked:  # one line for each thing missing, with the checks it stops
+            by_missing.setdefault(n["missing"], []).append(n)
+        for missing, ns in by_missing.items():
+            out.append(f"  无法审核（缺少{missing}）：" + "、".join(f"{n['rule']} {n['title']}" for n in ns))
         out.append(unit_line(r))
     out.append(summary_line(results))
     return "\n".join(out)

@@ -60,6 +60,7 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
                        + [f"可读的{where}" for where in unreadable.values()])
     absent = absent or list(unreadable)  # either makes a check that needs it not checkable
     skipped: dict[str, dict] = {}
+    images = [p for p in (ctx.supplement or {}).get("image_pages") or [] if isinstance(p, int)]
     folds = []
     for rule_cls in rules:
         reason = rule_cls.not_applicable(ctx.profile)
@@ -74,6 +75,10 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
         if "previous" in rule.needs and ctx.previous is None:
             continue
         if "workbook" in rule.needs and ctx.kind != "workbook":
+            continue
+        if rule.says_absent and images:  # what the text lacks may be on the pages read as images
+            skipped.setdefault(rule.code, {"rule": rule.code, "title": rule.title, "count": 0,
+                                           "missing": f"第{'、'.join(map(str, images))}页（只印成图片）的文字"})
             continue
         try:
             found = list(rule.check(ctx))

@@ -249,6 +249,12 @@ def read_onto(doc: Document, profile: Profile | str | None = None):
     if absent:
         problem(f"没有找到{len(absent)}张表：" + "、".join(f"“{t.title}”" for t in absent)
                 + f"（按标题在 {doc.pages} 页的 {len(doc.tables)} 张表中查找；依赖这些表的审核无法进行）")
+    images = list(getattr(doc, "unreadable_pages", None) or [])
+    if images:
+        pages = "、".join(map(str, images))
+        problem(f"第{pages}页没有可读的文字（只印成图片，或字体没有文字映射），其中的内容没有读取；"
+                f"文字是否写明某项、是否印了某表等检查因此无法进行。请提供由 Word、WPS 或 Excel 直接导出的文件",
+                extra={"place": f"第{images[0]}页"})
     reading = Reading(budget, findings=findings, tables=dict(det.tables))
     for tid, pt in det.tables.items():
         _read_table(doc, prof, prof.tables[tid], pt, budget, reading, problem, _put)

@@ -471,11 +471,12 @@ def _read_pdf(path: Path, name: str, progress) -> Document:
                 raise
             except Exception as e:
                 raise BudgetxlError(f"{name}：第{i}页无法解析（{_damage(e)}），文件可能已损坏。{_FIX}") from None
-            if chars and all(_CID.match(c["text"]) for c in chars):  # glyphs whose text the fonts do not give
+            glyphs_only = bool(chars) and all(_CID.match(c["text"]) for c in chars)  # no text the fonts give
+            if glyphs_only:
                 undecodable = True
                 chars = []
             if not chars:
-                if images or undecodable:
+                if images or glyphs_only:  # a page printed but not readable (a blank page is not listed)
                     doc.unreadable_pages.append(i)
                 pages_lines.append([])
                 drawn_pages.append([])

@@ -1,9 +1,10 @@
 """文字: what the text must disclose about “三公”经费, as the profile's ``[disclosure]`` declares it —
 each item's amount (W501), a 公务用车运行费 that needs vehicles the text says the unit does not have
-(W502), and the items' official names written one character off (W503).
+(W502), the items' official names written one character off (W503), and the topics the document
+must cover (W504).
 
 The items, their official names and the words a vehicle count is stated with are profile data
-(``[[disclosure.details]]``, ``[disclosure.vehicles]`` in profile.toml); a profile that declares
+(``[[disclosure.details]]``, ``[disclosure.vehicles]``, ``[[disclosure.topics]]`` in profile.toml); a profile that declares
 none of them is not applicable to these rules.
 """
 
@@ -14,7 +15,7 @@ from decimal import Decimal
 from ...money import fmt
 from ...roles import describe
 from ..narrative_facts import parse_section, stated_counts
-from ..narrative_items import NAME_VARIANTS, excerpt, passages
+from ..narrative_items import NAME_VARIANTS, document_paragraphs, excerpt, passages
 from ..registry import Rule, register
 
 
@@ -64,6 +65,7 @@ class W501(Rule):
     0.00万元……公务用车运行费32.20万元……（三）公务接待费25.40万元”。
     """
     code, title, severity, group = "W501", "文字缺少“三公”经费明细", "warning", "文字"
+    says_absent = True
     roles = ("disclosure.details", "labels")
 
     def check(self, ctx):
@@ -213,3 +215,44 @@ class W503(Rule):
             place = f"{p.place}：" if p.place else ""
             yield ctx.finding(self, f"{place}“{excerpt(p.text, s, e)}”中的“{slip}”应为“{name}”"
                                     f"（与正式名称差一个字）{more}", expected=name, actual=slip, **p.where())
+
+
+# ------------------------------------------------------------------------------------------ W504
+def _bare(text: str) -> str:
+    """A text without spaces and quote marks, so that “三公” and "三公" and 三 公 read alike."""
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "“”\"'‘’「」")
+
+
+@register
+class W504(Rule):
+    """文字没有说明表样要求公开的某一部分：主要职能、机构设置、名词解释、预算编制说明、“三公”经费、
+    机关运行经费、政府采购、绩效目标、国有资产等（财政部预算公开检查要点要求逐项说明）。
+
+    只对公开的文件（PDF、Word、文本）检查：填报模板和数据文件的情况说明由 budgetxl 按表样逐部分排出。
+    要说明的部分及认定它的词由表样的 [[disclosure.topics]] 规定；标题或任一段落写到其中一个词即视为
+    已说明（写了“本部门无政府采购预算”也算说明）。文件没有文字部分（只有表）时不检查；有的页只印成图片、
+    读不到文字时，这一检查无法进行（列入未检查）。缺几部分报一次，列出所缺各部分。
+
+    失败示例：上海某区部门预算的“其他相关情况说明”只写了“三公”经费、机关运行经费、政府采购和绩效目标，
+    全文没有一处写到国有资产占有使用情况。
+    通过示例：“五、国有资产占有使用情况 截至2024年8月31日，本部门共有车辆0辆……”。
+    """
+    code, title, severity, group = "W504", "文字缺少应公开的部分", "warning", "文字"
+    roles = ("disclosure.topics",)
+    says_absent = True
+
+    def check(self, ctx):
+        if document_paragraphs(ctx) is None:
+            return  # an entry workbook or facts: budgetxl prints every section of the profile's document
+        ps = [p for p in passages(ctx) if p.text]
+        if not any(not p.heading for p in ps):
+            return  # no text at all (a document of tables only): nothing to say it lacks
+        text = _bare("\n".join(p.text for p in ps))
+        missing = [t for t in ctx.profile.roles.disclosure.topics
+                   if not any(_bare(w) in text for w in t.words)]
+        if not missing:
+            return
+        names = "、".join(t.name for t in missing)
+        yield ctx.finding(self, f"文字没有说明{len(missing)}个应公开的部分：{names}（全文的标题和段落都没有写到"
+                                f"{'；'.join('“' + '”或“'.join(t.words) + '”' for t in missing)}）",
+                          expected=names, actual="（未写）", table="情况说明")

@@ -365,6 +365,7 @@ class W309(Rule):
     通过示例：同一张空表下注“注:本单位2025年无政府性基金预算财政拨款安排的预算，故本表为空表。”
     """
     code, title, severity, group = "W309", "空表没有说明", "warning", "文字"
+    says_absent = True
 
     @classmethod
     def not_applicable(cls, profile) -> str | None:
