@@ -70,17 +70,10 @@ def load_budgets(path: str | Path, profile=None) -> list[UnitBudget]:
 
 def _official(p: Path, profile) -> list[UnitBudget]:
     """A workbook without budgetxl's fingerprint: budgetxl's official layout, else a published one."""
-    from .reader.official import IsTemplate, read_official
+    from .reader.official import official_or_published
 
-    try:
-        return [read_official(p, profile)[0]]
-    except IsTemplate:
-        raise
-    except BudgetxlError as e:  # not budgetxl's own layout: a published workbook, perhaps
-        try:
-            return _published(p, profile)
-        except BudgetxlError:
-            raise e from None
+    got, published = official_or_published(p, profile, lambda: _published(p, profile))
+    return published if published is not None else [got[0]]
 
 
 def _published(p: Path, profile) -> list[UnitBudget]:

@@ -128,17 +128,12 @@ def _published(p: Path, profile) -> list[CheckContext]:
 
 def _official(p: Path, profile) -> list[CheckContext]:
     """A workbook without budgetxl's fingerprint: budgetxl's official layout, else a published one."""
-    from ..reader.official import IsTemplate, read_official
+    from ..reader.official import official_or_published
 
-    try:
-        budget, positions = read_official(p, profile)
-    except IsTemplate:
-        raise
-    except BudgetxlError as e:  # not budgetxl's own layout: a published workbook, perhaps
-        try:
-            return _published(p, profile)
-        except BudgetxlError:
-            raise e from None
+    got, published = official_or_published(p, profile, lambda: _published(p, profile))
+    if published is not None:
+        return published
+    budget, positions = got
     notes = [Finding("V01", "warning", n.message, file=str(p), unit=budget.unit_code, sheet=n.sheet)
              for n in budget.read_notes]
     return [CheckContext(budget, str(p), positions, notes, kind="official")]

@@ -57,6 +57,22 @@ def _data_start(t, texts: list[list[str]]) -> int | None:
     return None
 
 
+def official_or_published(path, profile, published):
+    """A workbook without budgetxl's fingerprint: ``(read_official(...), None)`` when it is
+    budgetxl's official layout, else ``(None, published())`` (a published workbook, perhaps). When
+    neither reads it, the official reader's error is the one raised: it names what budgetxl's
+    layout lacks. A blank template (IsTemplate) is never taken for a published workbook."""
+    try:
+        return read_official(path, profile), None
+    except IsTemplate:
+        raise
+    except BudgetxlError as e:
+        try:
+            return None, published()
+        except BudgetxlError:
+            raise e from None
+
+
 def read_official(path: str | Path, profile=None):
     """(budget, positions) of an official-layout workbook; the profile is found from its sheet
     names when not given."""
