@@ -87,3 +87,19 @@ def pytest_collection_modifyitems(config, items):
         skips = [str(m.kwargs.get("reason", "")) for m in item.iter_markers("skipif")]
         if name in LO_MODULES or any("LibreOffice" in r for r in skips):
             item.add_marker(pytest.mark.lo)
+
+
+@pytest.fixture(scope="session")
+def official_pdf(tmp_path_factory):
+    """The bundled sample's official tables rendered and printed to PDF by LibreOffice (skipped
+    where LibreOffice is not installed)."""
+    import budgetxl
+    from budgetxl import lo
+    from budgetxl.render.official import render_official
+
+    if lo.find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    d = tmp_path_factory.mktemp("official")
+    render_official(budgetxl.load_sample(), d / "公开表.xlsx")
+    lo.convert(d / "公开表.xlsx", d / "公开表.pdf", "pdf")
+    return d / "公开表.pdf"

@@ -23,20 +23,6 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args], prog_name="budgetxl")
 
 
-@pytest.fixture(scope="module")
-def official_pdf(tmp_path_factory):
-    import budgetxl
-    from budgetxl import lo
-    from budgetxl.render.official import render_official
-
-    if lo.find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) not installed")
-    d = tmp_path_factory.mktemp("annotate")
-    render_official(budgetxl.load_sample(), d / "公开表.xlsx")
-    lo.convert(d / "公开表.xlsx", d / "公开表.pdf", "pdf")
-    return d / "公开表.pdf"
-
-
 def _boxes(pdf: Path) -> list[tuple[int, str, str]]:
     """(page, note, text printed inside the box) of every box annotation of ``pdf``."""
     import pdfplumber

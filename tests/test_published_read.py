@@ -17,20 +17,6 @@ REALDOCS = Path(__file__).resolve().parents[1].parent / "shared" / "realdocs"
 DOCS = sorted(p for p in REALDOCS.glob("*") if p.suffix in (".pdf", ".txt")) if REALDOCS.is_dir() else []
 
 
-@pytest.fixture(scope="module")
-def official_pdf(tmp_path_factory):
-    import budgetxl
-    from budgetxl import lo
-    from budgetxl.render.official import render_official
-
-    if lo.find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) not installed")
-    d = tmp_path_factory.mktemp("official")
-    render_official(budgetxl.load_sample(), d / "公开表.xlsx")
-    lo.convert(d / "公开表.xlsx", d / "公开表.pdf", "pdf")
-    return d / "公开表.pdf"
-
-
 def test_official_pdf_read_back_exactly(official_pdf):
     import budgetxl
     from budgetxl.published.mapping import read_published

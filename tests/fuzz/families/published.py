@@ -19,7 +19,8 @@ import zlib
 from pathlib import Path
 
 from ..core import IN, Family, register
-from .workbook import ZIP_OPS, write_parts
+from .textual import flip
+from .workbook import ZIP_OPS, bad_encoding, write_parts
 
 # ---------------------------------------------------------------------------------- PDF helpers
 _OBJ = re.compile(rb"(?<![0-9])(\d+)\s+(\d+)\s+obj\b(.*?)\bendobj", re.S)
@@ -136,10 +137,7 @@ def p_truncate(rng, data, ctx):
 
 
 def p_flip(rng, data, ctx):
-    b = bytearray(data)
-    for _ in range(rng.randint(1, 30)):
-        b[rng.randrange(len(b))] = rng.randrange(256)
-    return bytes(b)
+    return flip(rng, data, 30)
 
 
 def p_stream_flip(rng, data, ctx):
@@ -581,21 +579,7 @@ def w_rels(rng, parts, ctx):
 
 def w_encoding(rng, parts, ctx):
     n = _doc_part(rng, parts)
-    d = parts[n]
-    kind = rng.choice(["utf16", "badbytes", "latin", "bom", "nul"])
-    if kind == "utf16":
-        d = b"\xff\xfe" + d.decode("utf-8", "replace").encode("utf-16-le")
-    elif kind == "badbytes":
-        i = rng.randrange(len(d) or 1)
-        d = d[:i] + b"\xff\xfe\xc3" + d[i:]
-    elif kind == "latin":
-        d = re.sub(rb'encoding="[^"]*"', b'encoding="ISO-8859-1"', d, count=1)
-    elif kind == "bom":
-        d = b"\xef\xbb\xbf" + d
-    else:
-        i = rng.randrange(len(d) or 1)
-        d = d[:i] + b"\0" + d[i:]
-    parts[n] = d
+    parts[n] = bad_encoding(rng, parts[n])
     return parts
 
 

@@ -110,11 +110,16 @@ def f_truncate(rng, data, ctx):
     return data[: rng.randrange(len(data) or 1)]
 
 
-def f_flip(rng, data, ctx):
+def flip(rng, data: bytes, most: int) -> bytes:
+    """1 to ``most`` bytes of ``data`` replaced by random ones (shared with the PDF family)."""
     b = bytearray(data)
-    for _ in range(rng.randint(1, 10)):
+    for _ in range(rng.randint(1, most)):
         b[rng.randrange(len(b))] = rng.randrange(256)
     return bytes(b)
+
+
+def f_flip(rng, data, ctx):
+    return flip(rng, data, 10)
 
 
 def f_long_line(rng, data, ctx):

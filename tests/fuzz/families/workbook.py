@@ -377,23 +377,26 @@ def x_rels(rng, parts, ctx):
     return parts
 
 
-def x_encoding(rng, parts, ctx):
-    n = _part(rng, parts)
-    d = parts[n]
+def bad_encoding(rng, d: bytes) -> bytes:
+    """One XML part's bytes re-encoded or damaged: UTF-16 behind a UTF-8 declaration, invalid UTF-8
+    bytes, a false ISO-8859-1 declaration, a BOM, a NUL byte (shared with the docx family)."""
     kind = rng.choice(["utf16", "badbytes", "latin", "bom", "nul"])
     if kind == "utf16":
-        d = b"\xff\xfe" + d.decode("utf-8", "replace").encode("utf-16-le")
-    elif kind == "badbytes":
+        return b"\xff\xfe" + d.decode("utf-8", "replace").encode("utf-16-le")
+    if kind == "badbytes":
         i = rng.randrange(len(d) or 1)
-        d = d[:i] + b"\xff\xfe\xc3" + d[i:]
-    elif kind == "latin":
-        d = d.replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"', 1)
-    elif kind == "bom":
-        d = b"\xef\xbb\xbf" + d
-    else:
-        i = rng.randrange(len(d) or 1)
-        d = d[:i] + b"\0" + d[i:]
-    parts[n] = d
+        return d[:i] + b"\xff\xfe\xc3" + d[i:]
+    if kind == "latin":
+        return re.sub(rb'encoding="[^"]*"', b'encoding="ISO-8859-1"', d, count=1)
+    if kind == "bom":
+        return b"\xef\xbb\xbf" + d
+    i = rng.randrange(len(d) or 1)
+    return d[:i] + b"\0" + d[i:]
+
+
+def x_encoding(rng, parts, ctx):
+    n = _part(rng, parts)
+    parts[n] = bad_encoding(rng, parts[n])
     return parts
 
 
