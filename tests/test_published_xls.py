@@ -104,3 +104,39 @@ def test_entry_template_saved_as_xls_is_refused_with_what_to_do(tmp_path):
                  ["consolidate", tmp_path / "t.xls", "-o", tmp_path / "c.xlsx", "--quiet"]):
         res = run(*args)
         assert res.exit_code == 2 and SAVE_AS_XLSX in res.output, (args, res.output)
+
+
+def test_code_cells_typed_as_numbers_read_padded_one_finding_per_table(tmp_path):
+    """A bureau's workbook whose 类 | 款 | 项 cells were typed as numbers (款 03 became 3): every figure
+    read as the sample's, the code padded from its level's width, and one V01 per table (the one
+    cause), each other row folded under it — not a warning per row."""
+    from budgetxl.check.runner import check_file
+    from budgetxl.render.official import render_official
+    from budgetxl.sample import load_sample
+
+    sample = load_sample("putuo_zfb_2025")
+    render_official(sample, tmp_path / "公开表.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "公开表.xlsx")
+    typed: dict[str, int] = {}
+    split = {t.name for t in sample.profile.ordered if t.coded and t.code_layout == "split"}
+    for ws in wb.worksheets:
+        if ws.title not in split:
+            continue
+        for row in ws.iter_rows(min_row=1, max_col=3):
+            parts = [c.value for c in row]
+            if all(isinstance(v, str) and v.isdigit() for v in parts[:2]) and parts[1].startswith("0"):
+                for c in row:
+                    if isinstance(c.value, str) and c.value.isdigit():
+                        c.value = int(c.value)
+                typed[ws.title] = typed.get(ws.title, 0) + 1
+    assert typed, "the sample prints no 款 with a leading zero"
+    wb.save(tmp_path / "数字编码.xlsx")
+    [ctx] = check_file(tmp_path / "数字编码.xlsx", profile=sample.profile.ref)
+    assert {k: v for k, v in ctx.budget.inputs.items() if v} == {k: v for k, v in sample.inputs.items() if v}
+    v01 = [f for f in ctx.findings if f.code == "V01"]
+    assert sorted(f.table for f in v01) == sorted(typed), [str(f) for f in v01]
+    for f in v01:
+        assert 1 + f.total_consequences == typed[f.table] and "前导零" in f.message
+        if typed[f.table] > 1:
+            assert f"本表共 {typed[f.table]} 行" in f.message
+    assert not [f for f in ctx.findings if f.code == "V05"]

@@ -289,6 +289,7 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
     used: set[str] = set()
     consumed: set[int] = set()
     total_seen = False
+    short: list[Finding] = []  # rows whose code lacks a leading zero: one finding for the table
     for i in range(nhead, len(pt.rows)):
         row = pt.rows[i]
         cells = {j: c for j, c in enumerate(row) if c is not None}
@@ -319,8 +320,8 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
                 if note and all(ascii_digits(p) for p in code_parts if p):  # "301 | 2": a level without its leading zero
                     code = padded
                     # printed irregularly but read unambiguously: a format warning (V01), not unreadable
-                    reading.findings.append(Finding("V01", "warning", f"{where}第{i + 1}行：{t.name}的{note}",
-                                                    file=doc.path, table=t.name))
+                    short.append(Finding("V01", "warning", f"{where}第{i + 1}行：{t.name}的{note}",
+                                         file=doc.path, table=t.name))
             label_cell = next((c for j, c in cells.items() if cols.get(j) is not None
                                and cols[j].kind in ("code", "name") and c.text.strip()), None)
             if code:
@@ -357,6 +358,11 @@ def _read_table(doc, prof, t: Table, pt: PTable, budget, reading: Reading, probl
             used.add(item.key)
             for g, c in side_values:
                 _value(doc, prof, t, pt, budget, reading, problem, put, item.key, g.column.key, c, wanted, where, i)
+    if short:  # one cause (the table's code cells lost their zeros, e.g. typed as numbers): one finding
+        head = short[0]
+        if len(short) > 1:
+            head.message += f"（本表共 {len(short)} 行的编码如此，均已补零读取，其余各行见下）"
+        reading.findings.append(head.fold(short[1:]))
     _unread(reading, pt, nhead, consumed)
 
 
