@@ -83,7 +83,7 @@ def f_many_units(rng, data, ctx):
     out = [header]
     for u in range(units):
         code = str(100000 + u).encode()
-        out += [code + ln[ln.index(b","):] for ln in body]
+        out += [code + ln[ln.index(b","):] if b"," in ln else ln for ln in body]  # a line re-encoded: as it is
     return b"\n".join(out) + b"\n"
 
 
