@@ -46,3 +46,22 @@ def test_mixed_units_are_named_per_table():
     sentence = money_units(p)
     assert sentence.startswith(f"金额单位为{p.money_unit}") and all(t.name in sentence for t in wan)
     assert money_units(load_profile("hebei-2024")) == "金额单位一律为万元"
+
+
+@pytest.mark.parametrize("pid", ["shanghai-2025", "shanghai-2025-unit"])
+def test_guide_names_the_text_parts_the_profile_has(pid):
+    """The 单位 variant keeps the base's 填报说明 but has no 项目经费情况说明: the guide names the text
+    parts of the profile it is written for, no more."""
+    import copy
+
+    from budgetxl.spec import load_profile
+
+    p = load_profile(pid)
+    b = copy.copy(load_sample("putuo_zfb_2025"))
+    b.profile = p
+    said = next(line for line in guide_lines(b) if "情况说明页" in line)
+    titles = [n["title"] for n in p.parts["narrative"] if n.get("kind") == "text"]
+    assert all(t in said for t in titles)
+    others = {n["title"] for q in ("shanghai-2025", "shanghai-2025-unit")
+              for n in load_profile(q).parts["narrative"]} - set(titles)
+    assert not [t for t in others if t in said]

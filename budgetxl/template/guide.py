@@ -1,5 +1,5 @@
 """The 填报说明 sheet's words: the profile's (``[guide]`` in parts.toml: its title and its lines,
-with ``{year}``, ``{label}``, ``{unit_name}`` and ``{money_units}`` filled in), so a Shanghai template explains its
+with ``{year}``, ``{label}``, ``{unit_name}``, ``{money_units}`` and ``{text_parts}`` filled in), so a Shanghai template explains its
 元 tables and 类 | 款 | 项 cells and a Hebei one its nine 万元 tables. What the colours of the cells
 mean is the template's own and the same for every profile (:data:`LEGEND`)."""
 
@@ -30,6 +30,13 @@ def money_units(profile) -> str:
     return f"金额单位为{main}（" + "；".join(f"{'、'.join(names)}为{u}" for u, names in others.items()) + "）"
 
 
+def text_parts(profile) -> str:
+    """The titles of the text parts the unit types in (the profile's [[narrative]] of kind "text"),
+    in order: 主要职能、机构设置、名词解释、预算编制说明和其他相关情况说明."""
+    titles = [n.get("title", n["key"]) for n in profile.parts.get("narrative", []) if n.get("kind") == "text"]
+    return "、".join(titles[:-1]) + "和" + titles[-1] if len(titles) > 1 else "".join(titles)
+
+
 def _guide(profile) -> dict:
     g = profile.parts.get("guide")
     if not g or "lines" not in g:
@@ -44,7 +51,7 @@ def guide_title(budget) -> str:
 def guide_lines(budget) -> list[str]:
     """The guide's lines for a budget, in order."""
     fields = {"year": budget.year, "label": budget.label, "unit_name": budget.unit_name,
-              "money_units": money_units(budget.profile)}
+              "money_units": money_units(budget.profile), "text_parts": text_parts(budget.profile)}
     return [line.format(**fields) for line in _guide(budget.profile)["lines"]]
 
 
