@@ -435,12 +435,12 @@ class P106(Rule):
                     tol = max(said.half, Decimal("0.005"))
                     if abs(said.value - in_text) <= tol:
                         continue
-                    parts = " + ".join(f.text for f, _ in totals)
-                    places = "、".join(dict.fromkeys(pl for _, pl in totals if pl))
+                    # each form's figure with its page: two forms on one page, one over a page break
+                    parts = " + ".join(f"{f.text}（{pl}）" if pl else f.text for f, pl in totals)
                     also = f"（{in_text:.2f} {text_unit}）" if form.unit != text_unit else ""
                     shown = f"{whole:,.2f}" if "," in "".join(f.text for f, _ in totals) else f"{whole:.2f}"
                     yield ctx.finding(
                         self, f"{p.place}：文字写“{excerpt(p.text, start, m.end())}”，而文件印出的 {n} 张项目表"
-                              f"（{places}）“{form.total}”合计 {parts} = {shown} {form.unit}{also}，"
+                              f"“{form.total}”合计 {parts} = {shown} {form.unit}{also}，"
                               f"相差 {fmt_wan(said.value - in_text)} {text_unit}（容差 ±{fmt_wan(tol)} {text_unit}，{said.precision}）",
                         expected=in_text.quantize(Decimal("0.01")), actual=said.value, tolerance=tol, **p.where())
