@@ -181,7 +181,7 @@ class W312(Rule):
     失败示例：部门预算写“本部门无公务用车”，政府采购一节却写“2025年度本单位政府采购预算117.00万元”。
     通过示例：部门预算各处都写“本部门”：“2025年度本部门政府采购预算117.00万元”。
     """
-    code, title, severity, group = "W312", "部门预算中用了单位的说法", "info", "文字"
+    code, title, severity, group = "W312", "部门预算中用了单位的说法", "warning", "文字"
 
     def check(self, ctx):
         if edition(ctx) != "部门":
