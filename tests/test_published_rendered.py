@@ -43,6 +43,24 @@ def test_a_rendered_sample_document_reads_back_as_its_facts(name, tmp_path):
     _reads_back(render_document(budget, tmp_path / "公开.docx"), budget)
 
 
+@pytest.mark.parametrize("name", samples())
+def test_a_rendered_sample_document_prints_its_title_once(name, tmp_path):
+    """The cover title is not printed again as a heading (a Shanghai document's sections follow the
+    cover title; Hebei's part heading 第一部分 … is its own text), so check finds no W302 in it."""
+    import docx
+
+    from budgetxl.render.document import render_document
+    from budgetxl.render.parts import fill
+
+    budget = load_sample(name)
+    out = render_document(budget, tmp_path / "公开.docx")
+    title = fill(budget.profile.parts["document"]["title"], budget)
+    texts = [p.text.split("\t")[0].strip() for p in docx.Document(str(out)).paragraphs]
+    assert texts.count(title) == 1, [t for t in texts if t == title]
+    [ctx] = check_file(out, profile=budget.profile.ref)
+    assert not [str(f) for f in ctx.findings if f.code == "W302"]
+
+
 @needs_lo
 def test_the_rendered_shanghai_pdf_reads_its_empty_tables(tmp_path):
     from budgetxl.lo import convert

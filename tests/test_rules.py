@@ -20,6 +20,7 @@ Case fields (all optional except name and expect)::
     read_findings = [{ code = "I05", severity = "error", message = "…", sheet = "支出总表", cell = "D7" }]
     message = "数字颠倒"              # a fail case: some finding's message contains this
     cell = "D15"                     # a fail case with kind = "workbook": the finding's cell
+    severity = "warning"             # a fail case: the findings' severity
 """
 
 import copy
@@ -159,6 +160,8 @@ def test_rule_case(code, case):
             assert any(case["message"] in f.message for f in findings), [str(f) for f in findings]
         if "cell" in case:
             assert any(f.cell == case["cell"] for f in findings), [(f.cell, str(f)) for f in findings]
+        if "severity" in case:
+            assert {f.severity for f in findings} == {case["severity"]}, [(f.severity, str(f)) for f in findings]
 
 
 def test_every_rule_has_failing_and_passing_cases():

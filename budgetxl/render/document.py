@@ -1,6 +1,7 @@
 """The whole disclosure document (部门预算信息公开) as a Word file, laid out like the published ones.
 
-Title, 目录, 第一部分 情况说明 (sections 一 to 十 as ``parts.toml`` [document] declares them: the
+Title, 目录, 第一部分 情况说明 (where the profile declares ``part1``; a Shanghai document has no part
+heading: its sections follow the cover title, which is printed once) (sections 一 to 十 as ``parts.toml`` [document] declares them: the
 generated paragraphs of :mod:`.narrative`, the unit's own texts as written, and the supplementary
 tables of :mod:`.parts`), then 第二部分 the nine tables as Word tables (merged header cells as in
 the official workbook, the 栏次 row, zero blank, amounts right-aligned). The nine tables and the
@@ -363,7 +364,12 @@ def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget
     inline = any("tables" in item for sec in spec["sections"] for item in sec["content"])
     d.title(f(spec["title"]))
     d.para(f(spec["toc_title"]), indent=False, bold=True, align=d.ALIGN.CENTER, size=16)
-    d.toc_entry(f(spec["part1"]), "_budgetxl_part1", 0)
+    # 第一部分 …情况说明: a part heading of its own where the profile's document has one (Hebei); a
+    # document whose narrative begins with its sections under the cover title (Shanghai) has none,
+    # and the title is not printed a second time as a heading
+    part1 = f(spec["part1"]) if spec.get("part1") else None
+    if part1 is not None:
+        d.toc_entry(part1, "_budgetxl_part1", 0)
 
     def toc_tables():
         for table in budget.profile.ordered:
@@ -393,11 +399,12 @@ def render_document(budget: UnitBudget, out: str | Path, *, previous: UnitBudget
             d.grid(grid)
 
     # 第一部分 情况说明 (or the whole document, when the tables are one of its sections)
-    d.bookmark(d.heading(f(spec["part1"]), 1), "_budgetxl_part1")
+    if part1 is not None:
+        d.bookmark(d.heading(part1, 1), "_budgetxl_part1")
     if spec.get("preface"):
         d.text_block(f(spec["preface"]))
     for i, sec in enumerate(spec["sections"]):
-        d.bookmark(d.heading(sec["title"], 2), f"_budgetxl_s{i}")
+        d.bookmark(d.heading(sec["title"], 2 if part1 is not None else 1), f"_budgetxl_s{i}")
         for item in sec["content"]:
             if "text" in item:
                 body = texts.get(item["text"], "")
