@@ -13,9 +13,12 @@ rule; a document of an unshipped kind stops after reading), and the seconds pdfp
 A text (.txt) has no pages to compare; its check is timed alone.
 
 ``--docs N``: the documents checked as ``budgetxl check`` of many files checks them (the same
-function over the same pool, budgetxl.workers.map_files, with a progress bar on stderr), then
-pdfplumber's extract_tables() over the same PDFs on the same pool; wall seconds, seconds per
-document, documents per second and the ratio.
+function over the same pool, budgetxl.workers.map_files, with a progress bar on stderr) and
+pdfplumber's extract_tables() over the same PDFs, the two interleaved in one task list over the
+same workers so that both are measured under the same conditions (cores, load: a fuzz campaign on
+one core slows both alike; measured one after the other, a change of load between the two runs is
+read as a ratio). Each task is timed in its worker, wall and CPU (the guarded reader's fork
+included); printed: seconds and CPU seconds per document for each side, and both ratios.
 
 ``--pages N``: a document of N pages made with pypdf from the pages of the real documents (the
 largest 预算 document first, then the first pages of the others), read and checked in one
@@ -68,9 +71,36 @@ def measure(path: Path, repeat: int) -> dict:
             "read": t_read, "check": t_check, "plumber": t_plumber}
 
 
-def _plumber_one(path: str) -> int:
-    _plumber(Path(path))
-    return 0
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the guarded reader's fork
+    included: run_limited waits for it)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _timed(task: tuple[str, str]) -> tuple[str, str, float, float]:
+    """One task of the interleaved run, timed where it runs (a pool worker): ``("check", path)``
+    is what ``budgetxl check`` of many files does with one file (check_path, and its results
+    pickled as the pool sends them back); ``("extract_tables", path)`` is pdfplumber's own
+    extract_tables() over every page, then a collection of its garbage: a pool worker collects
+    rarely (budgetxl.workers), and pdfminer's objects hold reference cycles, so that without it the
+    worker grows by some 25 MB a document and every later fork of check copies a larger process.
+    Returns (kind, path, wall seconds, CPU seconds)."""
+    import gc
+    import pickle
+
+    kind, path = task
+    t, c = time.perf_counter(), _cpu()
+    if kind == "check":
+        from budgetxl.check.runner import check_path
+
+        pickle.dumps(check_path(path), protocol=pickle.HIGHEST_PROTOCOL)
+    else:
+        _plumber(Path(path))
+        gc.collect()
+    return kind, path, time.perf_counter() - t, _cpu() - c
 
 
 def budget_documents(d: Path) -> list[Path]:
@@ -79,29 +109,52 @@ def budget_documents(d: Path) -> list[Path]:
                   and p.name[:2].isdigit() and int(p.name[:2]) <= 13)
 
 
-def _pool(fn, work: list[str], jobs: int, label: str) -> float:
+def many(paths: list[Path], n: int, jobs: int) -> None:
+    """N documents (the 预算 documents repeated) through the pool ``budgetxl check`` of many files
+    uses (budgetxl.workers.map_files), and pdfplumber's extract_tables() over the same PDFs,
+    measured under the same conditions: the two kinds of task interleaved in one task list over
+    the same workers, so that both meet the same cores and the same load (a fuzz campaign or
+    another job on the machine slows both alike), each timed in its worker, wall and CPU."""
     import click
 
     from budgetxl.workers import map_files
 
-    t = time.perf_counter()
-    with click.progressbar(length=len(work), label=label, file=sys.stderr, show_pos=True, show_eta=True) as bar:
-        for _ in map_files(fn, work, jobs, lambda done, _total: bar.update(done - bar.pos)):
-            pass
-    return time.perf_counter() - t
-
-
-def many(paths: list[Path], n: int, jobs: int) -> None:
-    from budgetxl.check.runner import check_path
-
     work = [str(paths[i % len(paths)]) for i in range(n)]
-    pdfs = [w for w in work if w.endswith(".pdf")]
-    wall = _pool(check_path, work, jobs, f"check {n} 份文件，{jobs} 个进程")
-    ref = _pool(_plumber_one, pdfs, jobs, f"extract_tables {len(pdfs)} 份 PDF")
-    print(f"{n} documents ({len(pdfs)} PDF, {n - len(pdfs)} text), {jobs} processes: check {wall:.1f} s wall, "
-          f"{wall / n:.3f} s per document, {n / wall:.2f} documents/s")
-    print(f"pdfplumber extract_tables() over the same {len(pdfs)} PDFs: {ref:.1f} s wall; "
-          f"ratio check / extract_tables {wall / ref:.2f}x")
+    tasks: list[tuple[str, str]] = []
+    for i, w in enumerate(work):  # check first, then extract_tables, then the other way round
+        pair = [("check", w)] + ([("extract_tables", w)] if w.endswith(".pdf") else [])
+        tasks += pair if i % 2 == 0 else pair[::-1]
+    pdfs = sum(w.endswith(".pdf") for w in work)
+    load = os.getloadavg()[0]
+    wall = {"check": 0.0, "extract_tables": 0.0}
+    cpu = dict(wall)
+    pdf_check = {"wall": 0.0, "cpu": 0.0}
+    t, c = time.perf_counter(), _cpu()
+    with click.progressbar(length=len(tasks), label=f"{n} 份文件 check + {pdfs} 份 PDF extract_tables，{jobs} 个进程",
+                           file=sys.stderr, show_pos=True, show_eta=True) as bar:
+        for kind, path, w_s, c_s in map_files(_timed, tasks, jobs, lambda done, _total: bar.update(done - bar.pos)):
+            wall[kind] += w_s
+            cpu[kind] += c_s
+            if kind == "check" and path.endswith(".pdf"):
+                pdf_check["wall"] += w_s
+                pdf_check["cpu"] += c_s
+    total_wall, total_cpu = time.perf_counter() - t, _cpu() - c
+    print(f"{n} documents ({pdfs} PDF, {n - pdfs} text), {jobs} processes, interleaved with extract_tables over "
+          f"the same PDFs in the same pool: {total_wall:.1f} s wall, {total_cpu:.1f} s CPU for both; "
+          f"load average {load:.2f} before, {os.getloadavg()[0]:.2f} after, {os.cpu_count()} cores")
+    print(f"{'':<34} {'documents':>9} {'wall s':>9} {'s/doc':>7} {'CPU s':>9} {'CPU s/doc':>9}")
+    for label, k, count, w_s, c_s in (("budgetxl check, all documents", "check", n, wall["check"], cpu["check"]),
+                                      ("budgetxl check, the PDFs", "pdf", pdfs, pdf_check["wall"], pdf_check["cpu"]),
+                                      ("pdfplumber extract_tables()", "x", pdfs, wall["extract_tables"],
+                                       cpu["extract_tables"])):
+        print(f"{label:<34} {count:>9} {w_s:>9.1f} {w_s / max(count, 1):>7.3f} {c_s:>9.1f} {c_s / max(count, 1):>9.3f}")
+    x_w, x_c = wall["extract_tables"] or float("nan"), cpu["extract_tables"] or float("nan")
+    print(f"ratio check / extract_tables over the PDFs: {pdf_check['wall'] / x_w:.2f}x wall, "
+          f"{pdf_check['cpu'] / x_c:.2f}x CPU; all documents (text included) / extract_tables: "
+          f"{wall['check'] / x_w:.2f}x wall, {cpu['check'] / x_c:.2f}x CPU")
+    print(f"check alone over all cores, estimated from the share of the run: "
+          f"{total_wall * wall['check'] / (wall['check'] + wall['extract_tables']):.1f} s wall, "
+          f"{n / (total_wall * wall['check'] / (wall['check'] + wall['extract_tables'])):.2f} documents/s")
 
 
 def forty(paths: list[Path], pages: int, repeat: int) -> None:

@@ -247,8 +247,14 @@ def read_onto(doc: Document, profile: Profile | str | None = None):
     absent = [t for t in prof.ordered if t.id not in det.tables]
     budget.mark_absent(t.id for t in absent)
     if absent:
+        # a table printed without a title (found by its header row alone) is never taken for one of
+        # them by its position or its header: several tables share a header (5, 7 and 8)
+        untitled = [pt for pt in doc.tables if not pt.title]
+        shown = "、".join(f"第{pt.pages[0]}页表{pt.index}（表头“{' '.join(dict.fromkeys(x for p in pt.column_paths() for x in p))[:60]}”）"
+                         for pt in untitled[:5])
         problem(f"没有找到{len(absent)}张表：" + "、".join(f"“{t.title}”" for t in absent)
-                + f"（按标题在 {doc.pages} 页的 {len(doc.tables)} 张表中查找；依赖这些表的审核无法进行）")
+                + f"（按标题在 {doc.pages} 页的 {len(doc.tables)} 张表中查找；依赖这些表的审核无法进行）"
+                + (f"；{len(untitled)}张表没有印标题，无法确定是哪一张表，未读取：{shown}" if untitled else ""))
     images = list(getattr(doc, "unreadable_pages", None) or [])
     if images:
         pages = "、".join(map(str, images))

@@ -34,6 +34,8 @@ class _Drawn:
         self.cover = cover  # (row, col) -> Cell
         self.chars: dict[int, list[dict]] = {}
         self.header_rows: int | None = None  # known where the table was read from its words
+        self.head_texts: list[str] = []  # a text table's header lines, as printed (spaces left out)
+        self.repeated: list = []  # a text table continued: its header lines printed again on this page
 
     @property
     def nrows(self) -> int:
@@ -70,15 +72,33 @@ def _drawn_tables(page, page_no: int) -> list[_Drawn]:
     return out
 
 
-def _text_tables(lines: list[Line], page_no: int, drawn: list[_Drawn]) -> tuple[list[Line], list[_Drawn]]:
-    """Tables printed without ruling lines among a page's free lines (budgetxl.published.texttables)."""
-    found, rest = find_text_tables(lines, page_no, [d.bbox[1] for d in drawn])
+def _text_tables(lines: list[Line], page_no: int, drawn: list[_Drawn], carry: list[float] | None = None,
+                 height: float = 0.0) -> tuple[list[Line], list[_Drawn]]:
+    """Tables printed without ruling lines among a page's free lines (budgetxl.published.texttables);
+    ``carry``: the columns and header lines of the text table the page before ended with."""
+    found, rest = find_text_tables(lines, page_no, [d.bbox[1] for d in drawn], carry, head=0.1 * height)
     out = []
-    for bbox, xs, ys, cells, cover, heads in found:
+    for bbox, xs, ys, cells, cover, heads, head_texts, again in found:
         d = _Drawn(page_no, bbox, xs, ys, cells, cover)
         d.header_rows = heads
+        d.head_texts, d.repeated = head_texts, again
         out.append(d)
     return rest, out
+
+
+def _carried(lines: list[Line], drawn: list[_Drawn], texts: list[_Drawn], height: float):
+    """The columns and header line texts of the text table a page ends with (nothing but its
+    foot's page number and running foot below it), which the next page's first lines may
+    continue; else None."""
+    if not texts:
+        return None
+    last = max(texts, key=lambda d: d.bbox[3])
+    if any(d.bbox[1] > last.bbox[3] for d in drawn):
+        return None
+    for ln in lines:
+        if ln.top > last.bbox[3] and not (ln.top > 0.9 * height or PAGE_NUMBER.match(ln.text)):
+            return None
+    return list(last.xs), last.head_texts
 
 
 def _assign(chars, drawn: list[_Drawn]) -> list[dict]:
@@ -120,6 +140,21 @@ def _compatible(prev: Table, prev_xs: list[float], d: _Drawn, tol: float = 3.0) 
             return None
         mapping.append(k)
     return mapping
+
+
+def _text_continued(prev: Table, prev_xs: list[float], d: _Drawn) -> list[int] | None:
+    """How a text table at the top of a page continues the text table the page before ended with:
+    its rows read into that table's columns (no header repeated), or its header printed again,
+    cell for cell the same texts over the same number of columns (its columns are then the
+    previous table's, one for one: a text table's column edges depend on the widest figure under
+    them and differ from page to page). Else None: a table of its own."""
+    if d.header_rows == 0:
+        return list(range(d.ncols + 1)) if list(d.xs) == list(prev_xs) else None
+    if d.ncols != prev.width or d.header_rows != prev.header_rows:
+        return None
+    mine = [[(d.cover[(r, c)].text if (r, c) in d.cover else "") for c in range(d.ncols)] for r in range(d.header_rows)]
+    theirs = [[c.text if c else "" for c in row] for row in prev.header()]
+    return list(range(d.ncols + 1)) if mine == theirs else None
 
 
 def _strip_margins(pages_lines: list[list[Line]], heights: list[float]) -> list[tuple[int, str]]:
@@ -443,6 +478,7 @@ def _read_pdf(path: Path, name: str, progress) -> Document:
         pages_lines: list[list[Line]] = []
         heights, widths = [], {}
         drawn_pages: list[list[_Drawn]] = []
+        carry = None  # the columns and header of a text table the page before ended with
         any_text = undecodable = False
         for i, page in enumerate(pdf.pages, 1):
             progress(f"第{i}页")
@@ -476,6 +512,7 @@ def _read_pdf(path: Path, name: str, progress) -> Document:
                 undecodable = True
                 chars = []
             if not chars:
+                carry = None
                 if images or glyphs_only:  # a page printed but not readable (a blank page is not listed)
                     doc.unreadable_pages.append(i)
                 pages_lines.append([])
@@ -484,7 +521,8 @@ def _read_pdf(path: Path, name: str, progress) -> Document:
                 continue
             any_text = True
             free = _assign(chars, drawn)
-            lines, texts = _text_tables(group_lines(free), i, drawn)
+            lines, texts = _text_tables(group_lines(free), i, drawn, carry, height)
+            carry = _carried(lines, drawn, texts, height)
             pages_lines.append(lines)
             drawn_pages.append(sorted(drawn + texts, key=lambda d: d.bbox[1]))
             heights.append(height)
@@ -509,6 +547,7 @@ def _assemble(doc: Document, pages_lines: list[list[Line]], drawn_pages: list[li
     narrative: list[tuple[Line, int]] = []
     last: tuple[Table, list[float]] | None = None  # the table the next one may continue
     after_table = False  # lines printed right after the last table (its notes)
+    closed = False  # a line printed after the last table (a note included): a text table does not continue it
     for pg, (lines, drawn) in enumerate(zip(pages_lines, drawn_pages), 1):
         events = [(ln.top, 0, ln) for ln in lines] + [(d.bbox[1], 1, d) for d in drawn]
         events.sort(key=lambda e: (e[0], e[1]))
@@ -517,6 +556,7 @@ def _assemble(doc: Document, pages_lines: list[list[Line]], drawn_pages: list[li
         for _, kind, obj in events:
             if kind == 0:
                 ln = obj
+                closed = True
                 if after_table and last is not None and is_table_note(ln.text):
                     last[0].notes.append(ln.text)
                     last[0].printed.append((ln.text, Place(page=pg, bbox=ln.bbox)))
@@ -530,7 +570,10 @@ def _assemble(doc: Document, pages_lines: list[list[Line]], drawn_pages: list[li
             narrative += rest
             mapping = None
             if last is not None and not title and not captions and not rest:
-                mapping = _compatible(last[0], last[1], d)
+                if d.header_rows is None:
+                    mapping = _compatible(last[0], last[1], d)
+                elif not closed and last[0].pages[-1] == pg - 1:
+                    mapping = _text_continued(last[0], last[1], d)
             if mapping is not None:
                 _continue(last[0], d, mapping)
             else:
@@ -538,6 +581,7 @@ def _assemble(doc: Document, pages_lines: list[list[Line]], drawn_pages: list[li
                 doc.tables.append(t)
                 last = (t, d.xs)
             after_table = True
+            closed = False
     narrative += pending
     doc.paragraphs = _paragraphs(narrative, widths)
 
@@ -578,6 +622,13 @@ def _continue(t: Table, d: _Drawn, mapping: list[int]) -> None:
         k += 1
     if k < len(head):
         k = 0
+    seen: set[int] = set()
+    for row in rows[:k]:  # the header printed again: text printed on this page, not rows
+        for cell in row:
+            if cell is not None and id(cell) not in seen:
+                seen.add(id(cell))
+                t.printed.append((cell.text, cell.place))
+    t.printed += [(ln.text, Place(page=d.page, bbox=ln.bbox)) for ln in d.repeated]
     for cell in d.cells:  # spans and columns in the joined grid
         a, b = mapping[cell.col], mapping[cell.col + cell.colspan]
         cell.col, cell.colspan = a, max(1, b - a)

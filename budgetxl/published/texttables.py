@@ -1,10 +1,14 @@
 """Tables printed without ruling lines (text only, as some units publish them), read from the
 positions of their words: columns identified by their header text, never by position alone.
 
-A table is looked for only below the lines that say who compiled it or its money unit (编制部门 /
-编制单位 / 单位：元 …, :func:`budgetxl.published.lines.is_caption`) where no drawn table follows:
-its header is the lines down to the first line printing a figure or a code (or the 栏次 row), its
-body the lines from there while they stay close together. Then:
+A table is looked for below the lines that say who compiled it or its money unit (编制部门 /
+编制单位 / 单位：元 …, :func:`budgetxl.published.lines.is_caption`) where no drawn table follows,
+and where a header row alone begins one (its title on the page before, or not printed at all): a
+line of several words and no figure, the lines under it close together down to the first line
+printing a figure or a code. Its header is the lines down to that line (or the 栏次 row), its body
+the lines from there while they stay close together. A page that begins with such body lines,
+after a page whose last text table ran to its foot, its header printed again or not, continues that
+table: its words go into that table's columns (:func:`find_text_tables` ``carry``). Then:
 
 * words: a line's characters cut where a gap wider than most of a character separates them, and
   where an amount runs straight into text ("1,573.23一、…");
@@ -113,14 +117,62 @@ class Node:
         return (self.x0 + self.x1) / 2
 
 
-def find_text_tables(lines: list[Line], page_no: int, drawn_tops: list[float]):
-    """(tables, the lines left): each table a (bbox, xs, ys, cells, cover, header rows) tuple for the
-    PDF reader."""
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _header_texts(region: list[Line]) -> list[str]:
+    """The texts of a text table's header lines (those above its first line of figures; a 栏次
+    row included)."""
+    out = []
+    for ln in region:
+        ws = words_of(ln)
+        if _data(ws) and not _column_numbers(ws):
+            break
+        out.append(_squeeze(ln.text))
+    return out
+
+
+def find_text_tables(lines: list[Line], page_no: int, drawn_tops: list[float],
+                     carry: tuple[list[float], list[str]] | None = None, head: float = 0.0):
+    """(tables, the lines left): each table a (bbox, xs, ys, cells, cover, header rows, header line
+    texts, header lines repeated) tuple for the PDF reader. ``carry``: the column edges and header
+    line texts of the text table the page before ended with (at its foot). Lines that begin this
+    page (below ``head``, the top margin's running heads and page numbers aside: lines of one word
+    there), its header lines printed again or not, then lines of figures, are that table's rows
+    continued, read into its columns (header rows 0; the header lines printed again are returned
+    as the last element, for the reading to account for them)."""
     tables, rest = [], []
     i, n = 0, len(lines)
+    if carry is not None and not drawn_tops:
+        xs, heads = carry
+        k = 0
+        while k < n and (PAGE_NUMBER.match(lines[k].text) or (lines[k].bottom <= head and len(words_of(lines[k])) == 1)):
+            k += 1  # a page number, a running head (one run of text in the top margin)
+        again = k
+        if heads and [_squeeze(ln.text) for ln in lines[k:k + len(heads)]] == heads:
+            again = k + len(heads)  # the header printed again on this page
+        first = words_of(lines[again]) if again < n else []
+        # a row: two words or more, not a 栏次 row, printing a figure, a code or a row number (a
+        # header line of another table prints none), and figures in the lines that follow it closely
+        row = len(first) >= 2 and not _column_numbers(first) and \
+            any(_is_figure(w) or (w.text.isascii() and w.text.isdigit()) for w in first)
+        end = _body_end(lines, again + 1) if row else again
+        if any(_is_figure(w) for ln in lines[again:end] for w in words_of(ln)):
+            table = _build(lines[again:end], page_no, xs)
+            if table is not None:
+                rest += lines[:k]
+                tables.append((*table, heads, lines[k:again]))
+                i = end
     while i < n:
         ln = lines[i]
         if not is_caption(ln.text):
+            found = _header_only(lines, i, drawn_tops)
+            table = _build(lines[i:found], page_no) if found else None
+            if table is not None:
+                tables.append((*table, _header_texts(lines[i:found]), []))
+                i = found
+                continue
             rest.append(ln)
             i += 1
             continue
@@ -137,9 +189,36 @@ def find_text_tables(lines: list[Line], page_no: int, drawn_tops: list[float]):
         if table is None:
             i = j
             continue
-        tables.append(table)
+        tables.append((*table, _header_texts(lines[j:found]), []))
         i = found
     return tables, rest
+
+
+def _header_only(lines: list[Line], start: int, drawn_tops: list[float]) -> int | None:
+    """One past the last line of a text table whose header row begins at ``start`` with no title or
+    caption line above it, or None: a line of two words or more and no figure, and under it, each
+    close to the one above, at most MAX_HEADER_LINES - 1 lines more of the header without a
+    figure, then a line of figures (or the 栏次 numbers). A table printed empty needs its caption
+    lines to be told from text and is not looked for here."""
+    n = len(lines)
+    ws = words_of(lines[start])
+    if len(ws) < 2 or any(_is_figure(w) for w in ws) or _data(ws):
+        return None
+    if start > 0 and not (lines[start].top - lines[start - 1].bottom > 0.8 * (lines[start].size or 10)):
+        above = words_of(lines[start - 1])
+        if len(above) >= 2 and not _data(above):
+            return None  # inside a header that begins higher up
+    if any(lines[start].bottom - 1 <= top <= lines[start].bottom + 4 * (lines[start].size or 10) for top in drawn_tops):
+        return None
+    for k in range(start + 1, min(n, start + MAX_HEADER_LINES)):
+        if lines[k].top - lines[k - 1].bottom > 1.0 * (lines[k].size or 10) or is_caption(lines[k].text):
+            return None
+        if _data(words_of(lines[k])):
+            end = _body_end(lines, k + 1)
+            if not any(_is_figure(w) for ln in lines[k:end] for w in words_of(ln)):
+                return None  # a header printed over no rows (repeated at a page's top): text
+            return end
+    return None
 
 
 def _region(lines: list[Line], start: int) -> int | None:
@@ -156,7 +235,12 @@ def _region(lines: list[Line], start: int) -> int | None:
         return None
     if first == start:
         return None
-    k = first + 1
+    return _body_end(lines, first + 1)
+
+
+def _body_end(lines: list[Line], k: int) -> int:
+    """One past the last body line of a text table whose body runs on at line ``k``."""
+    n = len(lines)
     while k < n:
         ln, prev = lines[k], lines[k - 1]
         size = ln.size or 10
@@ -205,11 +289,15 @@ def _overlaps(a0, a1, b0, b1) -> bool:
     return min(a1, b1) - max(a0, b0) > 0
 
 
-def _build(region: list[Line], page_no: int):
+def _build(region: list[Line], page_no: int, carry: list[float] | None = None):
     header_lines, body_lines = [], []
     lined = [(ln, words_of(ln)) for ln in region]
     empty = not any(_data(ws) for _, ws in lined)
-    if empty:  # the lines after the last of several words: the rows of an empty table (a 合计 row)
+    if carry is not None:  # the rows of a table continued from the page before, in its columns
+        if empty:
+            return None
+        body_lines = lined
+    elif empty:  # the lines after the last of several words: the rows of an empty table (a 合计 row)
         last = max((k for k, (_, ws) in enumerate(lined) if len(ws) >= 2), default=-1)
         header_lines, body_lines = lined[:last + 1], lined[last + 1:]
     else:
@@ -217,7 +305,7 @@ def _build(region: list[Line], page_no: int):
             (body_lines if body_lines or _data(ws) else header_lines).append((ln, ws))
     # rows: lines with a figure or a code anchor a row; a text-only line joins the nearest anchor
     anchors = [k for k, (_, ws) in enumerate(body_lines) if empty or _data(ws) or any(_CODE.match(w.text) for w in ws)]
-    if not anchors or not header_lines:
+    if not anchors or not (header_lines or carry is not None):
         return None
     mids = [(body_lines[k][0].top + body_lines[k][0].bottom) / 2 for k in anchors]
     every = [(ln.top + ln.bottom) / 2 for ln, _ in body_lines]
@@ -235,6 +323,8 @@ def _build(region: list[Line], page_no: int):
         else:
             own.append([k])
     rows = sorted(rows + own, key=lambda ks: min(body_lines[k][0].top for k in ks))
+    if carry is not None:
+        return _grid([], list(carry), rows, body_lines, [], page_no)
     body = [ws for _, ws in body_lines]
     bands = [] if empty else _bands(body)  # an empty table's columns are its header's
     # header words, wrapped cells joined (a word exactly under another, over no body column)
@@ -373,7 +463,7 @@ def _grid(tops, xs, rows, body_lines, header_lines, page_no):
     def depth(nd):
         return 1 + max((depth(c) for c in nd.children), default=0)
 
-    levels = max(depth(nd) for nd in tops)
+    levels = max((depth(nd) for nd in tops), default=0)
     grid: list[list[Cell | None]] = [[None] * ncols for _ in range(levels)]
     cells: list[Cell] = []
 
@@ -392,7 +482,7 @@ def _grid(tops, xs, rows, body_lines, header_lines, page_no):
 
     for nd in tops:
         place(nd, 0)
-    top = min(ln.top for ln, _ in header_lines)
+    top = min(ln.top for ln, _ in header_lines or body_lines)
     ys = [top]
     for r, ks in enumerate(rows):
         row_words = [[w for w in body_lines[k][1]] for k in sorted(ks, key=lambda k: body_lines[k][0].top)]
@@ -426,5 +516,5 @@ def _grid(tops, xs, rows, body_lines, header_lines, page_no):
     first = min(ln.top for ln, _ in body_lines)
     ys = [top + (first - top) * k / levels for k in range(levels)] + [first] + ys[1:]
     # the header: the header's rows and a 栏次 row under them (a 合计 row of an empty table is a body row)
-    heads = levels + sum(1 for _ in zip(range(1), grid[levels:]) if is_column_numbers(grid[levels]))
+    heads = levels + sum(1 for _ in zip(range(1), grid[levels:]) if levels and is_column_numbers(grid[levels]))
     return bbox, xs, ys, cells, cover, heads
