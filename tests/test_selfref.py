@@ -1,7 +1,8 @@
 """The document against itself (issue 15, item 4), on the real published documents: a table the text
 refers to but the document does not print (W310), 所属单位 in the text while the 机构设置 says
 下属0家 (W311), 单位 wording in a 部门 document (W312), a plan dated in a past year (W313), a table
-title without the year the others carry (W314). Each fires where the auditor's review found the
+title without the year the others carry (W314), money attributed to a kind of unit the document's own
+名词解释 leaves out (W315). Each fires where the auditor's review found the
 problem and nowhere else in the corpus."""
 
 from pathlib import Path
@@ -11,15 +12,17 @@ import pytest
 from budgetxl.check.runner import check_file
 
 REALDOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs"
-CODES = ("W310", "W311", "W312", "W313", "W314")
+CODES = ("W310", "W311", "W312", "W313", "W314", "W315")
 # document → (code, page of the finding, a quoted text the message must carry), from the review
 EXPECTED = {
     "01_hebei_pingshan_xiakou_czs_2025.txt": [],
     "02_sh_putuo_wanli_dept_2023.pdf": [],  # prints its project forms: no W310
     "03_sh_putuo_wanli_dept_2024.pdf": [("W314", "第31页", "部门“三公”经费和机关运行经费预算表")],
     "04_sh_putuo_wanli_dept_2025.pdf": [],
-    "05_sh_putuo_zfb_dept_2025.pdf": [("W310", "第22页", "详见单位的项目绩效目标表")],
-    "06_sh_putuo_zfb_unit_2025.pdf": [],  # a 单位 document saying 本单位: no W312
+    "05_sh_putuo_zfb_dept_2025.pdf": [("W310", "第22页", "详见单位的项目绩效目标表"),
+                                      ("W315", "第21页", "1家机关和1家事业单位财政拨款的机关运行经费")],
+    # a 单位 document saying 本单位: no W312
+    "06_sh_putuo_zfb_unit_2025.pdf": [("W315", "第21页", "1家机关和1家事业单位财政拨款的机关运行经费")],
     "09_sh_putuo_czj_dept_2025.pdf": [("W310", "第24页", "详见单位的项目绩效目标表"),
                                       ("W311", "第7页", "下属0家预算单位"),
                                       ("W312", "第22页", "本单位政府采购预算"),

@@ -1,7 +1,7 @@
 """文字: the document against itself — a table the text refers to that the document does not print,
 subordinate units the text speaks of while the 机构设置 says there are none, 单位 wording in a
-部门 document, plans dated in a year already past, and a table title without the year prefix the
-other titles carry.
+部门 document, plans dated in a year already past, a table title without the year prefix the
+other titles carry, and money attributed to a kind of unit the document's own 名词解释 leaves out.
 
 Like the other text rules these read the narrative as :func:`budgetxl.check.narrative_items.passages`
 gives it; the printed tables (their titles, notes and first-row texts) come from a published
@@ -271,3 +271,102 @@ class W314(Rule):
             yield ctx.finding(self, f"{t['place']}表名“{t['title']}”没有年份，其他 {len(dated)} 张表的标题都带"
                                     f"“{'、'.join(years)}”{also}", expected=f"{years[0]}{t['title']}",
                               actual=t["title"], **loc)
+
+
+# ------------------------------------------------------------------------------------------ W315
+# the kinds of unit budget documents speak of. Order matters: a 参公 unit is a 事业单位 by name
+# (参照公务员法管理的事业单位), and 行政事业单位 / 机关事业单位 name both kinds at once.
+_KINDS = (
+    ("参公", r"(?:参照|实行|依照|按照)公务员法?管理的?(?:事业)?单位|参公(?:事业)?单位|参公管理(?:的)?事业单位"),
+    ("行政事业", r"(?:行政|机关)事业单位(?!养老|医疗|基本养老|职业年金)"),
+    ("行政", r"行政单位|行政机关|(?<=[\d一二三四五六七八九十两]家)机关|(?<=[\d一二三四五六七八九十两]个)机关"),
+    ("事业", r"事业单位"),
+)
+_KIND_RE = re.compile("|".join(f"(?P<k{i}>{rx})" for i, (_, rx) in enumerate(_KINDS)))
+_KIND_WORDS = {"参公": "参照公务员法管理的事业单位", "行政": "行政单位", "事业": "事业单位"}
+# a 名词解释 entry: "（八）机关运行经费：指行政单位和参照公务员法管理的事业单位使用……"
+_DEF_RE = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十\d]{1,3}[、.．])?[、\s]*"
+                     r"[“\"]?(?P<term>[\u4e00-\u9fff“”\"（）()]{2,16}?)[”\"]?[：:]\s*(?:是指|指|是|即|系)?"
+                     r"(?:为保障|为保证|为)?(?P<subject>[^，。；]*)")
+# what may stand between the kinds a definition's subject names ("行政单位和参照公务员法管理的事业单位",
+# "行政单位（含参照公务员法管理的事业单位）") before what the money is for
+_JOIN = r"(?:和|及|以及|与|、|或|[（(]|[）)]|包括|含|其|各级|所属|下属|的)*"
+_SUBJECT_END = re.compile(r"^(?:使用|取得|开展|运行|安排|在|用于|按|从|依法|发生|开支|支付|用)")
+_NEGATED = re.compile(r"无|没有|不含|不包括|不属于|不涉及|除|以外|之外|不得")
+_AMOUNT_AFTER = re.compile(r"^[^，。；]{0,12}?\d[\d,]*(?:\.\d+)?\s*(?:万元|元)")
+
+
+def _kinds_in(text: str) -> list[tuple[str, re.Match]]:
+    """The unit kinds a text names, in order (行政事业单位 counts as 行政 and 事业)."""
+    out = []
+    for m in _KIND_RE.finditer(text):
+        kind = _KINDS[int(m.lastgroup[1:])][0]
+        out += [(k, m) for k in (("行政", "事业") if kind == "行政事业" else (kind,))]
+    return out
+
+
+def definitions(ctx) -> dict[str, tuple]:
+    """The document's own definitions that name the kinds of unit a term belongs to: term → (kinds,
+    passage). Only a definition whose subject is nothing but unit kinds counts ("指行政单位和参照
+    公务员法管理的事业单位使用……"); one that names them in passing ("指除事业收入以外的收入") does not."""
+    out: dict[str, tuple] = {}
+    for p in passages(ctx):
+        m = _DEF_RE.match(p.text)
+        if m is None:
+            continue
+        term = m.group("term").strip("“”\"")
+        subject = m.group("subject")
+        run = re.match(rf"(?:{_JOIN}(?:{_KIND_RE.pattern}))+{_JOIN}", subject)
+        if run is None or not _SUBJECT_END.match(subject[run.end():]):
+            continue
+        kinds = {k for k, _ in _kinds_in(run.group(0))}
+        if kinds and len(term) >= 2 and term not in out:
+            out[term] = (kinds, p)
+    return out
+
+
+@register
+class W315(Rule):
+    """文字把一笔钱归给了文件自己的名词解释不包括的单位：名词解释说“机关运行经费：指行政单位和参照
+    公务员法管理的事业单位使用……”，说明却写“下属1家机关和1家事业单位……的机关运行经费预算为……”——
+    普通事业单位不在定义之内（参公事业单位才在）。
+
+    只用文件自己印出的定义：定义的主语只由单位类别组成（行政单位、参照公务员法管理的事业单位/参公单位、
+    事业单位，用“和、及、（含……）”连接）时才算；说明中同一句里、这笔钱之前写着单位类别（“1家事业单位”
+    “行政事业单位”；“N家机关”算行政单位），且随后说了金额，才比较；句中说“无、不含、除……以外”的不算。
+    同一名词报一次，列出各处。
+
+    失败示例：名词解释“（八）机关运行经费：指行政单位和参照公务员法管理的事业单位使用一般公共预算财政拨款安排的
+    基本支出中的日常公用经费支出。”，其他相关情况说明“2025年上海市普陀区人民政府办公室下属1家机关和1家事业单位
+    财政拨款的机关运行经费预算为213.28万元。”
+    通过示例：同一定义下写“2025年……（部门）下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为464.64万元”。
+    """
+    code, title, severity, group = "W315", "文字与文件自己的名词解释不符", "warning", "文字"
+
+    def check(self, ctx):
+        defs = definitions(ctx)
+        if not defs:
+            return
+        for term, (admitted, dp) in defs.items():
+            hits = []
+            for p in passages(ctx):
+                if p is dp or p.heading:
+                    continue
+                for m in re.finditer(re.escape(term), p.text):
+                    sentence_start = max(p.text.rfind(c, 0, m.start()) for c in "。；;：:，,") + 1
+                    before = re.sub(r"“[^”]*”", "", p.text[sentence_start:m.start()])
+                    if not _AMOUNT_AFTER.match(p.text[m.end():]) or _NEGATED.search(before):
+                        continue
+                    said = [(k, km) for k, km in _kinds_in(before) if k not in admitted]
+                    if said:
+                        hits.append((p, m, said))
+                        break
+            if not hits:
+                continue
+            p, m, said = hits[0]
+            names = "、".join(dict.fromkeys(km.group(0) for _, km in said))
+            allowed = "、".join(_KIND_WORDS[k] for k in ("行政", "参公", "事业") if k in admitted)
+            more = f"；另有 {len(hits) - 1} 处：{'、'.join(q.place for q, _, _ in hits[1:6])}" if len(hits) > 1 else ""
+            yield ctx.finding(self, f"{p.place}：文字写“{excerpt(p.text, m.start() - 20, m.end() + 8, 0)}”，把{term}归于"
+                                    f"{names}；而{dp.place}名词解释说{term}是{allowed}的（“{excerpt(dp.text, 0, 40, 0)}”）{more}",
+                              expected=f"{term}只属于{allowed}", actual=names, **p.where())
