@@ -340,8 +340,10 @@ class W315(Rule):
     基本支出中的日常公用经费支出。”，其他相关情况说明“2025年上海市普陀区人民政府办公室下属1家机关和1家事业单位
     财政拨款的机关运行经费预算为213.28万元。”
     通过示例：同一定义下写“2025年……（部门）下属1家机关和1家参公事业单位财政拨款的机关运行经费预算为464.64万元”。
+
+    是提示而不是警告：文字没说那家事业单位是不是参公单位，若是，只是说法不准确（宜写明“参公事业单位”）。
     """
-    code, title, severity, group = "W315", "文字与文件自己的名词解释不符", "warning", "文字"
+    code, title, severity, group = "W315", "文字与文件自己的名词解释不符", "info", "文字"
 
     def check(self, ctx):
         defs = definitions(ctx)
@@ -368,5 +370,5 @@ class W315(Rule):
             allowed = "、".join(_KIND_WORDS[k] for k in ("行政", "参公", "事业") if k in admitted)
             more = f"；另有 {len(hits) - 1} 处：{'、'.join(q.place for q, _, _ in hits[1:6])}" if len(hits) > 1 else ""
             yield ctx.finding(self, f"{p.place}：文字写“{excerpt(p.text, m.start() - 20, m.end() + 8, 0)}”，把{term}归于"
-                                    f"{names}；而{dp.place}名词解释说{term}是{allowed}的（“{excerpt(dp.text, 0, 40, 0)}”）{more}",
+                                    f"{names}；而{dp.place}名词解释说{term}是{allowed}的（“{excerpt(dp.text, 0, 40, 0)}”）；若所说的单位是参照公务员法管理的，宜照定义写明{more}",
                               expected=f"{term}只属于{allowed}", actual=names, **p.where())
