@@ -132,6 +132,31 @@ class ProjectForm:
 
 
 @dataclass(frozen=True)
+class Count:
+    """One number the text must state beside an amount (``[[disclosure.counts]]``' ``counts``): its
+    name (团组数), the words one of which its sentence prints (团组) and the measure words the number
+    is printed with (个)."""
+
+    name: str
+    words: tuple[str, ...]
+    measures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The numbers the text must state when a label's amount is not zero (``[[disclosure.counts]]``:
+    因公出国（境）费 → 团组数 and 人次): the label, a name for messages, the counts, whether they may be
+    stated anywhere in the text (``anywhere``; else in a paragraph naming the item) and an assets
+    part's cell that states them too (``asset``: ``row.field``)."""
+
+    label: str
+    name: str
+    counts: tuple[Count, ...]
+    anywhere: bool = False
+    asset: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Topic:
     """A topic the document must cover (``[[disclosure.topics]]``): its name for messages and the
     words any one of which, printed in a heading or a paragraph, shows the document covers it."""
@@ -144,6 +169,7 @@ class Topic:
 class Disclosure:
     details: tuple[Detail, ...] = ()
     topics: tuple[Topic, ...] = ()
+    counts: tuple[Counts, ...] = ()
     vehicles: Vehicles | None = None
     project_tables: tuple[ProjectForm, ...] = ()
 
@@ -298,6 +324,15 @@ def load_roles(profile, raw: dict | None, check_refs) -> Roles:
     return r
 
 
+def _asset_cell(spec, where: str) -> tuple[str, str] | None:
+    if spec is None:
+        return None
+    row, _, col = str(spec).partition(".")
+    if not row or not col:
+        raise SpecError(f"{where} 的 asset 应写作“行.栏”（如 vehicles.quantity）")
+    return row, col
+
+
 def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
     """Read and validate a profile's ``[disclosure]``: what its document must state (W501, W502,
     W503, W504) and how its printed project tables relate their figures (P105)."""
@@ -310,12 +345,7 @@ def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
     v = raw.pop("vehicles", None)
     if v is not None:
         roles.figure(v["figure"])
-        asset = v.get("asset")
-        if asset is not None:
-            row, _, col = str(asset).partition(".")
-            if not row or not col:
-                raise SpecError("disclosure.vehicles 的 asset 应写作“行.栏”（如 vehicles.quantity）")
-            asset = (row, col)
+        asset = _asset_cell(v.get("asset"), "disclosure.vehicles")
         held = tuple(v.get("held", ()))
         if held and not v.get("measure"):
             raise SpecError("disclosure.vehicles 给出 held 时应写明 measure（量词，如“辆”）")
@@ -331,6 +361,18 @@ def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
             raise SpecError("disclosure.project_tables 给出 total 时应写明 unit（项目表的金额单位：元或万元）")
         d.project_tables += (ProjectForm(tuple(x["titles"]), wholes, x.get("name"), total, x.get("unit"),
                                          tuple(x.get("counted", ())), x.get("measure", ""), tuple(x.get("money", ()))),)
+    for x in raw.pop("counts", None) or []:
+        if not x.get("label") or not x.get("name") or not x.get("counts"):
+            raise SpecError("disclosure.counts 每项应有 label、name 和 counts")
+        roles.label(x["label"])
+        counts = []
+        for c in x["counts"]:
+            words, measures = tuple(c.get("words", ())), tuple(c.get("measures", ()))
+            if not c.get("name") or not words or not measures:
+                raise SpecError(f"disclosure.counts（{x['name']}）的每个 counts 应有 name、words 和 measures")
+            counts.append(Count(str(c["name"]), words, measures))
+        d.counts += (Counts(x["label"], str(x["name"]), tuple(counts), bool(x.get("anywhere", False)),
+                            _asset_cell(x.get("asset"), "disclosure.counts")),)
     for x in raw.pop("topics", None) or []:
         words = tuple(str(w) for w in x.get("words", ()) if str(w).strip())
         if not x.get("name") or not words:

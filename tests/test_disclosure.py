@@ -1,7 +1,8 @@
 """What a published document must disclose, on the real documents of ../shared/realdocs/ where
 each rule fires (W309 empty tables without a note, W501 “三公” details, W502 vehicles, W503 names
 one character off, P105 a project's 其中 line above its whole, P106 the text's project money against
-the printed forms), and on the others where it must not.
+the printed forms, W505 团组数/批次/车辆数 not stated beside the “三公” amounts), and on the others where
+it must not.
 Skipped where the documents are not present (a fresh clone)."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from budgetxl.published.lines import is_table_note
 
 REALDOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs"
 DOCS = {p.name[:2]: p for p in sorted(REALDOCS.glob("*.pdf"))} if REALDOCS.is_dir() else {}
-CODES = ("W309", "W501", "W502", "W503", "P105", "P106")
+CODES = ("W309", "W501", "W502", "W503", "W505", "P105", "P106")
 
 
 def _doc(n: str) -> Path:
@@ -78,7 +79,9 @@ def test_names_one_character_off(n, slips):
 @pytest.mark.parametrize("n", ["02", "03", "04", "05", "06", "09", "13"])
 def test_no_finding_where_the_document_is_right(n):
     """Where the document prints its notes, its details, its vehicles and its names right, nothing."""
-    wanted = {"02": {"P105", "P106", "W503"}, "03": {"W503"}, "04": {"W503"}, "09": {"W503"}, "13": {"W309", "W502"}}
+    # every one of them leaves some “三公” count unstated (W505, see W505_EXPECTED below)
+    wanted = {"02": {"P105", "P106", "W503", "W505"}, "03": {"W503", "W505"}, "04": {"W503", "W505"},
+              "05": {"W505"}, "06": {"W505"}, "09": {"W503", "W505"}, "13": {"W309", "W502", "W505"}}
     assert {f.code for f in _findings(n)} == wanted.get(n, set()), [str(f) for f in _findings(n)]
 
 
@@ -112,3 +115,25 @@ def test_table_notes_are_told_from_narrative():
     assert is_table_note("本单位无此项预算。")
     assert not is_table_note("2025年部门国有资本经营预算支出功能分类预算表")
     assert not is_table_note("一、2025年“三公”经费预算情况说明")
+
+
+# W505, from the review: the numbers each document leaves out beside a non-zero “三公” amount
+# (document → {(item, missing counts)}). None of them states 团组数/人次 or 接待批次/人次; 03–13 state
+# their vehicles (共有车辆N辆, 安排购置车辆N辆) under 国有资产, 02 nowhere.
+W505_EXPECTED = {
+    "02": {("公务接待费", "批次、人次"), ("公务用车购置及运行费", "保有量")},
+    "03": {("公务接待费", "批次、人次")},
+    "04": {("公务接待费", "批次、人次")},
+    "05": {("因公出国（境）费", "团组数、人次"), ("公务接待费", "批次、人次")},
+    "06": {("因公出国（境）费", "团组数、人次"), ("公务接待费", "批次、人次")},
+    "09": {("公务接待费", "批次、人次")},
+    "13": {("因公出国（境）费", "团组数、人次"), ("公务接待费", "批次、人次")},
+}
+
+
+@pytest.mark.parametrize("n", sorted(W505_EXPECTED))
+def test_counts_beside_the_sangong_amounts(n):
+    found = [f for f in _findings(n) if f.code == "W505"]
+    got = {(name, f.expected) for f in found for name, _ in W505_EXPECTED[n] if f"”，{name}（" in f.message}
+    assert got == W505_EXPECTED[n] and len(found) == len(got), [str(f) for f in found]
+    assert all(f.severity == "warning" and f.extra.get("place") for f in found)

@@ -1,20 +1,22 @@
 """文字: what the text must disclose about “三公”经费, as the profile's ``[disclosure]`` declares it —
 each item's amount (W501), a 公务用车运行费 that needs vehicles the text says the unit does not have
-(W502), the items' official names written one character off (W503), and the topics the document
-must cover (W504).
+(W502), the items' official names written one character off (W503), the topics the document
+must cover (W504) and the numbers (团组数, 批次, 车辆数) stated beside the items' amounts (W505).
 
 The items, their official names and the words a vehicle count is stated with are profile data
-(``[[disclosure.details]]``, ``[disclosure.vehicles]``, ``[[disclosure.topics]]`` in profile.toml); a profile that declares
+(``[[disclosure.details]]``, ``[disclosure.vehicles]``, ``[[disclosure.topics]]``, ``[[disclosure.counts]]``
+in profile.toml); a profile that declares
 none of them is not applicable to these rules.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ...money import fmt
-from ...roles import describe
-from ..narrative_facts import parse_section, stated_counts
+from ...roles import Count, describe
+from ..narrative_facts import CLAUSE_BREAKS, normalize, parse_section, stated_counts
 from ..narrative_items import NAME_VARIANTS, document_paragraphs, excerpt, passages
 from ..registry import Rule, register
 
@@ -90,6 +92,15 @@ class W501(Rule):
                           expected=names, actual="（未写）", **loc)
 
 
+def _asset_value(ctx, cell: tuple[str, str] | None):
+    """The assets part's value at ``(row, field)``, None when the profile names no cell or the unit
+    gave none."""
+    if cell is None:
+        return None
+    row, col = cell
+    return (((ctx.supplement or {}).get("assets") or {}).get("values") or {}).get(row, {}).get(col)
+
+
 @register
 class W502(Rule):
     """文字说单位没有公务用车（保有量 0 辆），却安排了公务用车运行费。
@@ -117,11 +128,9 @@ class W502(Rule):
             for p in passages(ctx):
                 for start, end, n in stated_counts(p.text, v.held, v.measure, v.not_after):
                     held.append((n, p, excerpt(p.text, start, end)))
-        if v.asset is not None:
-            row, col = v.asset
-            q = (((ctx.supplement or {}).get("assets") or {}).get("values") or {}).get(row, {}).get(col)
-            if q is not None:
-                held.append((Decimal(q), None, None))
+        q = _asset_value(ctx, v.asset)
+        if q is not None:
+            held.append((Decimal(q), None, None))
         if not held or any(n != 0 for n, _, _ in held):
             return
         unit = ctx.profile.figure_unit(fig.node)
@@ -256,3 +265,73 @@ class W504(Rule):
         yield ctx.finding(self, f"文字没有说明{len(missing)}个应公开的部分：{names}（全文的标题和段落都没有写到"
                                 f"{'；'.join('“' + '”或“'.join(t.words) + '”' for t in missing)}）",
                           expected=names, actual="（未写）", table="情况说明")
+
+
+# ------------------------------------------------------------------------------------------ W505
+_SENTENCE = re.compile(f"[^{re.escape(CLAUSE_BREAKS)}]+")
+
+
+def count_stated(text: str, c: Count) -> bool:
+    """Whether a sentence of ``text`` prints one of the count's words and a number in one of its
+    measure words ("组织出访团组3个", "共15人次", "安排购置车辆1辆"); a number of money (839万元)
+    is not a count."""
+    measures = "|".join(re.escape(m) for m in sorted(c.measures, key=len, reverse=True))
+    number = re.compile(rf"(?<![\d.])\d+\s*(?:{measures})")
+    for sentence in _SENTENCE.findall(normalize(text)):
+        if any(w in sentence for w in c.words) and number.search(sentence):
+            return True
+    return False
+
+
+@register
+class W505(Rule):
+    """文字写了“三公”经费某项的金额，却没有写财政部预决算公开要求同时说明的数量：因公出国（境）的
+    团组数和人次、公务用车的购置数和保有量、公务接待的批次和人次。
+
+    要写的数量由表样的 [[disclosure.counts]] 规定（每项：哪一项的金额不为 0 时要写、数量的名称、句中
+    应有的词和量词，如“团组”与“个”、“人次”与“人次、人”）。数量应和金额写在同一段（标明 anywhere 的，
+    如公务用车保有量，可写在文中任何地方，也可由资产表的车辆数给出）；一句中既有这些词之一、又有
+    “数字+量词”才算写了（“839万元”是金额，不是数量）。该项表中金额为 0 时不要求；文字没有写这一项的
+    金额时由 W501 报告，这里不重复。每项缺几个数量报一次。
+
+    失败示例：上海某区部门预算写“（一）因公出国（境）费839万元，与2024年预算持平。”——没有写出访团组数和人次。
+    通过示例：“（一）因公出国（境）费839万元……安排出访团组12个、62人次。”；公务接待费为 0 时不要求批次。
+    """
+    code, title, severity, group = "W505", "“三公”经费缺少团组、批次、车辆等数量说明", "warning", "文字"
+    roles = ("disclosure.counts", "labels")
+    says_absent = True
+
+    def check(self, ctx):
+        roles = ctx.profile.roles
+        ps = [p for p in passages(ctx) if not p.heading and p.text]
+        if not ps:
+            return  # no text at all (a document of tables only)
+        stated = _stated(ctx)
+        for need in roles.disclosure.counts:
+            lb = roles.labels.get(need.label)
+            if lb is None:
+                continue
+            amounts = [ctx.figure(f) for f in lb.figures]
+            known = [a for a in amounts if not a.is_nan()]
+            if not known or max(known) <= 0:
+                continue  # no money for the item (or its amount unread: reported where it is read)
+            if not stated.get(need.label):
+                continue  # the text states no amount for the item: W501's finding
+            at = stated[need.label][0][1]
+            scope = ps if need.anywhere else [p for p in ps if any(re.search(f, p.text) for f in lb.forms)]
+            missing = [c for c in need.counts
+                       if not any(count_stated(p.text, c) for p in scope)
+                       and _asset_value(ctx, need.asset) is None]
+            if not missing:
+                continue
+            amount = max(known)
+            fig = roles.figure(lb.figures[amounts.index(amount)])
+            unit = ctx.profile.figure_unit(fig.node)
+            names = "、".join(c.name for c in missing)
+            where = "全文" if need.anywhere else "写到这一项的段落"
+            m = next((m for f in lb.forms for m in [re.search(f, at.text)] if m), None)
+            start = m.start() if m else 0
+            yield ctx.finding(self, f"{at.place}：文字写“{excerpt(at.text, start, start + 24)}”，{lb.name}（"
+                                    f"{describe(ctx.profile, fig)}）为 {fmt(amount)} {unit}，{where}却没有写"
+                                    f"{need.name}的{names}；预决算公开要求同时说明这些数量",
+                              expected=names, actual="（未写）", **at.where())
