@@ -378,12 +378,17 @@ def renames(path: str) -> tuple[Rename, ...]:
     return tuple(out)
 
 
-def rename_list(ctx) -> tuple[Rename, ...]:
+def shipped_list(ctx, key: str, default: str) -> Path:
+    """A word list a text rule reads: the profile's own (parts.toml ``[narrative_checks] key``,
+    relative to the profile) or the shipped ``templates/<default>``."""
     from ..resources import templates_dir
 
-    rel = (ctx.profile.parts.get("narrative_checks") or {}).get("renamed_codes")
-    path = (ctx.profile.directory / rel) if rel else templates_dir() / "codes" / "function-renamed.csv"
-    return renames(str(path))
+    rel = (ctx.profile.parts.get("narrative_checks") or {}).get(key)
+    return (ctx.profile.directory / rel) if rel else templates_dir() / default
+
+
+def rename_list(ctx) -> tuple[Rename, ...]:
+    return renames(str(shipped_list(ctx, "renamed_codes", "codes/function-renamed.csv")))
 
 
 def _parent(code: str) -> str:

@@ -12,10 +12,12 @@ profile's province.
 
 from __future__ import annotations
 
+import csv
+import functools
 import re
 from dataclasses import dataclass
 
-from ..narrative_items import clean, excerpt, items, matches, passages
+from ..narrative_items import clean, excerpt, items, matches, passages, shipped_list
 from ..registry import Rule, register
 
 # ------------------------------------------------------------------------------------------ W301
@@ -406,3 +408,68 @@ class W308(Rule):
             if m:
                 yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start(), m.end() + 8)}”应写“截至”",
                                   expected="截至", actual=m.group(0), **p.where())
+
+
+# ------------------------------------------------------------------------------------------ W316
+@dataclass(frozen=True)
+class Typo:
+    pattern: re.Pattern
+    right: str
+    why: str
+
+
+@functools.lru_cache(maxsize=4)
+def typos(path: str) -> tuple[Typo, ...]:
+    """The misspellings W316 knows (templates/codes/typos.csv: 误写 a regular expression matching
+    only the wrong characters, 应为 what they should be, 说明 why). A list that cannot be read or a
+    line that is not a valid expression is an error naming the file and line, not an empty list."""
+    out = []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = csv.reader(line for line in fh if not line.startswith("#"))
+        header = next(rows, None)
+        if header is None or [h.strip() for h in header[:2]] != ["误写", "应为"]:
+            raise ValueError(f"{path}：别字表的表头应为“误写,应为,说明”")
+        for n, row in enumerate(rows, start=2):
+            if not row or not row[0].strip():
+                continue
+            if len(row) < 2 or not row[1].strip():
+                raise ValueError(f"{path} 第{n}条：缺少“应为”")
+            try:
+                rx = re.compile(row[0].strip())
+            except re.error as e:
+                raise ValueError(f"{path} 第{n}条：“{row[0]}”不是有效的正则表达式（{e}）") from None
+            out.append(Typo(rx, row[1].strip(), (row[2].strip() if len(row) > 2 else "")))
+    return tuple(out)
+
+
+@register
+class W316(Rule):
+    """文字中的常见别字：同音、形近字写错，且在预算文件中几乎不会是正确写法的搭配（“社区事物受理”应为
+    “社区事务受理”，“建筑里面稳重大气”应为“建筑立面”，“财政拔款”应为“拨款”，“台帐”应为“台账”）。
+
+    别字表见 templates/codes/typos.csv（每行一个正则表达式，只匹配写错的字，前后文用 (?<=…)(?=…) 限定；
+    表样可在 parts.toml [narrative_checks] typos 指定自己的表）。同一个错写报一次，列出各处。是提示：
+    别字不影响数字，但公开的文件应改正。
+
+    失败示例：上海某街道2024年部门预算的项目说明“建成后作为万里街道社区事物受理、社区管理、社区文化艺术活动场所”，
+    “建筑里面稳重大气，符合公共服务建筑气质”。
+    通过示例：“建成后作为社区事务受理服务中心”；“新生事物”；“建筑里面的设备”。
+    """
+    code, title, severity, group = "W316", "疑似别字", "info", "文字"
+
+    def check(self, ctx):
+        ps = [p for p in passages(ctx) if p.text]
+        if not ps:
+            return
+        found: dict[tuple[str, str], list] = {}
+        for t in typos(str(shipped_list(ctx, "typos", "codes/typos.csv"))):
+            for p in ps:
+                for m in t.pattern.finditer(p.text):
+                    found.setdefault((m.group(0), t.right), []).append((p, m, t))
+        for (wrong, right), hits in found.items():
+            p, m, t = hits[0]
+            pages = list(dict.fromkeys(q.place for q, _, _ in hits if q.place))
+            more = f"；共 {len(hits)} 处：{'、'.join(pages[:6])}" if len(hits) > 1 else ""
+            why = f"（{t.why}）" if t.why else ""
+            yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start() - 10, m.end() + 10)}”中的“{wrong}”疑为"
+                                    f"“{right}”之误{why}{more}", expected=right, actual=wrong, **p.where())
