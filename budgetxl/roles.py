@@ -157,6 +157,16 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class SectionNeed:
+    """What the text under a heading must state (``[[disclosure.sections]]``): the word its heading
+    prints (年度预算安排), a name for messages and what it needs (``money``: a sum of money)."""
+
+    heading: str
+    name: str
+    needs: str
+
+
+@dataclass(frozen=True)
 class Topic:
     """A topic the document must cover (``[[disclosure.topics]]``): its name for messages and the
     words any one of which, printed in a heading or a paragraph, shows the document covers it."""
@@ -170,6 +180,7 @@ class Disclosure:
     details: tuple[Detail, ...] = ()
     topics: tuple[Topic, ...] = ()
     counts: tuple[Counts, ...] = ()
+    sections: tuple[SectionNeed, ...] = ()
     vehicles: Vehicles | None = None
     project_tables: tuple[ProjectForm, ...] = ()
 
@@ -373,6 +384,10 @@ def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
             counts.append(Count(str(c["name"]), words, measures))
         d.counts += (Counts(x["label"], str(x["name"]), tuple(counts), bool(x.get("anywhere", False)),
                             _asset_cell(x.get("asset"), "disclosure.counts")),)
+    for x in raw.pop("sections", None) or []:
+        if not x.get("heading") or x.get("needs") not in ("money",):
+            raise SpecError("disclosure.sections 每项应有 heading 和 needs（目前可为 money：写明金额）")
+        d.sections += (SectionNeed(str(x["heading"]), str(x.get("name") or x["heading"]), x["needs"]),)
     for x in raw.pop("topics", None) or []:
         words = tuple(str(w) for w in x.get("words", ()) if str(w).strip())
         if not x.get("name") or not words:

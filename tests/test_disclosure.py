@@ -1,7 +1,8 @@
 """What a published document must disclose, on the real documents of ../shared/realdocs/ where
 each rule fires (W309 empty tables without a note, W501 “三公” details, W502 vehicles, W503 names
 one character off, P105 a project's 其中 line above its whole, P106 the text's project money against
-the printed forms, W505 团组数/批次/车辆数 not stated beside the “三公” amounts), and on the others where
+the printed forms, W505 团组数/批次/车辆数 not stated beside the “三公” amounts, W506 a 年度预算安排
+without money), and on the others where
 it must not.
 Skipped where the documents are not present (a fresh clone)."""
 
@@ -18,7 +19,7 @@ from budgetxl.published.lines import is_table_note
 
 REALDOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs"
 DOCS = {p.name[:2]: p for p in sorted(REALDOCS.glob("*.pdf"))} if REALDOCS.is_dir() else {}
-CODES = ("W309", "W501", "W502", "W503", "W505", "P105", "P106")
+CODES = ("W309", "W501", "W502", "W503", "W505", "W506", "P105", "P106")
 
 
 def _doc(n: str) -> Path:
@@ -81,7 +82,7 @@ def test_no_finding_where_the_document_is_right(n):
     """Where the document prints its notes, its details, its vehicles and its names right, nothing."""
     # every one of them leaves some “三公” count unstated (W505, see W505_EXPECTED below)
     wanted = {"02": {"P105", "P106", "W503", "W505"}, "03": {"W503", "W505"}, "04": {"W503", "W505"},
-              "05": {"W505"}, "06": {"W505"}, "09": {"W503", "W505"}, "13": {"W309", "W502", "W505"}}
+              "05": {"W505", "W506"}, "06": {"W505"}, "09": {"W503", "W505"}, "13": {"W309", "W502", "W505"}}
     assert {f.code for f in _findings(n)} == wanted.get(n, set()), [str(f) for f in _findings(n)]
 
 
@@ -137,3 +138,10 @@ def test_counts_beside_the_sangong_amounts(n):
     got = {(name, f.expected) for f in found for name, _ in W505_EXPECTED[n] if f"”，{name}（" in f.message}
     assert got == W505_EXPECTED[n] and len(found) == len(got), [str(f) for f in found]
     assert all(f.severity == "warning" and f.extra.get("place") for f in found)
+
+
+def test_doc05_a_project_budget_part_without_money():
+    """Doc 05 page 22, 区政府督查及建议提案工作业务经费: “六、年度预算安排 结合区政府重点工作推进情况，根据合同
+    条款，按时拨付资金。” — the other documents state quarterly plans or each cost's amount there."""
+    [w] = [f for f in _findings("05") if f.code == "W506"]
+    assert w.severity == "warning" and w.extra.get("place") == "第22页" and "按时拨付资金" in w.message

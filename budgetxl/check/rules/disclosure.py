@@ -1,7 +1,8 @@
 """文字: what the text must disclose about “三公”经费, as the profile's ``[disclosure]`` declares it —
 each item's amount (W501), a 公务用车运行费 that needs vehicles the text says the unit does not have
 (W502), the items' official names written one character off (W503), the topics the document
-must cover (W504) and the numbers (团组数, 批次, 车辆数) stated beside the items' amounts (W505).
+must cover (W504), the numbers (团组数, 批次, 车辆数) stated beside the items' amounts (W505) and
+the parts of a 项目说明 that must state money (W506).
 
 The items, their official names and the words a vehicle count is stated with are profile data
 (``[[disclosure.details]]``, ``[disclosure.vehicles]``, ``[[disclosure.topics]]``, ``[[disclosure.counts]]``
@@ -335,3 +336,58 @@ class W505(Rule):
                                     f"{describe(ctx.profile, fig)}）为 {fmt(amount)} {unit}，{where}却没有写"
                                     f"{need.name}的{names}；预决算公开要求同时说明这些数量",
                               expected=names, actual="（未写）", **at.where())
+
+
+# ------------------------------------------------------------------------------------------ W506
+_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:亿元|万元|元)")
+
+
+@register
+class W506(Rule):
+    """公开文件中应写明金额的部分没有写金额：项目经费情况说明的“六、年度预算安排”只写了
+    “根据合同条款，按时拨付资金”，没有一个金额（别的文件在这里写分季度用款计划或各项经费的金额）。
+
+    哪些标题下要写什么由表样的 [[disclosure.sections]] 规定（heading：标题中的词；needs = "money"：
+    其下文字应写出金额）。标题下到下一个标题之间的段落都算这一部分；一段也没有时报“没有内容”。只对
+    公开的文件检查（填报模板和数据文件的项目说明由 budgetxl 按表样排出）。
+
+    失败示例：上海某区政府办公室2025年部门预算，区政府督查及建议提案工作业务经费项目经费情况说明
+    “六、年度预算安排 结合区政府重点工作推进情况，根据合同条款，按时拨付资金。”
+    通过示例：“六、年度预算安排 第一季度用款计划15万元，第二季度用款计划15万元……”；“信息化系统日常维护费166.66万元……”。
+    """
+    code, title, severity, group = "W506", "应写金额的部分没有写金额", "warning", "文字"
+    roles = ("disclosure.sections",)
+    says_absent = True
+
+    def check(self, ctx):
+        for need in ctx.profile.roles.disclosure.sections:
+            for head, place, body, loc in _sections(ctx, need.heading):
+                if not body or any(_MONEY.search(q.text) for q in body):
+                    continue  # nothing written under it: the money may be in a table printed there
+                yield ctx.finding(self, f"{place}“{head}”其下只写了“{excerpt(body[0].text, 0, 40, 0)}”，没有一个"
+                                        f"金额（这一部分应写明{need.name}的金额）",
+                                  expected=f"{need.name}的金额", actual=body[0].text[:60], **loc)
+
+
+def _sections(ctx, word: str):
+    """(heading, place, paragraphs, location) of each part whose heading prints ``word``: in a
+    published document the paragraphs from that heading to the next; in an entry workbook or facts
+    the 情况说明 part of that title."""
+    ps = passages(ctx)
+    if document_paragraphs(ctx) is not None:
+        for i, h in enumerate(ps):
+            if not h.heading or word not in h.text:
+                continue
+            body = []
+            for q in ps[i + 1:]:
+                if q.heading:
+                    break
+                if q.text:
+                    body.append(q)
+            yield h.text, f"{h.place}：" if h.place else "", body, h.where()
+        return
+    titles = {n["key"]: n.get("title", n["key"]) for n in ctx.profile.parts.get("narrative", [])}
+    for key, title in titles.items():
+        if word in title:
+            body = [q for q in ps if q.section == key and q.text]
+            yield title, "", body, (body[0].where() if body else {"table": "情况说明", "row": title})
