@@ -106,6 +106,49 @@ class W201(Rule):
                 expected=v, actual=it.amount.value, tolerance=tol, **it.passage.where())
 
 
+def _rounds(v: Decimal, a: Amount) -> bool:
+    return abs(v - a.value) <= _tol(a)
+
+
+@register
+class W213(Rule):
+    """文字所列科目金额有的四舍五入、有的截去尾数：同一文件中多数金额按四舍五入写出，个别金额却截去了
+    尾数（877,080 元写 87.70 万元，四舍五入应为 87.71 万元）。
+
+    截尾本身是一些文件的写法，W201 也算它相符；但同一文件两种写法都有时，截尾的几处多半是手工抄写时
+    舍掉的，和其他各处不一致。只在文件中至少另有一处金额按四舍五入写出、且截尾会得出不同的数时报告；
+    各处合报一次。
+
+    失败示例：上海某区财政局2025年部门预算写“行政单位离退休（项）”87.70万元（表中 877,080 元）、“住房公积金（项）”
+    204.91万元（2,049,197 元），而“机关事业单位基本养老保险缴费支出”等各项按四舍五入写出。
+    通过示例：各项都按四舍五入写出；或各项都截去尾数。
+    """
+    code, title, severity, group = "W213", "文字金额的舍入方式不一致", "info", "文字"
+
+    def check(self, ctx):
+        cut, rounded = [], 0
+        for it in _unique(ctx):
+            if it.code is None:
+                continue
+            figs = code_figures(ctx, it.code)
+            if any(_rounds(v, it.amount) for v, _ in figs):
+                rounded += any(not _truncated(v, it.amount) for v, _ in figs if _rounds(v, it.amount))
+                continue
+            hit = next(((v, d) for v, d in figs if _truncated(v, it.amount)), None)
+            if hit is not None:
+                cut.append((it, *hit))
+        if not cut or not rounded:
+            return
+        it, v, desc = cut[0]
+        q = Decimal(1).scaleb(-_places(it.amount))
+        listed = "；".join(f"{_at(c)}“{c.label}”{c.amount.text}（表中 {fmt_wan(w)} 万元，四舍五入为 "
+                          f"{w.quantize(q, rounding=ROUND_HALF_UP)}）" for c, w, _ in cut[:6])
+        more = f"等 {len(cut)} 处" if len(cut) > 6 else f"共 {len(cut)} 处"
+        yield ctx.finding(self, f"文字中 {rounded} 处金额按四舍五入写出，而以下金额截去了尾数（{more}）：{listed}；"
+                                f"宜统一按四舍五入写出", expected=v.quantize(q, rounding=ROUND_HALF_UP),
+                          actual=it.amount.value, **it.passage.where())
+
+
 @register
 class W202(Rule):
     """文字所列科目的名称或层级与科目代码表不符：款、项名称写在了错误的层级，名称不在其上级科目之下，
