@@ -54,3 +54,26 @@ def test_hebei_excerpt():
     assert [f.code for f in r.findings].count("V05") == 1
     assert not [f for f in r.findings if f.code == "H103"]
     assert r.not_checked
+
+
+def test_a_rule_error_beside_an_unreadable_cell_is_still_reported():
+    """An unreadable cell makes what needs it not checkable; it does not turn a rule's own error
+    (a ValueError that is not an unknown figure) into "not checkable"."""
+    import budgetxl
+    from budgetxl.check.context import CheckContext
+    from budgetxl.check.registry import Rule
+    from budgetxl.check.runner import check_budget
+
+    class Broken(Rule):
+        code, title, severity, group = "Z999", "坏规则", "error", "文字"
+
+        def check(self, ctx):
+            raise ValueError("别字表第2行不是有效的正则表达式")
+
+    b = budgetxl.load_sample()
+    key = next(iter(b.inputs))
+    b.mark_unreadable(key, "第3页某格")
+    not_checked: list = []
+    found = check_budget(CheckContext(b), [Broken], not_checked=not_checked)
+    assert [f.code for f in found] == ["Z999"] and "执行出错" in found[0].message
+    assert not_checked == []

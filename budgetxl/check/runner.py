@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..errors import BudgetxlError
@@ -46,6 +46,11 @@ def unknown(f: Finding) -> bool:
         or "NaN" in f.message
 
 
+def _from_nan(e: Exception) -> bool:
+    """Whether an error comes from an unknown (NaN) figure met where a number was needed."""
+    return isinstance(e, InvalidOperation) or "NaN" in str(e)
+
+
 def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
                  not_applicable: dict[str, str] | None = None, not_checked: list[dict] | None = None) -> list[Finding]:
     """Run the rules (all of the budget's profile when None) over one unit. A rule the profile
@@ -83,7 +88,7 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
         try:
             found = list(rule.check(ctx))
         except (ArithmeticError, ValueError) as e:  # Decimal NaN met where a number was needed
-            if not absent:
+            if not absent or not _from_nan(e):  # any other error is a bug, reported, never "not checkable"
                 out.append(Finding(rule.code, "error", f"规则 {rule.code} 执行出错（{type(e).__name__}: {e}），"
                                                        "请反馈给开发者", file=ctx.file, unit=ctx.budget.unit_code))
                 continue
