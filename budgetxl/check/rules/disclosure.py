@@ -314,18 +314,18 @@ class W505(Rule):
                 continue
             amounts = [ctx.figure(f) for f in lb.figures]
             known = [a for a in amounts if not a.is_nan()]
-            if not known or max(known) <= 0:
+            amount = max(known, default=None)
+            if amount is None or amount <= 0:
                 continue  # no money for the item (or its amount unread: reported where it is read)
             if not stated.get(need.label):
                 continue  # the text states no amount for the item: W501's finding
+            if _asset_value(ctx, need.asset) is not None:
+                continue  # the assets part states the number
             at = stated[need.label][0][1]
             scope = ps if need.anywhere else [p for p in ps if any(re.search(f, p.text) for f in lb.forms)]
-            missing = [c for c in need.counts
-                       if not any(count_stated(p.text, c) for p in scope)
-                       and _asset_value(ctx, need.asset) is None]
+            missing = [c for c in need.counts if not any(count_stated(p.text, c) for p in scope)]
             if not missing:
                 continue
-            amount = max(known)
             fig = roles.figure(lb.figures[amounts.index(amount)])
             unit = ctx.profile.figure_unit(fig.node)
             names = "、".join(c.name for c in missing)
@@ -348,8 +348,8 @@ class W506(Rule):
     “根据合同条款，按时拨付资金”，没有一个金额（别的文件在这里写分季度用款计划或各项经费的金额）。
 
     哪些标题下要写什么由表样的 [[disclosure.sections]] 规定（heading：标题中的词；needs = "money"：
-    其下文字应写出金额）。标题下到下一个标题之间的段落都算这一部分；一段也没有时报“没有内容”。只对
-    公开的文件检查（填报模板和数据文件的项目说明由 budgetxl 按表样排出）。
+    其下文字应写出金额）。公开的文件中，标题下到下一个标题之间的段落都算这一部分；填报模板和数据文件中
+    是情况说明里标题含这个词的那一部分。标题下没有文字时不报（金额可能印在其下的表中）。
 
     失败示例：上海某区政府办公室2025年部门预算，区政府督查及建议提案工作业务经费项目经费情况说明
     “六、年度预算安排 结合区政府重点工作推进情况，根据合同条款，按时拨付资金。”
