@@ -18,7 +18,7 @@ from decimal import Decimal
 from ...money import fmt
 from ...roles import Count, describe
 from ..narrative_facts import CLAUSE_BREAKS, normalize, parse_section, stated_counts
-from ..narrative_items import NAME_VARIANTS, document_paragraphs, excerpt, passages
+from ..narrative_items import AMOUNT, NAME_VARIANTS, document_paragraphs, excerpt, passages
 from ..registry import Rule, register
 
 
@@ -339,7 +339,7 @@ class W505(Rule):
 
 
 # ------------------------------------------------------------------------------------------ W506
-_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:亿元|万元|元)")
+_MONEY = re.compile(AMOUNT)
 
 
 @register
