@@ -22,10 +22,11 @@ from ..registry import Rule, register
 
 # ------------------------------------------------------------------------------------------ W301
 TEMPLATE_RE = re.compile(
-    r"(?=[原主增减上提下降XxＸｘ×＊*□○待请此填（(])(?:"
+    r"(?=[原主增减上提下降持一保XxＸｘ×＊*□○待请此填（(])(?:"
     r"(?P<reason>(?:主要)?原因(?:是|为)[：:]?\s*(?=[。；;]|$))|"
     r"(?P<pair>(?:增加|增长|上升|提高)[（(](?:减少|下降|降低)[）)]|(?:减少|下降|降低)[（(](?:增加|增长|上升|提高)[）)]|"
     r"增[（(]减[）)]|减[（(]增[）)]|(?:增加|增长)/(?:减少|下降))|"
+    r"(?P<steady>(?:持平|一致|保持不变)(?=\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元)))|"
     r"(?P<x>(?<![A-Za-z])(?:[XxＸｘ]{2,}|[×＊*]{2,}|[□○]{2,})(?![A-Za-z]))|"
     r"(?P<fill>待填写|待补充|请填写|此处填写|填写说明：|（请填[^）]*）|\(请填[^)]*\)))")
 
@@ -33,7 +34,8 @@ TEMPLATE_RE = re.compile(
 @register
 class W301(Rule):
     """文字中留着模板的原样文字：“主要原因是。”之后什么也没说、“增加（减少）”“下降（增长）”之类的二选一
-    未选、XX/××占位符、“待填写”“请填写”。
+    未选、XX/××占位符、“待填写”“请填写”；“持平”“一致”之后紧接着一笔金额（模板的“增加（减少）X万元”
+    只改了一半：“与2024年预算一致0万元”）。
 
     失败示例：“比2023年预算执行数增加（减少）3.20%。主要原因是。”
     通过示例：“比2023年预算执行数增加3.20%。主要原因是：社区活动场次增加。”
@@ -41,7 +43,8 @@ class W301(Rule):
     code, title, severity, group = "W301", "文字中留有模板原文", "warning", "文字"
 
     _WHAT = {"reason": "“原因是”之后没有内容", "pair": "增减方向未选（模板的二选一原样保留）", "x": "占位符未替换",
-             "fill": "待填写的模板提示未替换"}
+             "fill": "待填写的模板提示未替换",
+             "steady": "说了持平又接着写金额（模板的“增加（减少）X万元”只改了一半，应写“与…持平”或“增加X万元”）"}
 
     def check(self, ctx):
         seen = set()
@@ -286,6 +289,18 @@ class PrintedTable:
     captions: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
     index: int | None = None
+    starts: tuple[tuple[bool, ...], ...] = ()  # whether a cell begins at each grid position
+    row_pages: tuple[int | None, ...] = ()  # the page each row is printed on
+
+    def begins(self, i: int, j: int) -> bool:
+        """Whether a cell of its own begins at row i, column j (not a merged cell from the left);
+        True where the reading did not say."""
+        return self.starts[i][j] if i < len(self.starts) and j < len(self.starts[i]) else True
+
+    def page_of(self, i: int) -> str:
+        """Row i's page (第N页), else the table's place."""
+        p = self.row_pages[i] if i < len(self.row_pages) else None
+        return f"第{p}页" if p else self.place
 
     def loc(self) -> dict:
         loc = {"table": self.title or None}
@@ -301,7 +316,9 @@ def printed_tables(ctx) -> list[PrintedTable]:
         out.append(PrintedTable(clean(t.get("title", "")), tuple(clean(n) for n in t.get("notes", [])),
                                 bool(t.get("figures")), str(t.get("place", "")),
                                 tuple(clean(n) for n in t.get("captions", [])),
-                                tuple(tuple(str(x) for x in r) for r in t.get("rows", [])), t.get("index")))
+                                tuple(tuple(str(x) for x in r) for r in t.get("rows", [])), t.get("index"),
+                                tuple(tuple(bool(x) for x in r) for r in t.get("starts", [])),
+                                tuple(p if isinstance(p, int) else None for p in t.get("row_pages", []))))
     return out
 
 
