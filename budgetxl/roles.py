@@ -129,6 +129,8 @@ class ProjectForm:
     counted: tuple[str, ...] = ()  # words the text states how many projects with (编报绩效目标的项目)
     measure: str = ""  # their measure word (个)
     amount: tuple[str, ...] = ()  # words the text states the projects' money with (涉及项目预算资金)
+    indicator: str | None = None  # the header of the indicators' name column (三级指标)
+    target: str | None = None  # the header of their target column (年度(/项目)指标值)
 
 
 @dataclass(frozen=True)
@@ -370,8 +372,11 @@ def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
             raise SpecError(f"disclosure.project_tables 的 total“{total}”不是其 wholes 中的总数")
         if total is not None and x.get("unit") not in ("元", "万元"):
             raise SpecError("disclosure.project_tables 给出 total 时应写明 unit（项目表的金额单位：元或万元）")
+        if bool(x.get("indicator")) != bool(x.get("target")):
+            raise SpecError("disclosure.project_tables 的 indicator（指标名称栏的表头）与 target（指标值栏的表头）应同时给出")
         d.project_tables += (ProjectForm(tuple(x["titles"]), wholes, x.get("name"), total, x.get("unit"),
-                                         tuple(x.get("counted", ())), x.get("measure", ""), tuple(x.get("money", ()))),)
+                                         tuple(x.get("counted", ())), x.get("measure", ""), tuple(x.get("money", ())),
+                                         x.get("indicator"), x.get("target")),)
     for x in raw.pop("counts", None) or []:
         if not x.get("label") or not x.get("name") or not x.get("counts"):
             raise SpecError("disclosure.counts 每项应有 label、name 和 counts")

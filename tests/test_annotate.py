@@ -87,14 +87,14 @@ def test_annotated_copy_is_the_input_patched(marked):
     before, after = _members(ENTRY), _members(out)
     changed = {n for n in before if before[n] != after.get(n)}
     assert set(before) <= set(after)
-    marked_sheets = {_sheet_part(ENTRY, s) for s in (TOTAL, BASIC, "情况说明", "单位信息")}
+    marked_sheets = {_sheet_part(ENTRY, s) for s in (TOTAL, BASIC, "情况说明", "单位信息", "项目")}  # 项目: P107
     first_tab = _sheet_part(ENTRY, "填报说明")  # its tab was selected: one selected tab, the new one
     assert changed == {"xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
                        "docProps/app.xml", first_tab} | marked_sheets
     assert after["xl/sharedStrings.xml"] == before["xl/sharedStrings.xml"]  # compressed size and CRC kept too
     new = set(after) - set(before)
-    assert len([n for n in new if n.startswith("xl/comments")]) == 4
-    assert len([n for n in new if n.endswith(".vml")]) == 4
+    assert len([n for n in new if n.startswith("xl/comments")]) == 5
+    assert len([n for n in new if n.endswith(".vml")]) == 5
     # cached formula values of every sheet survive (openpyxl's load and save dropped them)
     src = openpyxl.load_workbook(ENTRY, data_only=True)
     dst = openpyxl.load_workbook(out, data_only=True)

@@ -1,7 +1,7 @@
 """What a published document must disclose, on the real documents of ../shared/realdocs/ where
 each rule fires (W309 empty tables without a note, W501 “三公” details, W502 vehicles, W503 names
 one character off, P105 a project's 其中 line above its whole, P106 the text's project money against
-the printed forms, W505 团组数/批次/车辆数 not stated beside the “三公” amounts, W506 a 年度预算安排
+the printed forms, P107 targets that cannot be measured, W505 团组数/批次/车辆数 not stated beside the “三公” amounts, W506 a 年度预算安排
 without money), and on the others where
 it must not.
 Skipped where the documents are not present (a fresh clone)."""
@@ -19,7 +19,7 @@ from budgetxl.published.lines import is_table_note
 
 REALDOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs"
 DOCS = {p.name[:2]: p for p in sorted(REALDOCS.glob("*.pdf"))} if REALDOCS.is_dir() else {}
-CODES = ("W309", "W501", "W502", "W503", "W505", "W506", "P105", "P106")
+CODES = ("W309", "W501", "W502", "W503", "W505", "W506", "P105", "P106", "P107")
 
 
 def _doc(n: str) -> Path:
@@ -69,6 +69,19 @@ def test_doc02_the_text_projects_money_against_the_printed_forms():
     assert "5 张项目表" in p.message and "33,513,343.00 元" in p.message and p.extra.get("place") == "第29页"
 
 
+def test_doc02_targets_that_cannot_be_measured():
+    """Doc 02 pages 31–35: ratios whose targets have no figure (完工及时率 “及时率”, 居民满意度 “满意度”,
+    维修处理及时率 “维修响应速度快”) and targets copying their indicator; one finding per project."""
+    p = [f for f in _findings("02") if f.code == "P107"]
+    assert [(f.extra.get("place"), f.row) for f in p] == [
+        ("第31页", "新建万里街道社区公共服务中心"), ("第34页", "各类工作经费"), ("第35页", "公共服务设施运行经费")]
+    assert all(f.severity == "warning" for f in p)
+    assert "有 3 条" in p[0].message and "“完工及时率”指标值“及时率”" in p[0].message
+    assert "“预算内经费”" not in p[0].message  # 合规: a qualitative target
+    assert p[1].message.count("指标值照抄指标名称") == 2 and "“提升经济服务满意度”指标值“提升”" in p[1].message
+    assert "“维修处理及时率”指标值“维修响应速度快”" in p[2].message
+
+
 @pytest.mark.parametrize("n, slips", [("02", {"公务车购置及运行费", "公务车用车运行费"}), ("03", {"公务车用车运行费"}),
                                       ("04", {"公务车用车运行费"}), ("09", {"公务车购置及运行费", "公务车用车运行费"})])
 def test_names_one_character_off(n, slips):
@@ -81,7 +94,7 @@ def test_names_one_character_off(n, slips):
 def test_no_finding_where_the_document_is_right(n):
     """Where the document prints its notes, its details, its vehicles and its names right, nothing."""
     # every one of them leaves some “三公” count unstated (W505, see W505_EXPECTED below)
-    wanted = {"02": {"P105", "P106", "W503", "W505"}, "03": {"W503", "W505"}, "04": {"W503", "W505"},
+    wanted = {"02": {"P105", "P106", "P107", "W503", "W505"}, "03": {"W503", "W505"}, "04": {"W503", "W505"},
               "05": {"W505", "W506"}, "06": {"W505"}, "09": {"W503", "W505"}, "13": {"W309", "W502", "W505"}}
     assert {f.code for f in _findings(n)} == wanted.get(n, set()), [str(f) for f in _findings(n)]
 

@@ -126,7 +126,7 @@ def from_document(doc) -> dict:
     each printed table's title, the lines between its title and its body (captions) and under it
     (notes), the short texts of its first row, whether it prints a non-zero figure (W307, W309, W310,
     W314), its first page and its cells' texts by grid row (a merged cell's text in every position it
-    covers; P105 reads printed project tables); and the pages printed as images only (no text read)."""
+    covers, where each cell begins, each row's page; P105–P107 read printed project tables); and the pages printed as images only (no text read)."""
     paragraphs = [{"text": p.text, "place": str(p.place), "heading": p.heading is not None}
                   for p in getattr(doc, "paragraphs", None) or []]
     notes = []
@@ -140,7 +140,12 @@ def from_document(doc) -> dict:
         place = str(t.title_place) if t.title or not pages else f"第{pages[0]}页"
         notes.append({"title": t.title or "", "notes": list(t.notes), "captions": list(getattr(t, "captions", None) or []),
                       "figures": figures, "place": place, "index": getattr(t, "index", None), "heads": heads,
-                      "rows": [["" if c is None else c.text for c in r] for r in rows]})
+                      "rows": [["" if c is None else c.text for c in r] for r in rows],
+                      # where each grid position's cell begins (a text printed twice, not one merged cell:
+                      # P107), and the page each row is printed on
+                      "starts": [[c is not None and getattr(c, "col", j) == j for j, c in enumerate(r)] for r in rows],
+                      "row_pages": [next((pl.page for c in r if c is not None and (pl := getattr(c, "place", None))),
+                                         None) for r in rows]})
     return {"paragraphs": paragraphs, "title": " ".join(str(x) for x in getattr(doc, "front", None) or []),
             "table_notes": notes, "image_pages": list(getattr(doc, "unreadable_pages", None) or [])}
 

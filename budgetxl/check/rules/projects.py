@@ -17,6 +17,7 @@ from ..cause import identity
 from ..registry import Rule, register
 
 PART = "projects"
+GROUP = "项目"  # the findings' group in reports
 
 
 def amount(v) -> Decimal:
@@ -81,7 +82,7 @@ class P101(Rule):
     通过示例：482.10 + 62.20 + 50.00 = 594.30，等于支出总表项目支出合计。
     """
     parts = ("projects",)
-    code, title, severity, group = "P101", "项目预算数合计与项目支出不符", "error", "项目"
+    code, title, severity, group = "P101", "项目预算数合计与项目支出不符", "error", GROUP
     roles = ("figures.project",)
 
     def check(self, ctx):
@@ -115,7 +116,7 @@ class P102(Rule):
     通过示例：预算数 50.00，计划 15.00、30.00、50.00、50.00。
     """
     parts = ("projects",)
-    code, title, severity, group = "P102", "资金支出计划不是累计数或与预算数不符", "error", "项目"
+    code, title, severity, group = "P102", "资金支出计划不是累计数或与预算数不符", "error", GROUP
 
     def check(self, ctx):
         recs = projects(ctx) or []
@@ -172,7 +173,7 @@ class P103(Rule):
     通过示例：预算数 482.10，财政资金 400.00，其他资金 82.10。
     """
     parts = ("projects",)
-    code, title, severity, group = "P103", "项目资金来源之和不等于预算数", "error", "项目"
+    code, title, severity, group = "P103", "项目资金来源之和不等于预算数", "error", GROUP
 
     def check(self, ctx):
         h = headers(ctx, PART)
@@ -236,7 +237,7 @@ class P104(Rule):
     通过示例：项目有产出指标（数量、质量、时效、成本）、效益指标（社会效益）和满意度指标。
     """
     parts = ("projects",)
-    code, title, severity, group = "P104", "项目缺少产出或效益指标", "warning", "项目"
+    code, title, severity, group = "P104", "项目缺少产出或效益指标", "warning", GROUP
 
     def check(self, ctx):
         for i, rec in enumerate(projects(ctx) or []):
@@ -307,7 +308,7 @@ class P105(Rule):
     其中：当年财政拨款 11,419,043.00。
     通过示例：年度资金申请总额 10,903,043.00，其中：当年财政拨款 10,903,043.00，上年结转资金 0.00。
     """
-    code, title, severity, group = "P105", "项目表中其中项大于总数", "error", "项目"
+    code, title, severity, group = "P105", "项目表中其中项大于总数", "error", GROUP
     roles = ("disclosure.project_tables",)
 
     def check(self, ctx):
@@ -399,7 +400,7 @@ class P106(Rule):
     10,903,043.00 = 33,513,343.00 元。
     通过示例：同样五张表，文字写“涉及项目预算资金3351.33万元”；或文字写 11 个项目而文件没有印出项目表。
     """
-    code, title, severity, group = "P106", "文字所说的项目资金与项目表不符", "error", "项目"
+    code, title, severity, group = "P106", "文字所说的项目资金与项目表不符", "error", GROUP
     roles = ("disclosure.project_tables",)
 
     @classmethod
@@ -444,3 +445,118 @@ class P106(Rule):
                               f"“{form.total}”合计 {parts} = {shown} {form.unit}{also}，"
                               f"相差 {fmt_wan(said.value - in_text)} {text_unit}（容差 ±{fmt_wan(tol)} {text_unit}，{said.precision}）",
                         expected=in_text.quantize(Decimal("0.01")), actual=said.value, tolerance=tol, **p.where())
+
+
+# ------------------------------------------------------------------------------------------ P107
+# A target that can be measured prints a number: digits, Chinese numerals, or 全 (全覆盖, 全部).
+_MEASURED = re.compile(r"[0-9０-９%％〇零一二两三四五六七八九十百千万全]")
+# Indicators that are ratios (…率, 满意度, 比例, 占比) need one; the others may be qualitative
+# (达标, 有效, 提升 — 定性指标).
+_RATIO = re.compile(r"(?:率|满意度|比例|占比)$")
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def target_problem(name, value) -> str | None:
+    """Why an indicator's target cannot be measured, or None: it is blank, it copies the indicator's
+    name, or the indicator is a ratio and its target has no figure (“完工及时率：及时率”)."""
+    n, v = norm_name(name), norm_name(value)
+    if not n:
+        return None
+    if not v:
+        return "未填指标值"
+    if v == n:
+        return "指标值照抄指标名称"
+    if _MEASURED.search(v):
+        return None
+    if any(_RATIO.search(_BRACKETED.sub("", x)) for x in (n, v)):
+        return "是比率，指标值却没有数"
+    return None
+
+
+def printed_indicators(pt, form):
+    """(row, project name, indicator, target) of each indicator row of a printed project form: the
+    rows under the header row that prints the form's ``indicator`` and ``target`` headers, the
+    project being the last one named above; a row printing one text across both columns (a
+    title, the next form) ends the indicators."""
+    want = (norm_name(form.indicator), norm_name(form.target))
+    name_label = norm_name(form.name_label or "")
+    project, cols = "", None
+    for i, r in enumerate(pt.rows):
+        texts = [norm_name(x) for x in r]
+        if name_label and name_label in texts:
+            rest = [x for x in r[texts.index(name_label) + 1:] if x and norm_name(x) != name_label]
+            project, cols = (rest[0].strip() if rest else ""), None
+            continue
+        if want[0] in texts and want[1] in texts:
+            cols = (texts.index(want[0]), texts.index(want[1]))
+            continue
+        if cols is None:
+            continue
+        nj, vj = cols
+        if vj >= len(r) or nj >= len(r) or not pt.begins(i, vj) or not pt.begins(i, nj):
+            cols = None  # one cell across the columns: the indicators have ended
+            continue
+        yield i, project, r[nj], r[vj]
+
+
+@register
+class P107(Rule):
+    """绩效指标的指标值无法衡量：未填、照抄指标名称，或比率类指标（…率、满意度、比例、占比）的指标值
+    没有数。
+
+    每个项目报一次，列出其中每条这样的指标。定性指标（达标、有效、提升等）不在此列；指标值写了数字、
+    中文数字或“全”（全覆盖）的视为可衡量。印出的项目表中，指标名称与指标值各是哪一栏由表样的
+    [[disclosure.project_tables]] 的 indicator、target 规定；录入表的绩效指标取三级指标与指标值。
+
+    失败示例：普陀区万里街道2023年部门预算第31页“新建万里街道社区公共服务中心”项目：三级指标“完工及时率”
+    指标值“及时率”，“居民满意度”指标值“满意度”；曲阳县交通管理大队“交通事故下降率”指标值“有效预防”。
+    通过示例：“完工及时率”指标值“≥95%”；“预算内经费”指标值“合规”（定性指标）。
+    """
+    code, title, severity, group = "P107", "绩效指标值无法衡量", "warning", GROUP
+
+    def check(self, ctx):
+        for i, rec in enumerate(projects(ctx) or []):
+            bad = [(ind.get("level3"), ind.get("value"), why) for ind in rec.get("indicators") or []
+                   if (why := target_problem(ind.get("level3"), ind.get("value")))]
+            if bad:
+                loc = part_where(ctx, PART, i, "name", row=project_label(i, rec), column=_target_header(ctx))
+                yield self._finding(ctx, project_label(i, rec), bad, loc)
+        yield from self._printed(ctx)
+
+    def _printed(self, ctx):
+        from .hygiene import printed_tables
+
+        forms = [f for f in ctx.profile.roles.disclosure.project_tables if f.indicator and f.target]
+        for pt in printed_tables(ctx):
+            form = _form_of(pt, forms)
+            if form is None:
+                continue
+            by_project: dict[str, list] = {}
+            for i, project, name, value in printed_indicators(pt, form):
+                why = target_problem(name, value)
+                if why:
+                    by_project.setdefault(project, []).append((i, name, value, why))
+            title = pt.title or next((x for x in (pt.rows[0] if pt.rows else ()) if x), None)
+            for project, bad in by_project.items():
+                page = pt.page_of(bad[0][0])
+                what = f"{page}“{project}”" if project else page
+                loc = {"table": title, "row": project or None, "column": form.target, "extra": {"place": page}}
+                yield self._finding(ctx, what, [(n, v, w) for _, n, v, w in bad], loc)
+
+    def _finding(self, ctx, what: str, bad, loc):
+        listed = "；".join(f"“{_clip(n)}”" + (f"指标值“{_clip(v)}”" if norm_name(v) else "") + f"（{w}）"
+                          for n, v, w in bad)
+        return ctx.finding(self, f"{what}有 {len(bad)} 条绩效指标的指标值无法衡量：{listed}。"
+                                 "应写明可衡量的目标值（如“≥95%”“≥1000次”）",
+                           expected="可衡量的指标值", actual="；".join(_clip(v) or "（空白）" for _, v, _ in bad), **loc)
+
+
+def _target_header(ctx) -> str | None:
+    """The entry workbook's header of an indicator's target (指标值)."""
+    fields = ctx.profile.parts.get(PART, {}).get("indicator_fields", [])
+    return next((f["header"] for f in fields if f["key"] == "value"), None)
+
+
+def _clip(s, n: int = 30) -> str:
+    s = " ".join(str(s or "").split())
+    return s if len(s) <= n else s[:n] + "…"
