@@ -366,20 +366,53 @@ class Rename:
     since: int
 
 
+MAX_LIST_BYTES = 2_000_000  # a word list is a few KB; anything this big is not one
+
+
+@functools.lru_cache(maxsize=16)
+def read_list(path: str, header: tuple[str, ...], what: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """The rows of a word list a text rule reads (CSV in UTF-8 or GB18030, as a bureau saves it
+    from Excel or WPS; lines starting with # are comments), each with its line number in the file,
+    after the header, which must begin with ``header``. Blank rows are left out. A file that is
+    missing, too big or has another header is a :class:`SpecError` naming the file (and line) —
+    never an empty list."""
+    from ..errors import SpecError
+    from ..fileio import decode_bureau_text
+
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_LIST_BYTES:
+            raise SpecError(f"{what} {p} 有 {size:,} 字节，不像是词表（上限 {MAX_LIST_BYTES:,}）")
+        data = p.read_bytes()
+    except OSError as e:
+        raise SpecError(f"{what} {p} 无法读取（{e.strerror or e}）") from None
+    lines = [(n, line) for n, line in enumerate(decode_bureau_text(data, f"{what} {p}").splitlines(), start=1)
+             if line.strip() and not line.startswith("#")]
+    rows = [(n, tuple(c.strip() for c in row)) for (n, _), row in zip(lines, csv.reader(line for _, line in lines))]
+    if not rows or rows[0][1][:len(header)] != header:
+        where = f"第{rows[0][0]}行" if rows else ""
+        raise SpecError(f"{what} {p} {where}：表头应为“{','.join(header)}”")
+    return tuple((n, row) for n, row in rows[1:] if any(row))
+
+
+def list_error(path: str, what: str, line: int, problem: str):
+    """The error for one line of a word list (see :func:`read_list`)."""
+    from ..errors import SpecError
+
+    return SpecError(f"{what} {path} 第{line}行：{problem}")
+
+
 @functools.lru_cache(maxsize=4)
 def renames(path: str) -> tuple[Rename, ...]:
-    """Classification names that were replaced (templates/codes/function-renamed.csv)."""
-    p = Path(path)
-    if not p.is_file():
-        return ()
+    """Classification names that were replaced (templates/codes/function-renamed.csv: 科目编码,
+    旧名称, 新名称, 自年度)."""
+    what = "已改名科目表"
     out = []
-    with open(p, encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
-            try:
-                out.append(Rename(row["科目编码"].strip(), row["旧名称"].strip(), row["新名称"].strip(),
-                                  int(row["自年度"])))
-            except (KeyError, ValueError, AttributeError):
-                continue
+    for n, row in read_list(path, ("科目编码", "旧名称", "新名称", "自年度"), what):
+        if len(row) < 4 or not all(row[:3]) or not row[3].isdigit():
+            raise list_error(path, what, n, "应写科目编码、旧名称、新名称和自年度（四位年份）")
+        out.append(Rename(row[0], row[1], row[2], int(row[3])))
     return tuple(out)
 
 

@@ -94,6 +94,10 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
                 continue
             found = []
             skipped.setdefault(rule.code, {"rule": rule.code, "title": rule.title, "missing": missing, "count": 0})
+        except BudgetxlError as e:  # the profile's data (a word list) is broken: said as it is, not as a bug
+            out.append(Finding(rule.code, "error", f"规则 {rule.code} 无法执行：{e}", file=ctx.file,
+                               unit=ctx.budget.unit_code))
+            continue
         except Exception as e:  # a bug in a rule must not hide the others' findings
             out.append(Finding(rule.code, "error", f"规则 {rule.code} 执行出错（{type(e).__name__}: {e}），请反馈给开发者",
                                file=ctx.file, unit=ctx.budget.unit_code))

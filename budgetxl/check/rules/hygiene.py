@@ -12,12 +12,11 @@ profile's province.
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass
 
-from ..narrative_items import clean, excerpt, items, matches, passages, shipped_list
+from ..narrative_items import clean, excerpt, items, list_error, matches, passages, read_list, shipped_list
 from ..registry import Rule, register
 
 # ------------------------------------------------------------------------------------------ W301
@@ -440,23 +439,21 @@ def typos(path: str) -> tuple[Typo, ...]:
     """The misspellings W316 knows (templates/codes/typos.csv: 误写 a regular expression matching
     only the wrong characters, 应为 what they should be, 说明 why). A list that cannot be read or a
     line that is not a valid expression is an error naming the file and line, not an empty list."""
+    what = "别字表"
     out = []
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = csv.reader(line for line in fh if not line.startswith("#"))
-        header = next(rows, None)
-        if header is None or [h.strip() for h in header[:2]] != ["误写", "应为"]:
-            raise ValueError(f"{path}：别字表的表头应为“误写,应为,说明”")
-        for n, row in enumerate(rows, start=2):
-            if not row or not row[0].strip():
-                continue
-            if len(row) < 2 or not row[1].strip():
-                raise ValueError(f"{path} 第{n}条：缺少“应为”")
-            try:
-                rx = re.compile(row[0].strip())
-            except re.error as e:
-                raise ValueError(f"{path} 第{n}条：“{row[0]}”不是有效的正则表达式（{e}）") from None
-            out.append(Typo(rx, row[1].strip(), (row[2].strip() if len(row) > 2 else "")))
+    for n, row in read_list(path, ("误写", "应为"), what):
+        if len(row) < 2 or not row[0] or not row[1]:
+            raise list_error(path, what, n, "应写误写和应为")
+        out.append(Typo(compiled(row[0], path, what, n), row[1], row[2] if len(row) > 2 else ""))
     return tuple(out)
+
+
+def compiled(pattern: str, path: str, what: str, line: int) -> re.Pattern:
+    """A word list's regular expression, or the error naming its line."""
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise list_error(path, what, line, f"“{pattern}”不是有效的正则表达式（{e}）") from None
 
 
 @register
@@ -475,18 +472,94 @@ class W316(Rule):
     code, title, severity, group = "W316", "疑似别字", "info", "文字"
 
     def check(self, ctx):
-        ps = [p for p in passages(ctx) if p.text]
-        if not ps:
-            return
-        found: dict[tuple[str, str], list] = {}
-        for t in typos(str(shipped_list(ctx, "typos", "codes/typos.csv"))):
-            for p in ps:
-                for m in t.pattern.finditer(p.text):
-                    found.setdefault((m.group(0), t.right), []).append((p, m, t))
-        for (wrong, right), hits in found.items():
-            p, m, t = hits[0]
-            pages = list(dict.fromkeys(q.place for q, _, _ in hits if q.place))
-            more = f"；共 {len(hits)} 处：{'、'.join(pages[:6])}" if len(hits) > 1 else ""
+        listed = typos(str(shipped_list(ctx, "typos", "codes/typos.csv")))
+        for (wrong, t), hits in found_in_text(ctx, listed).items():
+            p, m = hits[0]
             why = f"（{t.why}）" if t.why else ""
             yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start() - 10, m.end() + 10)}”中的“{wrong}”疑为"
-                                    f"“{right}”之误{why}{more}", expected=right, actual=wrong, **p.where())
+                                    f"“{t.right}”之误{why}{elsewhere(hits)}", expected=t.right, actual=wrong, **p.where())
+
+
+def found_in_text(ctx, entries, keep=lambda text, m: True) -> dict:
+    """(the text found, the list entry) -> every (passage, match) of it, for each entry's ``pattern``
+    over the narrative; ``keep`` may refuse a match by its paragraph's text."""
+    ps = [p for p in passages(ctx) if p.text]
+    found: dict[tuple, list] = {}
+    for e in entries:
+        for p in ps:
+            for m in e.pattern.finditer(p.text):
+                if keep(p.text, m):
+                    found.setdefault((m.group(0), e), []).append((p, m))
+    return found
+
+
+def elsewhere(hits) -> str:
+    """“；共 N 处：第3页、第5页” when a wording is found more than once."""
+    pages = list(dict.fromkeys(q.place for q, _ in hits if q.place))
+    return f"；共 {len(hits)} 处：{'、'.join(pages[:6])}" if len(hits) > 1 else ""
+
+
+# ------------------------------------------------------------------------------------------ W317
+@dataclass(frozen=True)
+class Renamed:
+    pattern: re.Pattern
+    now: str
+    since: int  # the year of the reform: documents of later years should not print the old name
+    why: str
+
+
+@functools.lru_cache(maxsize=4)
+def renamed_bodies(path: str) -> tuple[Renamed, ...]:
+    """The bodies and fields renamed by a reform (templates/codes/renamed-bodies.csv: 旧写法 a regular
+    expression matching the old name only, 现名称, 自年度, 说明)."""
+    what = "已更名机构表"
+    out = []
+    for n, row in read_list(path, ("旧写法", "现名称", "自年度"), what):
+        if len(row) < 3 or not row[0] or not row[1] or not row[2].isdigit():
+            raise list_error(path, what, n, "应写旧写法、现名称和自年度（四位年份）")
+        out.append(Renamed(compiled(row[0], path, what, n), row[1], int(row[2]), row[3] if len(row) > 3 else ""))
+    return tuple(out)
+
+
+# a clause telling the reform itself (原…更名为…, 组建…, 整合…职责) names the old body rightly
+_HISTORY = re.compile(r"更名|改名|改为|组建|整合|合并|撤销|撤并|划入|划转|调整为|前身|改革|改制|并入|转隶")
+_CLAUSE = re.compile(r"[。；;！!？?\n]")
+
+
+def _told_as_old(text: str, m) -> bool:
+    """Whether the old name is rightly printed: marked 原 (原区卫生和计划生育委员会, within its own
+    list item) or in a clause telling the reform."""
+    starts = [x.end() for x in _CLAUSE.finditer(text, 0, m.start())]
+    start = starts[-1] if starts else 0
+    end = _CLAUSE.search(text, m.end())
+    clause = text[start:end.start() if end else len(text)]
+    return "原" in re.split(r"[、，,]", text[start:m.start()])[-1] or bool(_HISTORY.search(clause))
+
+
+@register
+class W317(Rule):
+    """文字沿用改革前的机构或领域名称：2018年机构改革后仍写“卫生和计划生育”“国土资源局”“环境保护局”
+    “工商行政管理局”“地方税务局”“公安消防支队”，2021年后仍写“扶贫开发办公室”。
+
+    名称表见 templates/codes/renamed-bodies.csv（每行一个正则表达式、现名称、自哪一年起不再使用；表样可在
+    parts.toml [narrative_checks] renamed_bodies 指定自己的表）。只检查该年以后的文件；前写“原”的，或
+    同一句讲更名、组建、整合经过的不报。同一个旧名称报一次，列出各处。是提示：多是照抄旧的“三定”
+    或往年文本，公开前应改为现在的名称。支出功能分类科目的旧名称另由 W202 检查。
+
+    失败示例：上海某街道2023年部门预算的主要职能“落实人力资源、社会保障、民政、教育、卫生和计划生育等
+    领域的有关法律法规和政策”。
+    通过示例：“落实……教育、卫生健康等领域的政策”；“原区卫生和计划生育委员会的职责整合划入区卫生健康委员会”。
+    """
+    code, title, severity, group = "W317", "沿用已更名的机构或领域名称", "info", "文字"
+
+    def check(self, ctx):
+        year = int(ctx.budget.year) if str(ctx.budget.year or "").isdigit() else None
+        listed = [r for r in renamed_bodies(str(shipped_list(ctx, "renamed_bodies", "codes/renamed-bodies.csv")))
+                  if year is not None and year > r.since]
+        found = found_in_text(ctx, listed, keep=lambda text, m: not _told_as_old(text, m))
+        for (old, r), hits in found.items():
+            p, m = hits[0]
+            why = f"（{r.why}）" if r.why else ""
+            yield ctx.finding(self, f"{p.place}：“{excerpt(p.text, m.start() - 10, m.end() + 10)}”中的“{old}”是"
+                                    f"{r.since}年改革前的名称，现为“{r.now}”{why}{elsewhere(hits)}",
+                              expected=r.now, actual=old, **p.where())
