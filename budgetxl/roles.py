@@ -161,7 +161,8 @@ class Counts:
 @dataclass(frozen=True)
 class SectionNeed:
     """What the text under a heading must state (``[[disclosure.sections]]``): the word its heading
-    prints (年度预算安排), a name for messages and what it needs (``money``: a sum of money)."""
+    prints (年度预算安排), a name for messages and what it needs (``money``: a sum of money, W506;
+    ``body``: the unit or office that carries it out, W507)."""
 
     heading: str
     name: str
@@ -390,8 +391,8 @@ def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
         d.counts += (Counts(x["label"], str(x["name"]), tuple(counts), bool(x.get("anywhere", False)),
                             _asset_cell(x.get("asset"), "disclosure.counts")),)
     for x in raw.pop("sections", None) or []:
-        if not x.get("heading") or x.get("needs") not in ("money",):
-            raise SpecError("disclosure.sections 每项应有 heading 和 needs（目前可为 money：写明金额）")
+        if not x.get("heading") or x.get("needs") not in ("money", "body"):
+            raise SpecError("disclosure.sections 每项应有 heading 和 needs（money：写明金额；body：写明由谁实施）")
         d.sections += (SectionNeed(str(x["heading"]), str(x.get("name") or x["heading"]), x["needs"]),)
     for x in raw.pop("topics", None) or []:
         words = tuple(str(w) for w in x.get("words", ()) if str(w).strip())

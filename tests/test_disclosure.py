@@ -2,7 +2,7 @@
 each rule fires (W309 empty tables without a note, W501 “三公” details, W502 vehicles, W503 names
 one character off, P105 a project's 其中 line above its whole, P106 the text's project money against
 the printed forms, P107 targets that cannot be measured, W505 团组数/批次/车辆数 not stated beside the “三公” amounts, W506 a 年度预算安排
-without money), and on the others where
+without money, W507 a 实施主体 naming no one), and on the others where
 it must not.
 Skipped where the documents are not present (a fresh clone)."""
 
@@ -19,7 +19,7 @@ from budgetxl.published.lines import is_table_note
 
 REALDOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs"
 DOCS = {p.name[:2]: p for p in sorted(REALDOCS.glob("*.pdf"))} if REALDOCS.is_dir() else {}
-CODES = ("W309", "W501", "W502", "W503", "W505", "W506", "P105", "P106", "P107")
+CODES = ("W309", "W501", "W502", "W503", "W505", "W506", "W507", "P105", "P106", "P107")
 
 
 def _doc(n: str) -> Path:
@@ -95,7 +95,7 @@ def test_no_finding_where_the_document_is_right(n):
     """Where the document prints its notes, its details, its vehicles and its names right, nothing."""
     # every one of them leaves some “三公” count unstated (W505, see W505_EXPECTED below)
     wanted = {"02": {"P105", "P106", "P107", "W503", "W505"}, "03": {"W503", "W505"}, "04": {"W503", "W505"},
-              "05": {"W505", "W506"}, "06": {"W505"}, "09": {"W503", "W505"}, "13": {"W309", "W502", "W505"}}
+              "05": {"W505", "W506", "W507"}, "06": {"W505"}, "09": {"W503", "W505"}, "13": {"W309", "W502", "W505"}}
     assert {f.code for f in _findings(n)} == wanted.get(n, set()), [str(f) for f in _findings(n)]
 
 
@@ -158,3 +158,12 @@ def test_doc05_a_project_budget_part_without_money():
     条款，按时拨付资金。” — the other documents state quarterly plans or each cost's amount there."""
     [w] = [f for f in _findings("05") if f.code == "W506"]
     assert w.severity == "warning" and w.extra.get("place") == "第22页" and "按时拨付资金" in w.message
+
+
+def test_doc05_a_project_whose_implementer_is_not_named():
+    """Doc 05 page 22: 三、实施主体 “主要完成区委、区政府年度重点工作任务书印制工作……” describes the task;
+    02–04 (由建设单位万里街道办事处建设) and 09 (办公室、预算科、国库科…) name theirs."""
+    [w] = [f for f in _findings("05") if f.code == "W507"]
+    assert w.severity == "info" and "“三、实施主体”" in w.message and w.extra.get("place") == "第22页"
+    for n in ("02", "03", "04", "09"):
+        assert not [f for f in _findings(n) if f.code == "W507"]

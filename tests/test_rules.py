@@ -17,6 +17,7 @@ Case fields (all optional except name and expect)::
     projects = [{ index = 0, budget = "1.00", plan = ["1", "2", "3", "4"] }]
     procurement = [{ index = 0, quantity = "13" }]               # index = -1 appends a line
     assets = { values = { office = { value = "900.00" } }, as_of = "2023-12-31" }
+    sections = [{ heading = "实施主体", needs = "body" }]          # add [[disclosure.sections]] to the profile
     read_findings = [{ code = "I05", severity = "error", message = "…", sheet = "支出总表", cell = "D7" }]
     message = "数字颠倒"              # a fail case: some finding's message contains this
     cell = "D15"                     # a fail case with kind = "workbook": the finding's cell
@@ -24,6 +25,7 @@ Case fields (all optional except name and expect)::
 """
 
 import copy
+import dataclasses
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -80,6 +82,14 @@ def build_context(case: dict, base=None, table_name=lambda name: name, printed=l
     if base is None:
         base = _text_sample() if case.get("kind") == "text" else _SAMPLE
     b = copy.deepcopy(base, {id(base.profile): base.profile})
+    if "sections" in case:  # parts the profile's document must state ([[disclosure.sections]]), for this case
+        from budgetxl.roles import SectionNeed
+
+        prof, roles = copy.copy(b.profile), copy.copy(b.profile.roles)
+        roles.disclosure = dataclasses.replace(roles.disclosure, sections=roles.disclosure.sections + tuple(
+            SectionNeed(x["heading"], x.get("name", x["heading"]), x["needs"]) for x in case["sections"]))
+        prof.roles = roles
+        b.profile = prof
     for table, row, col, amount in case.get("set", []):
         table = table_name(table)
         key = b.resolve(table, row, col)

@@ -361,12 +361,63 @@ class W506(Rule):
 
     def check(self, ctx):
         for need in ctx.profile.roles.disclosure.sections:
+            if need.needs != "money":
+                continue
             for head, place, body, loc in _sections(ctx, need.heading):
                 if not body or any(_MONEY.search(q.text) for q in body):
                     continue  # nothing written under it: the money may be in a table printed there
                 yield ctx.finding(self, f"{place}“{head}”其下只写了“{excerpt(body[0].text, 0, 40, 0)}”，没有一个"
                                         f"金额（这一部分应写明{need.name}的金额）",
                                   expected=f"{need.name}的金额", actual=body[0].text[:60], **loc)
+
+
+# ------------------------------------------------------------------------------------------ W507
+# Ways a text names who carries a project out: 由…负责/实施, 实施主体为…, 本单位/我局, the unit's own
+# name, or a body (…科、…处, …办事处, …中心) as the first words, not a task (主要完成…, 开展…).
+_BY = re.compile(r"由[^，。；]{1,40}?(?:负责|实施|承担|组织|牵头|建设|完成|开展|执行|办理|落实)|"
+                 r"实施(?:主体|单位)\s*(?:为|是|：|:)")
+_SELF = re.compile(r"(?:本|我)(?:单位|部门|机关|局|办|委|院|所|站|队|中心|街道|镇|乡|处|科|室)")
+_BODY = r"(?:办事处|办公室|政府|委员会|单位|中心|公司|街道|局|委|办|科|处|室|所|站|队|院|部|镇|乡|组)"
+_LEADS = re.compile(rf"^[^，。；、,]{{1,24}}?{_BODY}(?=[、，,和及与（(]|负责|实施|承担|牵头|为|$)")
+_TASK_FIRST = re.compile(r"^(?:主要|完成|开展|负责|做好|推进|实施|进行|组织|落实|根据|结合|按照|通过|围绕|用于|保障|确保|为)")
+
+
+def names_a_body(text: str, unit_names=()) -> bool:
+    """Whether a 实施主体 text says who carries the work out."""
+    t = text.strip()
+    if _BY.search(t) or _SELF.search(t) or any(n and n in t for n in unit_names):
+        return True
+    return bool(_LEADS.search(t)) and not _TASK_FIRST.search(t)
+
+
+@register
+class W507(Rule):
+    """应写明由谁实施的部分没有写：项目经费情况说明的“三、实施主体”写的是要做的事（“主要完成区委、区政府
+    年度重点工作任务书印制工作……”），没有写由哪个单位、部门或科室实施。
+
+    哪些标题下要写明实施者由表样的 [[disclosure.sections]] 规定（needs = "body"）。写了“由……负责（实施、
+    承担）”“实施主体为……”“本单位”“我局”、单位自己的名称，或以单位、科室名称开头（“办公室、预算科、
+    国库科……”）的，都算写明。标题下没有文字时不报。是提示：由谁实施有时写在项目概述中。
+
+    失败示例：上海某区政府办公室2025年部门预算，重点工作任务书印制项目“三、实施主体 主要完成区委、区政府
+    年度重点工作任务书印制工作，使全区各单位进一步明晰自身目标任务”。
+    通过示例：“三、实施主体 本工程由建设单位万里街道办事处建设”；“三、实施主体 办公室、预算科、国库科、企业科”。
+    """
+    code, title, severity, group = "W507", "没有写明由谁实施", "info", "文字"
+    roles = ("disclosure.sections",)
+    says_absent = True
+
+    def check(self, ctx):
+        unit = [ctx.budget.unit_name] if getattr(ctx.budget, "unit_name", None) else []
+        for need in ctx.profile.roles.disclosure.sections:
+            if need.needs != "body":
+                continue
+            for head, place, body, loc in _sections(ctx, need.heading):
+                if not body or any(names_a_body(q.text, unit) for q in body):
+                    continue
+                yield ctx.finding(self, f"{place}“{head}”其下写的是“{excerpt(body[0].text, 0, 40, 0)}”，没有写明"
+                                        f"由哪个单位、部门或科室实施（{need.name}）",
+                                  expected="实施的单位或部门", actual=body[0].text[:60], **loc)
 
 
 def _sections(ctx, word: str):
