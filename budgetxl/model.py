@@ -326,13 +326,75 @@ class UnitBudget:
         return all(self._value(k) == 0 for k in self.cells(t))
 
     def mismatches(self) -> list[tuple[CellKey, Decimal, Decimal]]:
-        """Supplied values of derived cells that differ from the computed values."""
+        """Supplied values of derived cells that differ from the computed values.
+
+        A derived cell that cannot be computed from the inputs (it needs a table the source lacks:
+        a document that prints only some tables) is checked as an auditor checks a lone table:
+        its formula over the figures printed beside it (:meth:`printed_value`), and over the
+        finest printed figures beneath those. It is a mismatch only when it disagrees with both
+        — a total that agrees with a wrong subtotal printed under it is not blamed for it, nor is a
+        total that agrees with the parts when the subtotal between them is wrong — and then the
+        expected value is the one from the figures beside it. Those cells are in
+        :attr:`printed_basis`. Where even that needs an unknown figure the computed value stays
+        NaN: the check is not checkable."""
         out = []
+        basis = set()
         for key, given in self._given.items():
             computed = self._value(key)
+            if computed.is_nan() and key[0] not in self.absent and self.formula(key) is not None:
+                near, deep = self.printed_value(key), self.printed_value(key, deep=True)
+                known = [v for v in (near, deep) if not v.is_nan()]
+                if known:
+                    basis.add(key)
+                    computed = given if given in known else known[0]
             if computed != given:
                 out.append((key, given, computed))
+        self.printed_basis = frozenset(basis)
         return out
+
+    printed_basis: frozenset = frozenset()  # set by mismatches(): cells compared with printed parts
+
+    def _operand(self, key: CellKey, deep: bool) -> Decimal:
+        """An operand for :meth:`printed_value`: its value from the inputs where that is known;
+        else as printed (``deep``: recomputed from the printed figures it is made of first); a
+        derived cell printed blank in a printed table is 0."""
+        v = self._value(key)
+        if not v.is_nan():
+            return v
+        given = self._given.get(key)
+        if given is not None and not deep:
+            return given
+        node = self.formula(key)
+        if node is not None and key[0] not in self.absent:
+            local = self._evaluate_printed(node, deep)
+            if not local.is_nan():
+                return local
+        if given is not None:
+            return given
+        if node is not None and not self.unreadable and key[0] not in self.absent:
+            return ZERO  # printed blank; what it would be computed from is in tables not printed
+        return v
+
+    def _evaluate_printed(self, node: expr.Node, deep: bool) -> Decimal:
+        def cell(table, row, col):
+            return self._operand((table, row, col), deep)
+
+        def side_sum(table, side, col):
+            t = self.profile.tables[table]
+            return sum((cell(table, it.key, col) for it in t.side(side).body), ZERO)
+
+        return expr.evaluate(node, cell, self.leaves, side_sum)
+
+    def evaluate_printed(self, node: expr.Node, *, deep: bool = False) -> Decimal:
+        """An expression over the printed figures, where the inputs it is computed from are in
+        tables the source lacks (``deep``: recomputed from the finest printed figures)."""
+        return self._evaluate_printed(node, deep)
+
+    def printed_value(self, key: CellKey, *, deep: bool = False) -> Decimal:
+        """A derived cell's formula over the printed figures of its operands (``deep``: over the
+        finest printed figures beneath them)."""
+        node = self.formula(key)
+        return UNKNOWN if node is None or key[0] in self.absent else self._evaluate_printed(node, deep)
 
     # ------------------------------------------------------------------ pandas
     def frame(self, table: str | Table, *, numeric: str = "decimal"):

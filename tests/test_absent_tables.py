@@ -47,6 +47,50 @@ def test_complete_seed_has_nothing_not_checked(seed_path):
     assert r.not_checked == [] and not [f for f in r.findings if f.code == "V05"]
 
 
+def _planted(seed: Path, tmp_path: Path, *changes: tuple[str, str]) -> Path:
+    """The seed's first table alone, with the figure printed after each label replaced."""
+    path = _only_first_table(seed, tmp_path / "excerpt.txt")
+    lines = path.read_text("utf-8").splitlines()
+    for label, figure in changes:
+        at = next(i for i, line in enumerate(lines) if line.strip() == label)
+        lines[at + 1] = "\t" + figure
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def _totals(r):
+    return [(f.code, f.message.split("·")[1], f.actual, f.expected) for f in r.findings if f.code != "V05"]
+
+
+def test_a_lone_table_is_checked_against_its_own_printed_figures(seed_path, tmp_path):
+    """Only table 1 printed: its totals cannot be recomputed from the other tables, but each is
+    still checked against the figures printed beside it — one finding where the figure is wrong,
+    none on the totals that merely agree with it, and the finding says what it was checked against."""
+    r = _check(_planted(seed_path, tmp_path, ("本年支出合计", "1537.23")))
+    [(code, row, actual, expected)] = _totals(r)
+    assert (code, row, str(actual), str(expected)) == ("H103", "本年支出合计", "1537.23", "1573.23")
+    assert "按本表印出的各数核对" in r.findings[-1].message and "数字颠倒" in r.findings[-1].message
+
+
+def test_a_wrong_part_blames_the_total_beside_it_once(seed_path, tmp_path):
+    r = _check(_planted(seed_path, tmp_path, ("四、公共安全支出", "1276.85")))
+    assert [(c, row, str(a), str(e)) for c, row, a, e in _totals(r)] == [("H103", "本年支出合计", "1573.23", "1582.23")]
+
+
+def test_a_wrong_grand_total_is_one_finding_not_also_an_imbalance(seed_path, tmp_path):
+    r = _check(_planted(seed_path, tmp_path, ("支出总计", "1600.00")))
+    assert [(c, row) for c, row, _, _ in _totals(r)] == [("H103", "支出总计")]
+
+
+def test_a_lone_table_out_of_balance(seed_path, tmp_path):
+    """Income side consistent in itself, expenditure side too, the two unequal: H104 on the printed sides."""
+    r = _check(_planted(seed_path, tmp_path, ("一、一般公共预算拨款收入", "1580.00"), ("本年收入合计", "1580.00"),
+                        ("收入总计", "1580.00")))
+    found = [f for f in r.findings if f.code != "V05"]
+    assert [f.code for f in found] == ["H104"], [str(f) for f in found]
+    assert (str(found[0].expected), str(found[0].actual)) == ("1580.00", "1573.23")
+
+
 @pytest.mark.skipif(not (REALDOCS / "01_hebei_pingshan_xiakou_czs_2025.txt").is_file(),
                     reason="../shared/realdocs not present")
 def test_hebei_excerpt():

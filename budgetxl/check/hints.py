@@ -74,8 +74,8 @@ def _ratio(value: Decimal, right: Decimal) -> str:
 
 def slip_hint(a: Decimal, b: Decimal, profile=None) -> str:
     """Why two figures that should be equal (a total and another, or two totals) may differ."""
-    if a == 0 or b == 0:
-        return ""
+    if a.is_nan() or b.is_nan() or a == 0 or b == 0:
+        return ""  # an unknown figure (its table absent) explains nothing
     unit = getattr(profile, "money_unit", "")
     big, small = max(a, b), min(a, b)
     for factor, typed in unit_slips(profile):

@@ -21,6 +21,12 @@ def _given_mismatches(ctx, category):
             yield key, given, computed
 
 
+def _basis(ctx, key) -> str:
+    """Said of a derived cell checked against the figures printed beside it (what it is computed
+    from is in tables the document does not print)."""
+    return "（按本表印出的各数核对；其所依据的表文件中没有）" if key in ctx.budget.printed_basis else ""
+
+
 def _category(t, key) -> str:
     if not t.coded:
         return "fixed"
@@ -45,7 +51,7 @@ class H101(Rule):
                 continue  # in a workbook these cells are formulas: a difference is I05/I06
             what = TOTAL_LABEL if key[1] == TOTAL else f"科目 {key[1]}"
             yield ctx.finding(self, f"{ctx.describe(key)}：{what}应等于其下明细之和 {fmt(computed)}，实为 {fmt(given)}"
-                                    f"{slip_hint(computed, given, ctx.profile)}",
+                                    f"{slip_hint(computed, given, ctx.profile)}{_basis(ctx, key)}",
                               key, expected=computed, actual=given, identity=identity(("given", key), key))
 
 
@@ -64,7 +70,7 @@ class H102(Rule):
         for key, given, computed in _given_mismatches(ctx, "row"):
             t = ctx.profile.tables[key[0]]
             yield ctx.finding(self, f"{ctx.describe(key)} 应为 {fmt(computed)}（{t.column(key[2]).formula}），实为 {fmt(given)}"
-                                    f"{slip_hint(computed, given, ctx.profile)}",
+                                    f"{slip_hint(computed, given, ctx.profile)}{_basis(ctx, key)}",
                               key, expected=computed, actual=given, identity=identity(("given", key), key))
 
 
@@ -85,7 +91,7 @@ class H103(Rule):
         for key, given, computed in _given_mismatches(ctx, "fixed"):
             node = ctx.budget.formula(key)
             yield ctx.finding(self, f"{ctx.describe(key)} 应为 {fmt(computed)}（= {describe_formula(ctx.profile, node)}），"
-                                    f"实为 {fmt(given)}{slip_hint(computed, given, ctx.profile)}", key, expected=computed, actual=given,
+                                    f"实为 {fmt(given)}{slip_hint(computed, given, ctx.profile)}{_basis(ctx, key)}", key, expected=computed, actual=given,
                               identity=identity(("given", key), key))
 
 
@@ -102,6 +108,13 @@ class H104(Rule):
         for t in ctx.profile.ordered:
             for bal in t.balances:
                 left, right = ctx.budget.evaluate(bal.left), ctx.budget.evaluate(bal.right)
+                if left.is_nan() or right.is_nan():  # computed from tables not printed: the printed sides,
+                    # out of balance both as printed and as recomputed from their printed parts (a wrong
+                    # printed total or part is H103's, once)
+                    b = ctx.budget
+                    near = b.evaluate_printed(bal.left), b.evaluate_printed(bal.right)
+                    deep = b.evaluate_printed(bal.left, deep=True), b.evaluate_printed(bal.right, deep=True)
+                    left, right = near if deep[0] != deep[1] else deep
                 if left != right:
                     key = (t.id, bal.right.row, bal.right.col) if hasattr(bal.right, "row") else None
                     yield ctx.finding(self, f"{t.name}：{bal.title}：收入方 {fmt(left)}，支出方 {fmt(right)}，"
