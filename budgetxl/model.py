@@ -214,6 +214,14 @@ class UnitBudget:
             key = self.resolve(t, row, col)
         return self._value(key)
 
+    def code_value(self, table: str | Table, code: str, col: str) -> Decimal:
+        """A code row's value in a coded table: 0 where the unit has no such row, unknown (NaN)
+        where the table itself is absent (absent is not zero)."""
+        t = self._table(table)
+        if self.absent and t.id in self.absent:
+            return UNKNOWN
+        return self.value(t, code, col) if code in self._codes.get(t.id, ()) else ZERO
+
     def _is_key(self, t: Table, row: str, col: str) -> bool:
         if t.coded:
             return (row == TOTAL or ascii_digits(row)) and any(c.key == col for c in t.columns)

@@ -121,3 +121,30 @@ def test_a_rule_error_beside_an_unreadable_cell_is_still_reported():
     found = check_budget(CheckContext(b), [Broken], not_checked=not_checked)
     assert [f.code for f in found] == ["Z999"] and "执行出错" in found[0].message
     assert not_checked == []
+
+
+def _first_tables(seed: Path, out: Path, n: int) -> Path:
+    from budgetxl.spec import load_profile
+    from budgetxl.textimport import find_tables
+
+    text = seed.read_text("utf-8-sig")
+    starts = [pt.line - 1 for pt in find_tables(text, load_profile())]
+    out.write_text("\n".join(text.splitlines()[: starts[n]]) + "\n", "utf-8")
+    return out
+
+
+def test_pairs_against_an_absent_economic_table_are_not_checkable(seed_path, tmp_path):
+    """Tables 1–5 printed, the 基本支出 economic table missing: X301 compares nothing with zeros."""
+    r = _check(_first_tables(seed_path, tmp_path / "five.txt", 5))
+    assert not [f for f in r.findings if f.code == "X301"], [str(f) for f in r.findings]
+    assert "X301" in {n["rule"] for n in r.not_checked}
+    full = _check(seed_path)  # the seed's real pair error is still found when the table is there
+    assert [f.code for f in full.all_findings].count("X301") == 1
+
+
+def test_what_a_truncated_document_does_not_print_is_not_checkable(seed_path, tmp_path):
+    """Project tables, sections, 三公 details: not "missing" when the document's end was never read."""
+    r = _check(_first_tables(seed_path, tmp_path / "three.txt", 3))
+    assert not [f for f in r.findings if f.code in ("P101", "W310", "W505")]
+    entry = next(n for n in r.not_checked if n["rule"] == "P101")
+    assert "三公经费支出表" in entry["missing"]

@@ -81,9 +81,10 @@ def check_budget(ctx: CheckContext, rules: list[type[Rule]] | None = None,
             continue
         if "workbook" in rule.needs and ctx.kind != "workbook":
             continue
-        if rule.says_absent and images:  # what the text lacks may be on the pages read as images
-            skipped.setdefault(rule.code, {"rule": rule.code, "title": rule.title, "count": 0,
-                                           "missing": f"第{'、'.join(map(str, images))}页（只印成图片）的文字"})
+        if rule.says_absent and (images or ctx.budget.absent):  # what it says is not printed may be on the
+            # pages read as images, or in the part of the document that is missing (tables not found)
+            gap = f"第{'、'.join(map(str, images))}页（只印成图片）的文字" if images else missing
+            skipped.setdefault(rule.code, {"rule": rule.code, "title": rule.title, "count": 0, "missing": gap})
             continue
         try:
             found = list(rule.check(ctx))

@@ -71,7 +71,7 @@ class X202(Rule):
                 part = sum((b.value(*k) for k in cells), ZERO)
                 if not part:
                     continue
-                whole = b.value(t3.id, code, col) if code in t3_codes else ZERO
+                whole = b.code_value(t3, code, col)
                 if part > whole:
                     where = next(k for k in cells if b.value(*k) != 0)
                     header = t3.column(col).header
@@ -124,7 +124,7 @@ class X301(Rule):
         for pair in roles.pairs:
             funcs, econ, label = pair.functions, pair.economic, pair.name
             f_val = sum((b.leaves(t5.id, f, basic) for f in funcs), ZERO)
-            e_val = b.value(t6, econ, total) if econ in b.codes(t6) else ZERO
+            e_val = b.code_value(t6, econ, total)
             if f_val == e_val:
                 continue
             hint = slip_hint(f_val, e_val, ctx.profile)
