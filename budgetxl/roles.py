@@ -142,6 +142,7 @@ class Count:
     name: str
     words: tuple[str, ...]
     measures: tuple[str, ...]
+    unless: tuple[str, ...] = ()  # words of a clause that states another count (购置车辆1辆 is no 保有量)
 
 
 @dataclass(frozen=True)
@@ -387,7 +388,7 @@ def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
             words, measures = tuple(c.get("words", ())), tuple(c.get("measures", ()))
             if not c.get("name") or not words or not measures:
                 raise SpecError(f"disclosure.counts（{x['name']}）的每个 counts 应有 name、words 和 measures")
-            counts.append(Count(str(c["name"]), words, measures))
+            counts.append(Count(str(c["name"]), words, measures, tuple(str(w) for w in c.get("unless", ()))))
         d.counts += (Counts(x["label"], str(x["name"]), tuple(counts), bool(x.get("anywhere", False)),
                             _asset_cell(x.get("asset"), "disclosure.counts")),)
     for x in raw.pop("sections", None) or []:

@@ -273,13 +273,14 @@ _SENTENCE = re.compile(f"[^{re.escape(CLAUSE_BREAKS)}]+")
 
 
 def count_stated(text: str, c: Count) -> bool:
-    """Whether a sentence of ``text`` prints one of the count's words and a number in one of its
-    measure words ("组织出访团组3个", "共15人次", "安排购置车辆1辆"); a number of money (839万元)
-    is not a count."""
+    """Whether a sentence (clause) of ``text`` prints one of the count's words and a number in one
+    of its measure words ("组织出访团组3个", "共15人次", "安排购置车辆1辆") and none of its
+    ``unless`` words; a number of money (839万元) is not a count."""
     measures = "|".join(re.escape(m) for m in sorted(c.measures, key=len, reverse=True))
     number = re.compile(rf"(?<![\d.])\d+\s*(?:{measures})")
     for sentence in _SENTENCE.findall(normalize(text)):
-        if any(w in sentence for w in c.words) and number.search(sentence):
+        if any(w in sentence for w in c.words) and number.search(sentence) \
+                and not any(w in sentence for w in c.unless):
             return True
     return False
 
