@@ -392,8 +392,9 @@ def load_disclosure(roles: Roles, raw: dict | None) -> Disclosure:
         d.counts += (Counts(x["label"], str(x["name"]), tuple(counts), bool(x.get("anywhere", False)),
                             _asset_cell(x.get("asset"), "disclosure.counts")),)
     for x in raw.pop("sections", None) or []:
-        if not x.get("heading") or x.get("needs") not in ("money", "body"):
-            raise SpecError("disclosure.sections 每项应有 heading 和 needs（money：写明金额；body：写明由谁实施）")
+        if not x.get("heading") or x.get("needs") not in ("money", "body", "detail"):
+            raise SpecError("disclosure.sections 每项应有 heading 和 needs（money：写明金额；body：写明由谁实施；"
+                            "detail：写明具体做法）")
         d.sections += (SectionNeed(str(x["heading"]), str(x.get("name") or x["heading"]), x["needs"]),)
     for x in raw.pop("topics", None) or []:
         words = tuple(str(w) for w in x.get("words", ()) if str(w).strip())

@@ -19,7 +19,7 @@ from budgetxl.published.lines import is_table_note
 
 REALDOCS = Path(__file__).resolve().parent.parent.parent / "shared" / "realdocs"
 DOCS = {p.name[:2]: p for p in sorted(REALDOCS.glob("*.pdf"))} if REALDOCS.is_dir() else {}
-CODES = ("W309", "W501", "W502", "W503", "W505", "W506", "W507", "P105", "P106", "P107")
+CODES = ("W309", "W501", "W502", "W503", "W505", "W506", "W507", "W508", "P105", "P106", "P107")
 
 
 def _doc(n: str) -> Path:
@@ -95,7 +95,7 @@ def test_no_finding_where_the_document_is_right(n):
     """Where the document prints its notes, its details, its vehicles and its names right, nothing."""
     # every one of them leaves some “三公” count unstated (W505, see W505_EXPECTED below)
     wanted = {"02": {"P105", "P106", "P107", "W503", "W505"}, "03": {"W503", "W505"}, "04": {"W503", "W505"},
-              "05": {"W505", "W506", "W507"}, "06": {"W505"}, "09": {"W503", "W505"}, "13": {"W309", "W502", "W505"}}
+              "05": {"W505", "W506", "W507", "W508"}, "06": {"W505"}, "09": {"W503", "W505", "W508"}, "13": {"W309", "W502", "W505"}}
     assert {f.code for f in _findings(n)} == wanted.get(n, set()), [str(f) for f in _findings(n)]
 
 
@@ -168,3 +168,13 @@ def test_doc05_a_project_whose_implementer_is_not_named():
     assert w.severity == "info" and "“三、实施主体”" in w.message and w.extra.get("place") == "第22页"
     for n in ("02", "03", "04", "09"):
         assert not [f for f in _findings(n) if f.code == "W507"]
+
+
+@pytest.mark.parametrize("n, page, words", [("05", "第22页", "定期开展"), ("09", "第24页", "有序推进")])
+def test_a_plan_of_one_stock_sentence(n, page, words):
+    """Docs 05 and 09: 四、实施方案 is one sentence (“结合区政府重点工作推进情况，定期开展。”, “根据与中介机构的
+    相关合同有序推进。”); 02–04's numbered plan (1、建筑形体方正……) is not reported."""
+    [w] = [f for f in _findings(n) if f.code == "W508"]
+    assert w.severity == "info" and w.extra.get("place") == page and words in w.message
+    for other in ("02", "03", "04", "06", "13"):
+        assert not [f for f in _findings(other) if f.code == "W508"]

@@ -421,6 +421,48 @@ class W507(Rule):
                                   expected="实施的单位或部门", actual=body[0].text[:60], **loc)
 
 
+# ------------------------------------------------------------------------------------------ W508
+_STEPS = re.compile(r"\d|[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|首先|其次|第[一二三四五六七八九十]")
+_SUBSTANCE = 30  # characters (punctuation and spaces not counted) below which one sentence says no procedure
+
+
+def says_how(body_texts) -> bool:
+    """Whether the text of a part that should describe how the work is done says something: more
+    than one sentence's worth of words, or any figure, date, step or enumeration."""
+    text = "".join(body_texts)
+    words = [ch for ch in text if ch.isalnum()]
+    return len(words) > _SUBSTANCE or bool(_STEPS.search(text))
+
+
+@register
+class W508(Rule):
+    """应写明具体做法的部分只有一句套话：项目经费情况说明的“四、实施方案”只写了“结合区政府重点工作推进情况，
+    定期开展。”，没有步骤、进度、内容或任何数字。
+
+    哪些标题下要写明具体做法由表样的 [[disclosure.sections]] 规定（needs = "detail"）。其下文字（不计标点）
+    不足 30 个字，又没有数字、日期、序号（1、 （一） 首先……）时报告；标题下没有文字时不报。是提示：短而
+    具体的方案（“按季度招标采购，12月底前完成验收”）不会被报。
+
+    失败示例：上海某区政府办公室2025年部门预算“四、实施方案 结合区政府重点工作推进情况，定期开展。”；
+    上海某区财政局2025年部门预算“四、实施方案 根据与中介机构的相关合同有序推进。”
+    通过示例：“四、实施方案 本工程紧临两条城市道路路口……制定相应合理有效的设计策略：1、建筑形体方正……”。
+    """
+    code, title, severity, group = "W508", "应写具体做法的部分只有一句套话", "info", "文字"
+    roles = ("disclosure.sections",)
+    says_absent = True
+
+    def check(self, ctx):
+        for need in ctx.profile.roles.disclosure.sections:
+            if need.needs != "detail":
+                continue
+            for head, place, body, loc in _sections(ctx, need.heading):
+                if not body or says_how(q.text for q in body):
+                    continue
+                yield ctx.finding(self, f"{place}“{head}”其下只写了“{excerpt(body[0].text, 0, 40, 0)}”，没有写明"
+                                        f"{need.name}的具体做法（步骤、进度或内容）",
+                                  expected=f"{need.name}的具体做法", actual=body[0].text[:60], **loc)
+
+
 def _sections(ctx, word: str):
     """(heading, place, paragraphs, location) of each part whose heading prints ``word``: in a
     published document the paragraphs from that heading to the next; in an entry workbook or facts
