@@ -361,15 +361,11 @@ class W506(Rule):
     says_absent = True
 
     def check(self, ctx):
-        for need in ctx.profile.roles.disclosure.sections:
-            if need.needs != "money":
-                continue
-            for head, place, body, loc in _sections(ctx, need.heading):
-                if not body or any(_MONEY.search(q.text) for q in body):
-                    continue  # nothing written under it: the money may be in a table printed there
-                yield ctx.finding(self, f"{place}“{head}”其下只写了“{excerpt(body[0].text, 0, 40, 0)}”，没有一个"
-                                        f"金额（这一部分应写明{need.name}的金额）",
-                                  expected=f"{need.name}的金额", actual=body[0].text[:60], **loc)
+        # nothing written under a heading is left alone: the money may be in a table printed there
+        for need, head, place, body, loc in _lacking(ctx, "money", lambda body: any(_MONEY.search(q.text) for q in body)):
+            yield ctx.finding(self, f"{place}“{head}”其下只写了“{excerpt(body[0].text, 0, 40, 0)}”，没有一个"
+                                    f"金额（这一部分应写明{need.name}的金额）",
+                              expected=f"{need.name}的金额", actual=body[0].text[:60], **loc)
 
 
 # ------------------------------------------------------------------------------------------ W507
@@ -410,15 +406,10 @@ class W507(Rule):
 
     def check(self, ctx):
         unit = [ctx.budget.unit_name] if getattr(ctx.budget, "unit_name", None) else []
-        for need in ctx.profile.roles.disclosure.sections:
-            if need.needs != "body":
-                continue
-            for head, place, body, loc in _sections(ctx, need.heading):
-                if not body or any(names_a_body(q.text, unit) for q in body):
-                    continue
-                yield ctx.finding(self, f"{place}“{head}”其下写的是“{excerpt(body[0].text, 0, 40, 0)}”，没有写明"
-                                        f"由哪个单位、部门或科室实施（{need.name}）",
-                                  expected="实施的单位或部门", actual=body[0].text[:60], **loc)
+        for need, head, place, body, loc in _lacking(ctx, "body", lambda body: any(names_a_body(q.text, unit) for q in body)):
+            yield ctx.finding(self, f"{place}“{head}”其下写的是“{excerpt(body[0].text, 0, 40, 0)}”，没有写明"
+                                    f"由哪个单位、部门或科室实施（{need.name}）",
+                              expected="实施的单位或部门", actual=body[0].text[:60], **loc)
 
 
 # ------------------------------------------------------------------------------------------ W508
@@ -452,15 +443,21 @@ class W508(Rule):
     says_absent = True
 
     def check(self, ctx):
-        for need in ctx.profile.roles.disclosure.sections:
-            if need.needs != "detail":
-                continue
+        for need, head, place, body, loc in _lacking(ctx, "detail", lambda body: says_how(q.text for q in body)):
+            yield ctx.finding(self, f"{place}“{head}”其下只写了“{excerpt(body[0].text, 0, 40, 0)}”，没有写明"
+                                    f"{need.name}的具体做法（步骤、进度或内容）",
+                              expected=f"{need.name}的具体做法", actual=body[0].text[:60], **loc)
+
+
+def _lacking(ctx, needs: str, says):
+    """(need, heading, place, paragraphs, location) of each part of the profile's sections asking
+    ``needs`` whose text is there but does not say it (``says(paragraphs)`` false); a heading with
+    nothing under it is left alone."""
+    for need in ctx.profile.roles.disclosure.sections:
+        if need.needs == needs:
             for head, place, body, loc in _sections(ctx, need.heading):
-                if not body or says_how(q.text for q in body):
-                    continue
-                yield ctx.finding(self, f"{place}“{head}”其下只写了“{excerpt(body[0].text, 0, 40, 0)}”，没有写明"
-                                        f"{need.name}的具体做法（步骤、进度或内容）",
-                                  expected=f"{need.name}的具体做法", actual=body[0].text[:60], **loc)
+                if body and not says(body):
+                    yield need, head, place, body, loc
 
 
 def _sections(ctx, word: str):
