@@ -279,10 +279,12 @@ class UnitBudget:
         self._cache[("#sums", table, col)] = sums  # type: ignore[index]
         return sums
 
-    def side_sum(self, table: str, side: str, col: str) -> Decimal:
-        """Σ of a column over the body rows of one side of a fixed table."""
+    def side_sum(self, table: str, side: str, col: str, cell=None) -> Decimal:
+        """Σ of a column over the body rows of one side of a fixed table (``cell``: how a cell's
+        value is had, the computed value by default)."""
         t = self.profile.tables[table]
-        return sum((self._value((table, it.key, col)) for it in t.side(side).body), ZERO)
+        value = cell or self._cell
+        return sum((value(table, it.key, col) for it in t.side(side).body), ZERO)
 
     def evaluate(self, node: expr.Node) -> Decimal:
         """Evaluate any bound expression of the profile language against this budget."""
@@ -342,25 +344,25 @@ class UnitBudget:
         finest printed figures beneath those. It is a mismatch only when it disagrees with both
         — a total that agrees with a wrong subtotal printed under it is not blamed for it, nor is a
         total that agrees with the parts when the subtotal between them is wrong — and then the
-        expected value is the one from the figures beside it. Those cells are in
-        :attr:`printed_basis`. Where even that needs an unknown figure the computed value stays
-        NaN: the check is not checkable."""
+        expected value is the one from the figures beside it (:meth:`on_printed_basis` tells these
+        cells). Where even that needs an unknown figure the computed value stays NaN: the check is
+        not checkable."""
         out = []
-        basis = set()
         for key, given in self._given.items():
             computed = self._value(key)
-            if computed.is_nan() and key[0] not in self.absent and self.formula(key) is not None:
+            if self.on_printed_basis(key):
                 near, deep = self.printed_value(key), self.printed_value(key, deep=True)
                 known = [v for v in (near, deep) if not v.is_nan()]
                 if known:
-                    basis.add(key)
                     computed = given if given in known else known[0]
             if computed != given:
                 out.append((key, given, computed))
-        self.printed_basis = frozenset(basis)
         return out
 
-    printed_basis: frozenset = frozenset()  # set by mismatches(): cells compared with printed parts
+    def on_printed_basis(self, key: CellKey) -> bool:
+        """Whether a derived cell of a printed table cannot be computed from the inputs (they are
+        in tables the source lacks), so that it is checked against the figures printed beside it."""
+        return key[0] not in self.absent and self.formula(key) is not None and self._value(key).is_nan()
 
     def _operand(self, key: CellKey, deep: bool) -> Decimal:
         """An operand for :meth:`printed_value`: its value from the inputs where that is known;
@@ -374,7 +376,7 @@ class UnitBudget:
             return given
         node = self.formula(key)
         if node is not None and key[0] not in self.absent:
-            local = self._evaluate_printed(node, deep)
+            local = self.evaluate_printed(node, deep=deep)
             if not local.is_nan():
                 return local
         if given is not None:
@@ -383,26 +385,19 @@ class UnitBudget:
             return ZERO  # printed blank; what it would be computed from is in tables not printed
         return v
 
-    def _evaluate_printed(self, node: expr.Node, deep: bool) -> Decimal:
-        def cell(table, row, col):
-            return self._operand((table, row, col), deep)
-
-        def side_sum(table, side, col):
-            t = self.profile.tables[table]
-            return sum((cell(table, it.key, col) for it in t.side(side).body), ZERO)
-
-        return expr.evaluate(node, cell, self.leaves, side_sum)
-
     def evaluate_printed(self, node: expr.Node, *, deep: bool = False) -> Decimal:
         """An expression over the printed figures, where the inputs it is computed from are in
         tables the source lacks (``deep``: recomputed from the finest printed figures)."""
-        return self._evaluate_printed(node, deep)
+        def cell(table, row, col):
+            return self._operand((table, row, col), deep)
+
+        return expr.evaluate(node, cell, self.leaves, lambda t, side, col: self.side_sum(t, side, col, cell))
 
     def printed_value(self, key: CellKey, *, deep: bool = False) -> Decimal:
         """A derived cell's formula over the printed figures of its operands (``deep``: over the
         finest printed figures beneath them)."""
         node = self.formula(key)
-        return UNKNOWN if node is None or key[0] in self.absent else self._evaluate_printed(node, deep)
+        return UNKNOWN if node is None or key[0] in self.absent else self.evaluate_printed(node, deep=deep)
 
     # ------------------------------------------------------------------ pandas
     def frame(self, table: str | Table, *, numeric: str = "decimal"):

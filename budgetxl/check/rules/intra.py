@@ -24,7 +24,7 @@ def _given_mismatches(ctx, category):
 def _basis(ctx, key) -> str:
     """Said of a derived cell checked against the figures printed beside it (what it is computed
     from is in tables the document does not print)."""
-    return "（按本表印出的各数核对；其所依据的表文件中没有）" if key in ctx.budget.printed_basis else ""
+    return "（按本表印出的各数核对；其所依据的表文件中没有）" if ctx.budget.on_printed_basis(key) else ""
 
 
 def _category(t, key) -> str:
